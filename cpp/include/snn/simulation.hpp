@@ -1,0 +1,86 @@
+#pragma once
+/// \file simulation.hpp
+/// Running a network: a simulation owns a backend engine built from a frozen network,
+/// advances it in chunks, and returns recordings as vectors (handed to NumPy without copies).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "snn/network.hpp"
+
+namespace snn {
+
+enum class backend { automatic, cpu, cuda };
+
+/// True if the CUDA backend is compiled in and a device is present.
+bool cuda_available();
+
+/// A state variable to record: "v", "u" or "I".
+struct trace_request {
+  std::size_t population = 0;
+  std::string variable = "v";
+  std::vector<std::int64_t> neurons;  ///< empty: all
+  std::uint64_t every = 1;            ///< sample steps k with k % every == 0
+};
+
+/// Spikes of one population during a run, in (step, neuron) order.
+struct spike_record {
+  std::vector<std::int64_t> steps;
+  std::vector<double> times;  ///< ms, step * dt
+  std::vector<std::int32_t> ids;
+};
+
+/// One recorded variable: data[sample * neurons.size() + j] after step steps[sample].
+struct trace_record {
+  std::size_t population = 0;
+  std::string variable;
+  std::vector<std::int32_t> neurons;
+  std::vector<std::int64_t> steps;
+  std::vector<float> data;
+};
+
+struct run_result {
+  std::uint64_t first_step = 0;
+  std::uint64_t steps = 0;  ///< steps actually run (fewer if interrupted)
+  double dt = 0.0;
+  std::vector<spike_record> spikes;  ///< one per population
+  std::vector<trace_record> traces;
+};
+
+class simulation {
+ public:
+  /// Builds the engine. threads <= 0: chosen from the network size (CPU backend).
+  simulation(const network& net, backend b = backend::automatic, int threads = 0);
+  ~simulation();
+  simulation(const simulation&) = delete;
+  simulation& operator=(const simulation&) = delete;
+
+  const char* backend_name() const;
+  int threads() const;
+  /// Steps run so far (the index of the next step).
+  std::uint64_t step() const;
+
+  /// Starts recording a run of up to n_steps.
+  void begin_run(std::uint64_t n_steps, const std::vector<trace_request>& traces);
+  /// Supplies the next n_steps rows (n_steps x row_length, row-major; row_length must be the
+  /// population size) of a stream input.
+  void set_stream(std::size_t population, std::size_t input_index, const float* data,
+                  std::uint64_t n_steps, std::size_t row_length);
+  /// Runs n_steps (within the run begun). Thread-safe to call without the Python GIL.
+  void advance(std::uint64_t n_steps);
+  /// Ends the run and hands over its recordings.
+  run_result end_run();
+  /// begin_run + advance + end_run, for networks without stream inputs.
+  run_result run(std::uint64_t n_steps, const std::vector<trace_request>& traces = {});
+
+  std::vector<float> get_state(std::size_t population, const std::string& variable) const;
+  void set_state(std::size_t population, const std::string& variable, const float* values,
+                 std::size_t n);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace snn

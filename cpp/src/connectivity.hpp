@@ -1,0 +1,58 @@
+#pragma once
+// Building connectivity: canonical (pre, post) pairs from the native rules, weights and
+// delays per synapse, and the final fixed-point storage (sparse CSR or dense rows).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model.hpp"
+#include "random.hpp"
+
+namespace snn {
+
+/// Synapse pairs in (pre, post) order: row_ptr[n_pre + 1], post[n_synapses].
+struct pair_csr {
+  std::vector<std::uint64_t> row_ptr;
+  std::vector<std::uint32_t> post;
+};
+
+/// Whatever a projection build needs to know about itself.
+struct projection_context {
+  std::string who;  // "projection 'x'" for messages
+  std::uint32_t id = 0;
+  std::uint32_t n_pre = 0, n_post = 0;
+  bool same_population = false;
+  double dt = 0.1;
+  counter_rng rng{0};
+};
+
+/// Expected number of synapses of a rule (validated first).
+double expected_synapses(const projection_context& ctx, const rule& r);
+void validate_rule(const projection_context& ctx, const rule& r);
+pair_csr generate_pairs(const projection_context& ctx, const rule& r);
+
+/// Index of a synapse in a weight/delay array, by how the connectivity was given.
+enum class array_layout { by_pair, by_pre, by_synapse };
+
+/// Validates a weight (is_delay false) or delay distribution for `n_array` array values.
+void validate_distribution(const projection_context& ctx, const distribution& d, bool is_delay,
+                           std::uint64_t n_array);
+
+/// Fills weights (as float bits in `weights`) and delay steps for the pairs, in parallel.
+/// `order` (optional) maps a synapse to its index in user-ordered arrays.
+void fill_values(const projection_context& ctx, const pair_csr& pairs, const distribution& weight,
+                 const distribution& delay, array_layout layout,
+                 const std::vector<std::uint64_t>* order, std::vector<std::int32_t>& weights,
+                 std::vector<std::uint16_t>& delays);
+
+/// Delay in ms -> steps D = max(1, floor(delay/dt + 0.5)), validated.
+std::uint32_t delay_steps(const projection_context& ctx, double delay_ms);
+
+/// Quantises float weights (stored as bits) in place; returns the scale exponent.
+int quantise_weights(std::vector<std::int32_t>& weights);
+
+/// Final sparse storage from pairs, float-bit weights and delay steps.
+void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&& pairs,
+                   std::vector<std::int32_t>&& weights, const std::vector<std::uint16_t>& delays);
+
+}  // namespace snn

@@ -1,0 +1,51 @@
+#pragma once
+// The one coarse backend interface: an engine is built once from a frozen network and then
+// advanced by chunks of steps. Nothing here is called per neuron or per step.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model.hpp"
+
+namespace snn {
+
+class recorder;
+
+/// Rows of a stream input: data[(k - first_step) * n + i] for steps [first_step, first_step + steps).
+struct stream_view {
+  const float* data = nullptr;
+  std::uint64_t first_step = 0, steps = 0;
+};
+
+/// Stream inputs by [population][input index] (empty views for other input kinds).
+using stream_table = std::vector<std::vector<stream_view>>;
+
+enum class state_var { v, u, I };
+
+struct advance_result {
+  std::uint64_t steps = 0;  ///< steps completed
+  std::string error;        ///< non-empty: a neuron's state became NaN/inf at the last step
+};
+
+class engine {
+ public:
+  virtual ~engine() = default;
+  virtual const char* name() const = 0;
+  virtual int threads() const = 0;
+  /// Runs steps [first_step, first_step + n_steps), recording into `rec`.
+  virtual advance_result advance(std::uint64_t first_step, std::uint64_t n_steps,
+                                 const stream_table& streams, recorder& rec) = 0;
+  virtual void read_state(std::uint32_t population, state_var var, float* out) const = 0;
+  virtual void write_state(std::uint32_t population, state_var var, const float* in) = 0;
+};
+
+std::unique_ptr<engine> make_cpu_engine(std::shared_ptr<const network_data> net, int threads);
+/// Defined in cuda/cuda_engine.cu, or in cpp/src/cuda_stub.cpp when CUDA is not built.
+std::unique_ptr<engine> make_cuda_engine(std::shared_ptr<const network_data> net);
+bool cuda_device_present();
+
+/// Bytes an engine needs beyond the network itself (state, delay rings, kernel buffers).
+double engine_state_bytes(const network_data& net);
+
+}  // namespace snn

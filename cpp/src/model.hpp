@@ -1,0 +1,66 @@
+#pragma once
+// The built network as the engines consume it. Private: embedders use snn::network.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "snn/network.hpp"
+
+namespace snn {
+
+struct input_data {
+  input_type type = input_type::constant;
+  std::vector<float> mean, std;  // 1 or n values
+};
+
+struct population_data {
+  std::string label;
+  std::uint32_t n = 0;
+  std::vector<float> a, b, c, d, v0, u0;  // n values each
+  float v_peak = 30.0f;
+  int v_substeps = 1;
+  std::vector<input_data> inputs;
+};
+
+/// Kernel constants derived at build (docs/numerics.md).
+struct kernel_data {
+  kernel_type type = kernel_type::instant;
+  float q = 0.0f;                // exp(-dt / tau)
+  float c = 0.0f;                // e dt / tau (alpha)
+  std::vector<float> samples;    // sampled kappa
+};
+
+/// A projection's connectivity. Sparse: CSR by source, each synapse one packed word
+/// (post << delay_bits | (D - d_min)) and one int32 fixed-point weight, rows sorted by post.
+/// Dense: weights[pre * n_post + post], one delay d_min for all.
+struct projection_data {
+  std::string label;
+  std::uint32_t pre = 0, post = 0;  // population indices
+  kernel_data kernel;
+  bool dense = false;
+  bool dense_skip_zeros = false;  // a dense matrix's zeros are absent synapses
+  bool exclude_self = false;      // dense all-to-all without i -> i
+  int scale_exp = 0;              // weight = w_q * 2^-scale_exp
+  std::uint32_t d_min = 1, d_max = 1;
+  int delay_bits = 0;
+  std::uint64_t n_synapses = 0;
+  std::vector<std::uint64_t> row_ptr;  // sparse: n_pre + 1
+  std::vector<std::uint32_t> packed;   // sparse
+  std::vector<std::int32_t> weights;   // fixed point
+
+  double inv_scale() const;
+  std::uint32_t post_of(std::uint32_t packed_word) const { return packed_word >> delay_bits; }
+  std::uint32_t delay_of(std::uint32_t packed_word) const {
+    return (packed_word & ((1u << delay_bits) - 1u)) + d_min;
+  }
+};
+
+struct network_data {
+  double dt = 0.1;
+  std::uint64_t seed = 0;
+  std::vector<population_data> populations;
+  std::vector<projection_data> projections;
+  bool frozen = false;  // a simulation has been made of it
+};
+
+}  // namespace snn

@@ -1,0 +1,142 @@
+#pragma once
+// Counter-based random numbers: Philox4x32-10 (Salmon et al., SC'11), with the engine's own
+// float32 log/sin/cos so that normals are bit-identical on every backend (docs/numerics.md).
+#include <cstdint>
+#include <cmath>
+#include <cstring>
+
+#include "hd.hpp"
+
+namespace snn {
+
+/// Purposes, the top byte of counter word 3.
+enum purpose : std::uint32_t {
+  purpose_params = 1,
+  purpose_connect = 2,
+  purpose_weight = 3,
+  purpose_delay = 4,
+  purpose_noise = 5,
+};
+
+struct u32x4 {
+  std::uint32_t x[4];
+};
+
+SNN_HD std::uint32_t mulhilo32(std::uint32_t a, std::uint32_t b, std::uint32_t& hi) {
+  const std::uint64_t p = static_cast<std::uint64_t>(a) * b;
+  hi = static_cast<std::uint32_t>(p >> 32);
+  return static_cast<std::uint32_t>(p);
+}
+
+/// Philox4x32 with 10 rounds.
+SNN_HD u32x4 philox4x32(u32x4 c, std::uint32_t k0, std::uint32_t k1) {
+  for (int r = 0; r < 10; ++r) {
+    std::uint32_t hi0, hi1;
+    const std::uint32_t lo0 = mulhilo32(0xD2511F53u, c.x[0], hi0);
+    const std::uint32_t lo1 = mulhilo32(0xCD9E8D57u, c.x[2], hi1);
+    c = u32x4{{hi1 ^ c.x[1] ^ k0, lo1, hi0 ^ c.x[3] ^ k1, lo0}};
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  return c;
+}
+
+/// Generator keyed by the network seed; a draw is a pure function of (seed, counter).
+struct counter_rng {
+  std::uint32_t k0, k1;
+  SNN_HD explicit counter_rng(std::uint64_t seed)
+      : k0(static_cast<std::uint32_t>(seed)), k1(static_cast<std::uint32_t>(seed >> 32)) {}
+  SNN_HD u32x4 operator()(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2,
+                          std::uint32_t purpose, std::uint32_t object) const {
+    return philox4x32(u32x4{{c0, c1, c2, (purpose << 24) | (object & 0xFFFFFFu)}}, k0, k1);
+  }
+};
+
+SNN_HD float bits_as_float(std::uint32_t b) {
+#if defined(__CUDA_ARCH__)
+  return __uint_as_float(b);
+#else
+  float f;
+  std::memcpy(&f, &b, sizeof f);
+  return f;
+#endif
+}
+
+SNN_HD std::uint32_t float_as_bits(float f) {
+#if defined(__CUDA_ARCH__)
+  return __float_as_uint(f);
+#else
+  std::uint32_t b;
+  std::memcpy(&b, &f, sizeof b);
+  return b;
+#endif
+}
+
+/// Uniform in (0, 1], 24 bits.
+SNN_HD float uniform_open0(std::uint32_t x) {
+  return static_cast<float>((x >> 8) + 1u) * 5.9604645e-8f;  // 2^-24
+}
+/// Uniform in [0, 1), 24 bits.
+SNN_HD float uniform01(std::uint32_t x) { return static_cast<float>(x >> 8) * 5.9604645e-8f; }
+
+/// Natural log for x in (0, 1] (normal floats); relative error ~1e-7.
+SNN_HD float log_f32(float x) {
+  const std::uint32_t bits = float_as_bits(x);
+  int e = static_cast<int>((bits >> 23) & 0xFFu) - 127;
+  float m = bits_as_float((bits & 0x7FFFFFu) | 0x3F800000u);  // [1, 2)
+  if (m > 1.41421356f) {
+    m = 0.5f * m;
+    e += 1;
+  }
+  const float f = m - 1.0f;
+  const float z = f / (2.0f + f);  // log(m) = 2 atanh(z)
+  const float z2 = z * z;
+  float p = 0.11111111f;
+  p = p * z2 + 0.14285715f;
+  p = p * z2 + 0.2f;
+  p = p * z2 + 0.33333334f;
+  p = p * z2 + 1.0f;
+  return static_cast<float>(e) * 0.69314718f + 2.0f * z * p;
+}
+
+/// cos and sin of 2 pi j / 2^24 for a 24-bit j, by quadrant and Taylor polynomials.
+SNN_HD void sincos_turns24(std::uint32_t j, float& s_out, float& c_out) {
+  const std::uint32_t k = (j + (1u << 21)) >> 22;  // nearest quadrant, 0..4
+  const float r = static_cast<float>(static_cast<std::int32_t>(j - (k << 22))) * 2.3841858e-7f;
+  const float x = r * 1.57079637f;  // [-pi/4, pi/4)
+  const float x2 = x * x;
+  float s = 2.7557319e-6f;
+  s = s * x2 - 1.9841270e-4f;
+  s = s * x2 + 8.3333333e-3f;
+  s = s * x2 - 0.16666667f;
+  s = (s * x2) * x + x;
+  float c = -2.7557319e-7f;
+  c = c * x2 + 2.4801587e-5f;
+  c = c * x2 - 1.3888889e-3f;
+  c = c * x2 + 4.1666667e-2f;
+  c = c * x2 - 0.5f;
+  c = c * x2 + 1.0f;
+  switch (k & 3u) {
+    case 0: s_out = s; c_out = c; break;
+    case 1: s_out = c; c_out = -s; break;
+    case 2: s_out = -s; c_out = -c; break;
+    default: s_out = -c; c_out = s; break;
+  }
+}
+
+/// Box-Muller: two standard normals from two words (|z| <= 5.77 by the 24-bit u1).
+SNN_HD void normal_pair(std::uint32_t x, std::uint32_t y, float& z0, float& z1) {
+  const float r = sqrtf(-2.0f * log_f32(uniform_open0(x)));
+  float s, c;
+  sincos_turns24(y >> 8, s, c);
+  z0 = r * c;
+  z1 = r * s;
+}
+
+/// The four normals of one Philox block, in lane order.
+SNN_HD void normal4(const u32x4& w, float* z) {
+  normal_pair(w.x[0], w.x[1], z[0], z[1]);
+  normal_pair(w.x[2], w.x[3], z[2], z[3]);
+}
+
+}  // namespace snn

@@ -1,0 +1,109 @@
+#include "recorder.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "system.hpp"
+
+namespace snn {
+
+namespace {
+state_var parse_var(const std::string& who, const std::string& name) {
+  if (name == "v") return state_var::v;
+  if (name == "u") return state_var::u;
+  if (name == "I") return state_var::I;
+  config_fail(who, ": unknown variable to record '", name, "' (known: v, u, I)");
+}
+}  // namespace
+
+void recorder::begin(const network_data& net, std::uint64_t first_step, std::uint64_t max_steps,
+                     const std::vector<trace_request>& requests, int threads) {
+  n_pop_ = net.populations.size();
+  threads_ = threads;
+  first_step_ = first_step;
+  std::vector<trace_buffer> traces;
+  double bytes = 0;
+  for (const trace_request& r : requests) {
+    if (r.population >= n_pop_)
+      config_fail("record: population index ", r.population, " out of range (", n_pop_,
+                  " populations)");
+    const population_data& pop = net.populations[r.population];
+    const std::string who = cat("record on population '", pop.label, "'");
+    trace_buffer t;
+    t.population = static_cast<std::uint32_t>(r.population);
+    t.var = parse_var(who, r.variable);
+    if (r.every < 1) config_fail(who, ": 'every' must be >= 1 step, got ", r.every);
+    t.every = r.every;
+    t.all = r.neurons.empty();
+    for (std::int64_t i : r.neurons) {
+      if (i < 0 || i >= pop.n)
+        config_fail(who, ": neuron index ", i, " is out of range [0, ", pop.n, ")");
+      t.neurons.push_back(static_cast<std::int32_t>(i));
+    }
+    if (t.all) {
+      t.neurons.resize(pop.n);
+      std::iota(t.neurons.begin(), t.neurons.end(), 0);
+    }
+    t.first_sample = (first_step + t.every - 1) / t.every * t.every;
+    const std::uint64_t end = first_step + max_steps;
+    const std::uint64_t rows = end > t.first_sample ? (end - t.first_sample + t.every - 1) / t.every : 0;
+    bytes += 4.0 * rows * t.neurons.size() + 8.0 * rows;
+    t.samples = rows;
+    traces.push_back(std::move(t));
+  }
+  check_memory("recording", bytes);
+  for (auto& t : traces) t.data.assign(t.samples * t.neurons.size(), 0.0f), t.samples = 0;
+  traces_ = std::move(traces);
+  by_pop_.assign(n_pop_, {});
+  for (std::uint32_t i = 0; i < traces_.size(); ++i) by_pop_[traces_[i].population].push_back(i);
+  spikes_.assign(static_cast<std::size_t>(threads) * n_pop_, {});
+  active_ = true;
+}
+
+run_result recorder::finish(std::uint64_t steps_done, double dt) {
+  run_result out;
+  out.first_step = first_step_;
+  out.steps = steps_done;
+  out.dt = dt;
+  out.spikes.resize(n_pop_);
+  for (std::size_t p = 0; p < n_pop_; ++p) {
+    spike_record& r = out.spikes[p];
+    if (threads_ == 1) {
+      r = std::move(spikes_[p]);
+    } else {
+      // Each thread holds its own neuron range in step order: merge by (step, id).
+      std::vector<std::pair<std::int64_t, std::int32_t>> all;
+      for (int t = 0; t < threads_; ++t) {
+        const spike_record& s = spikes_[t * n_pop_ + p];
+        for (std::size_t i = 0; i < s.steps.size(); ++i) all.emplace_back(s.steps[i], s.ids[i]);
+      }
+      std::sort(all.begin(), all.end());
+      r.steps.resize(all.size());
+      r.ids.resize(all.size());
+      for (std::size_t i = 0; i < all.size(); ++i) r.steps[i] = all[i].first, r.ids[i] = all[i].second;
+    }
+    r.times.resize(r.steps.size());
+    for (std::size_t i = 0; i < r.steps.size(); ++i) r.times[i] = static_cast<double>(r.steps[i]) * dt;
+  }
+  const char* names[] = {"v", "u", "I"};
+  for (trace_buffer& t : traces_) {
+    trace_record r;
+    r.population = t.population;
+    r.variable = names[static_cast<int>(t.var)];
+    r.neurons = std::move(t.neurons);
+    const std::uint64_t end = first_step_ + steps_done;
+    const std::uint64_t rows = end > t.first_sample ? (end - t.first_sample + t.every - 1) / t.every : 0;
+    r.steps.resize(rows);
+    for (std::uint64_t i = 0; i < rows; ++i) r.steps[i] = static_cast<std::int64_t>(t.first_sample + i * t.every);
+    t.data.resize(rows * r.neurons.size());
+    r.data = std::move(t.data);
+    out.traces.push_back(std::move(r));
+  }
+  spikes_.clear();
+  traces_.clear();
+  by_pop_.clear();
+  active_ = false;
+  return out;
+}
+
+}  // namespace snn

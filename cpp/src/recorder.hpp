@@ -1,0 +1,55 @@
+#pragma once
+// Recording during a run: spikes per thread (merged in (step, id) order at the end) and
+// traces preallocated for the whole run, each thread writing its own neurons.
+#include <cstdint>
+#include <vector>
+
+#include "engine.hpp"
+#include "snn/simulation.hpp"
+
+namespace snn {
+
+struct trace_buffer {
+  std::uint32_t population = 0;
+  state_var var = state_var::v;
+  bool all = true;
+  std::vector<std::int32_t> neurons;  // columns
+  std::uint64_t every = 1;
+  std::uint64_t first_sample = 0;  // first step sampled
+  std::uint64_t samples = 0;       // rows taken so far
+  std::vector<float> data;
+  /// Row of step k, or -1 if k is not sampled.
+  std::int64_t row(std::uint64_t k) const {
+    return k < first_sample || (k - first_sample) % every ? -1
+                                                          : std::int64_t((k - first_sample) / every);
+  }
+};
+
+class recorder {
+ public:
+  void begin(const network_data& net, std::uint64_t first_step, std::uint64_t max_steps,
+             const std::vector<trace_request>& requests, int threads);
+  void spike(int thread, std::uint32_t population, std::int64_t step, std::int32_t id) {
+    auto& b = spikes_[thread * n_pop_ + population];
+    b.steps.push_back(step);
+    b.ids.push_back(id);
+  }
+  /// Traces of one population.
+  const std::vector<std::uint32_t>& traces_of(std::uint32_t population) const { return by_pop_[population]; }
+  trace_buffer& trace(std::uint32_t i) { return traces_[i]; }
+  std::size_t trace_count() const { return traces_.size(); }
+  run_result finish(std::uint64_t steps_done, double dt);
+  bool active() const { return active_; }
+
+ private:
+  bool active_ = false;
+  std::uint64_t first_step_ = 0;
+  std::size_t n_pop_ = 0;
+  int threads_ = 1;
+  std::vector<spike_record> spikes_;  // [thread * n_pop + pop]
+  std::vector<trace_buffer> traces_;
+  std::vector<std::vector<std::uint32_t>> by_pop_;
+  std::vector<std::string> requested_vars_;
+};
+
+}  // namespace snn

@@ -1,0 +1,37 @@
+#pragma once
+// Small helpers: error messages, memory checks, thread counts.
+#include <cstdint>
+#include <sstream>
+#include <string>
+
+#include "snn/errors.hpp"
+
+namespace snn {
+
+/// Concatenates its arguments with operator<< (numbers in full precision).
+template <class... T>
+std::string cat(const T&... parts) {
+  std::ostringstream os;
+  os.precision(10);
+  (os << ... << parts);
+  return os.str();
+}
+
+template <class... T>
+[[noreturn]] void config_fail(const T&... parts) {
+  throw config_error(cat(parts...));
+}
+
+/// Bytes of memory the machine can still give (MemAvailable), 0 if unknown.
+std::uint64_t available_memory();
+
+/// Throws memory_error if `bytes` exceeds what is available; `what` names the allocation.
+void check_memory(const std::string& what, double bytes);
+
+/// Hardware threads usable by this process.
+int hardware_threads();
+
+/// "1.5 GiB"
+std::string format_bytes(double bytes);
+
+}  // namespace snn

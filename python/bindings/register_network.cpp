@@ -1,0 +1,139 @@
+// snn._core.Network and the value types describing kernels, rules and distributions.
+#include <pybind11/stl.h>
+
+#include "common.hpp"
+#include "snn/network.hpp"
+
+namespace snn::python {
+
+namespace {
+values as_values(const carray<float>& a) { return to_vector(a); }
+}  // namespace
+
+void register_network(py::module_& m) {
+  py::class_<kernel>(m, "Kernel")
+      .def_static("instant", &kernel::instant)
+      .def_static("voltage_jump", &kernel::voltage_jump)
+      .def_static("exponential", &kernel::exponential, py::arg("tau"))
+      .def_static("alpha", &kernel::alpha, py::arg("tau"))
+      .def_static("sampled", [](const carray<float>& k) { return kernel::sampled(to_vector(k)); },
+                  py::arg("kappa"));
+
+  py::class_<distribution>(m, "Distribution")
+      .def_static("constant", &distribution::constant, py::arg("value"))
+      .def_static("array", [](const carray<float>& a) { return distribution::from_array(to_vector(a)); },
+                  py::arg("values"))
+      .def_static("uniform", &distribution::uniform, py::arg("low"), py::arg("high"))
+      .def_static("normal", &distribution::normal, py::arg("mean"), py::arg("std"),
+                  py::arg("low"), py::arg("high"));
+
+  py::class_<rule>(m, "Rule")
+      .def_static("all_to_all", &rule::all_to_all, py::arg("allow_self"))
+      .def_static("one_to_one", &rule::one_to_one)
+      .def_static("fixed_probability", &rule::fixed_probability, py::arg("p"), py::arg("allow_self"))
+      .def_static("fixed_in_degree", &rule::fixed_in_degree, py::arg("k"), py::arg("allow_self"))
+      .def_static("fixed_out_degree", &rule::fixed_out_degree, py::arg("k"), py::arg("allow_self"));
+
+  m.attr("max_delay_steps") = max_delay_steps;
+  m.attr("max_kernel_steps") = max_kernel_steps;
+
+  py::class_<network>(m, "Network")
+      .def(py::init<double, std::uint64_t>(), py::arg("dt"), py::arg("seed"))
+      .def_property_readonly("dt", &network::dt)
+      .def_property_readonly("seed", &network::seed)
+      .def("add_population",
+           [](network& n, std::int64_t size, const carray<float>& a, const carray<float>& b,
+              const carray<float>& c, const carray<float>& d, const carray<float>& v0,
+              const std::optional<carray<float>>& u0, float v_peak, int v_substeps,
+              const std::string& label) {
+             izhikevich p{as_values(a), as_values(b), as_values(c), as_values(d), as_values(v0),
+                          u0 ? as_values(*u0) : values{}, v_peak, v_substeps};
+             return n.add_population(size, p, label);
+           },
+           py::arg("n"), py::arg("a"), py::arg("b"), py::arg("c"), py::arg("d"), py::arg("v0"),
+           py::arg("u0"), py::arg("v_peak"), py::arg("v_substeps"), py::arg("label"))
+      .def("izhikevich_2003",
+           [](const network& n, std::int64_t size, bool excitatory) {
+             izhikevich p = n.izhikevich_2003(size, excitatory);
+             py::dict out;
+             out["a"] = to_numpy(std::move(p.a));
+             out["b"] = to_numpy(std::move(p.b));
+             out["c"] = to_numpy(std::move(p.c));
+             out["d"] = to_numpy(std::move(p.d));
+             return out;
+           },
+           py::arg("n"), py::arg("excitatory"))
+      .def("connect", &network::connect, py::arg("pre"), py::arg("post"), py::arg("rule"),
+           py::arg("weight"), py::arg("delay"), py::arg("kernel"), py::arg("label"),
+           py::call_guard<py::gil_scoped_release>())
+      .def("connect_dense",
+           [](network& n, std::size_t pre, std::size_t post, const carray<float>& w,
+              const distribution& delay, const kernel& k, const std::string& label) {
+             if (w.ndim() != 2)
+               throw config_error("dense weight matrix must have 2 dimensions, got " +
+                                  std::to_string(w.ndim()));
+             const float* data = w.data();
+             const auto rows = static_cast<std::size_t>(w.shape(0)), cols = static_cast<std::size_t>(w.shape(1));
+             py::gil_scoped_release release;
+             return n.connect_dense(pre, post, data, rows, cols, delay, k, label);
+           },
+           py::arg("pre"), py::arg("post"), py::arg("w"), py::arg("delay"), py::arg("kernel"),
+           py::arg("label"))
+      .def("connect_explicit",
+           [](network& n, std::size_t pre, std::size_t post, const carray<std::int64_t>& pre_ids,
+              const carray<std::int64_t>& post_ids, const distribution& weight,
+              const distribution& delay, const kernel& k, const std::string& label) {
+             if (pre_ids.size() != post_ids.size())
+               throw config_error("explicit synapses: " + std::to_string(pre_ids.size()) +
+                                  " pre indices but " + std::to_string(post_ids.size()) +
+                                  " post indices");
+             py::gil_scoped_release release;
+             return n.connect_explicit(pre, post, pre_ids.data(), post_ids.data(),
+                                       static_cast<std::size_t>(pre_ids.size()), weight, delay, k,
+                                       label);
+           },
+           py::arg("pre"), py::arg("post"), py::arg("pre_ids"), py::arg("post_ids"),
+           py::arg("weight"), py::arg("delay"), py::arg("kernel"), py::arg("label"))
+      .def("add_input_constant",
+           [](network& n, std::size_t pop, const carray<float>& v) {
+             return n.add_input(pop, input::constant(as_values(v)));
+           })
+      .def("add_input_noise",
+           [](network& n, std::size_t pop, const carray<float>& mean, const carray<float>& std) {
+             return n.add_input(pop, input::noise(as_values(mean), as_values(std)));
+           })
+      .def("add_input_stream", [](network& n, std::size_t pop) { return n.add_input(pop, input::stream()); })
+      .def_property_readonly("population_count", &network::population_count)
+      .def_property_readonly("projection_count", &network::projection_count)
+      .def("population_size", &network::population_size)
+      .def("population_label", &network::population_label)
+      .def("projection_label", &network::projection_label)
+      .def("synapse_count", &network::synapse_count)
+      .def("is_dense", &network::is_dense)
+      .def("projection_bytes", &network::projection_bytes)
+      .def("parameters",
+           [](const network& n, std::size_t pop) {
+             izhikevich p = n.parameters(pop);
+             py::dict out;
+             out["a"] = to_numpy(std::move(p.a));
+             out["b"] = to_numpy(std::move(p.b));
+             out["c"] = to_numpy(std::move(p.c));
+             out["d"] = to_numpy(std::move(p.d));
+             out["v0"] = to_numpy(std::move(p.v0));
+             out["u0"] = to_numpy(std::move(p.u0));
+             out["v_peak"] = p.v_peak;
+             out["v_substeps"] = p.v_substeps;
+             return out;
+           })
+      .def("synapses", [](const network& n, std::size_t proj) {
+        synapse_list s;
+        {
+          py::gil_scoped_release release;
+          s = n.synapses(proj);
+        }
+        return py::make_tuple(to_numpy(std::move(s.pre)), to_numpy(std::move(s.post)),
+                              to_numpy(std::move(s.weight)), to_numpy(std::move(s.delay_steps)));
+      });
+}
+
+}  // namespace snn::python

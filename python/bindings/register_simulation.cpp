@@ -1,0 +1,80 @@
+// snn._core.Simulation: runs in chunks without the GIL; results cross without copies.
+#include <pybind11/stl.h>
+
+#include "common.hpp"
+#include "snn/simulation.hpp"
+
+namespace snn::python {
+
+namespace {
+backend parse_backend(const std::string& name) {
+  if (name == "auto") return backend::automatic;
+  if (name == "cpu") return backend::cpu;
+  if (name == "cuda") return backend::cuda;
+  throw config_error("backend must be 'auto', 'cpu' or 'cuda', got '" + name + "'");
+}
+
+py::dict result_to_python(run_result&& r) {
+  py::dict out;
+  out["first_step"] = r.first_step;
+  out["steps"] = r.steps;
+  out["dt"] = r.dt;
+  py::list spikes;
+  for (spike_record& s : r.spikes)
+    spikes.append(py::make_tuple(to_numpy(std::move(s.steps)), to_numpy(std::move(s.times)),
+                                 to_numpy(std::move(s.ids))));
+  out["spikes"] = spikes;
+  py::list traces;
+  for (trace_record& t : r.traces) {
+    const auto rows = static_cast<py::ssize_t>(t.steps.size());
+    const auto cols = static_cast<py::ssize_t>(t.neurons.size());
+    traces.append(py::make_tuple(t.population, t.variable, to_numpy(std::move(t.neurons)),
+                                 to_numpy(std::move(t.steps)),
+                                 to_numpy(std::move(t.data), {rows, cols})));
+  }
+  out["traces"] = traces;
+  return out;
+}
+}  // namespace
+
+void register_simulation(py::module_& m) {
+  m.def("cuda_available", &cuda_available,
+        "True if the CUDA backend is compiled in and a CUDA device is present.");
+
+  py::class_<trace_request>(m, "TraceRequest")
+      .def(py::init([](std::size_t pop, const std::string& var, const carray<std::int64_t>& neurons,
+                       std::uint64_t every) {
+             return trace_request{pop, var, to_vector(neurons), every};
+           }),
+           py::arg("population"), py::arg("variable"), py::arg("neurons"), py::arg("every"));
+
+  py::class_<simulation>(m, "Simulation")
+      .def(py::init([](const network& n, const std::string& b, int threads) {
+             const backend be = parse_backend(b);
+             py::gil_scoped_release release;
+             return std::make_unique<simulation>(n, be, threads);
+           }),
+           py::arg("network"), py::arg("backend"), py::arg("threads"))
+      .def_property_readonly("backend", &simulation::backend_name)
+      .def_property_readonly("threads", &simulation::threads)
+      .def_property_readonly("step", &simulation::step)
+      .def("begin_run", &simulation::begin_run, py::arg("steps"), py::arg("traces"))
+      .def("set_stream",
+           [](simulation& s, std::size_t pop, std::size_t input, const carray<float>& data) {
+             if (data.ndim() != 2) throw config_error("stream data must be 2-D (steps, n)");
+             s.set_stream(pop, input, data.data(), static_cast<std::uint64_t>(data.shape(0)),
+                         static_cast<std::size_t>(data.shape(1)));
+           })
+      .def("advance", &simulation::advance, py::arg("steps"), py::call_guard<py::gil_scoped_release>())
+      .def("end_run", [](simulation& s) { return result_to_python(s.end_run()); })
+      .def("get_state",
+           [](const simulation& s, std::size_t pop, const std::string& var) {
+             return to_numpy(s.get_state(pop, var));
+           })
+      .def("set_state", [](simulation& s, std::size_t pop, const std::string& var,
+                           const carray<float>& values) {
+        s.set_state(pop, var, values.data(), static_cast<std::size_t>(values.size()));
+      });
+}
+
+}  // namespace snn::python

@@ -1,0 +1,402 @@
+"""Network, Population and Projection: the Python face of the native engine."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _core
+from ._core import ConfigError
+from ._progress import Progress
+from ._result import Result
+from ._specs import KERNELS, RULES, Instant, Noise, Trace, distribution
+from .presets import ALIASES, PRESETS, RANDOM_PRESETS
+
+_NEURON_PARAMS = ("a", "b", "c", "d", "v0", "u0")
+
+
+class Population:
+    """A population of Izhikevich neurons; made by :meth:`Network.population`."""
+
+    def __init__(self, net: Network, index: int, label: str, size: int) -> None:
+        self._net, self.index, self.label, self.size = net, index, label, size
+
+    def parameters(self) -> dict[str, Any]:
+        """Per-neuron a, b, c, d, v0, u0 (float32 arrays) and v_peak, v_substeps."""
+        return self._net._native.parameters(self.index)
+
+    def _state(self, var: str) -> np.ndarray:
+        sim = self._net._sim
+        if sim is None:
+            p = self.parameters()
+            return {"v": p["v0"], "u": p["u0"], "I": np.zeros(self.size, np.float32)}[var]
+        return sim.get_state(self.index, var)
+
+    def _set_state(self, var: str, values: Any) -> None:
+        arr = np.broadcast_to(np.asarray(values, dtype=np.float32), (self.size,))
+        self._net._simulation().set_state(self.index, var, np.ascontiguousarray(arr))
+
+    @property
+    def v(self) -> np.ndarray:
+        """Membrane potential now, mV (a copy; assign to set)."""
+        return self._state("v")
+
+    @v.setter
+    def v(self, values: Any) -> None:
+        self._set_state("v", values)
+
+    @property
+    def u(self) -> np.ndarray:
+        """Recovery variable now (a copy; assign to set)."""
+        return self._state("u")
+
+    @u.setter
+    def u(self, values: Any) -> None:
+        self._set_state("u", values)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __repr__(self) -> str:
+        return f"<Population '{self.label}' of {self.size} neurons>"
+
+
+class Projection:
+    """Synapses from one population to another; made by :meth:`Network.connect`."""
+
+    def __init__(self, net: Network, index: int, label: str, pre: Population, post: Population) -> None:
+        self._net, self.index, self.label, self.pre, self.post = net, index, label, pre, post
+
+    @property
+    def n_synapses(self) -> int:
+        return self._net._native.synapse_count(self.index)
+
+    @property
+    def dense(self) -> bool:
+        """True if stored as dense rows (no per-synapse indices)."""
+        return self._net._native.is_dense(self.index)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of connectivity storage."""
+        return self._net._native.projection_bytes(self.index)
+
+    def synapses(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(pre int32, post int32, weight float64, delay_steps int32) in (pre, post) order;
+        weights are the exact values the engine uses."""
+        return self._net._native.synapses(self.index)
+
+    def __repr__(self) -> str:
+        return f"<Projection '{self.label}' {self.pre.label}->{self.post.label}: {self.n_synapses} synapses>"
+
+
+class _Stream:
+    """An input evaluated in Python per chunk: an array (steps, n) or a callable f(t_ms)."""
+
+    def __init__(self, pop: Population, index: int, source: Any) -> None:
+        self.pop, self.index, self.source = pop, index, source
+
+    def rows(self, first: int, count: int, dt: float) -> np.ndarray:
+        n = self.pop.size
+        if callable(self.source):
+            out = np.empty((count, n), np.float32)
+            for r in range(count):
+                t = (first + r) * dt
+                value = np.asarray(self.source(t), dtype=np.float64)
+                if value.shape not in ((), (n,), (n, 1)):
+                    raise ConfigError(f"input of population '{self.pop.label}': the callable returned "
+                                      f"shape {value.shape} at t = {t:g} ms; expected a scalar or ({n},)")
+                if not np.all(np.isfinite(value)):
+                    raise ConfigError(f"input of population '{self.pop.label}': the callable returned "
+                                      f"a non-finite value at t = {t:g} ms")
+                out[r] = value.reshape(-1) if value.ndim else value
+            return out
+        data = self.source  # (steps, n) float32
+        out = np.zeros((count, n), np.float32)
+        lo, hi = min(first, len(data)), min(first + count, len(data))
+        out[: hi - lo] = data[lo:hi]
+        return out
+
+
+class Network:
+    """A network of Izhikevich populations.
+
+    Parameters
+    ----------
+    dt : float
+        Time step, ms.
+    seed : int
+        Seeds every random draw (connectivity, weights, delays, parameters, noise): the same
+        seed gives the same network and spike trains on any backend and thread count.
+    """
+
+    def __init__(self, dt: float = 0.1, seed: int = 0) -> None:
+        if isinstance(dt, bool) or not isinstance(dt, (int, float, np.integer, np.floating)):
+            raise ConfigError(f"network: dt must be a finite number > 0 ms, got {dt!r}")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
+            raise ConfigError(f"network: seed must be an integer in [0, 2^64), got {seed!r}")
+        self._native = _core.Network(float(dt), int(seed))
+        self.dt = float(dt)
+        self.seed = int(seed)
+        self.populations: list[Population] = []
+        self.projections: list[Projection] = []
+        self._streams: list[_Stream] = []
+        self._sim: Any = None
+        self.last_result: Result | None = None
+
+    # --- building ------------------------------------------------------------------------------
+
+    def population(self, n: int, preset: str | None = None, *, label: str | None = None,
+                   v_peak: float = 30.0, v_substeps: int = 1, **params: Any) -> Population:
+        """Adds ``n`` Izhikevich neurons.
+
+        ``preset`` names a firing type (see :data:`snn.PRESETS`, or ``izhikevich2003_excitatory``
+        / ``izhikevich2003_inhibitory``); keywords ``a, b, c, d, v0`` (mV), ``u0`` override it
+        (scalars or arrays of ``n`` values). ``u0`` defaults to ``b * v0``.
+        """
+        label = f"pop{len(self.populations)}" if label is None else str(label)
+        who = f"population '{label}'"
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
+            raise ConfigError(f"{who}: size must be a positive integer, got {n!r}")
+        unknown = set(params) - set(_NEURON_PARAMS)
+        if unknown:
+            raise ConfigError(f"{who}: unknown parameter(s) {sorted(unknown)}; known: {_NEURON_PARAMS}")
+        values: dict[str, Any] = {"v0": -65.0}
+        if preset is not None:
+            name = ALIASES.get(preset, preset)
+            if name in PRESETS:
+                values.update(PRESETS[name])
+            elif name in RANDOM_PRESETS:
+                values.update(self._native.izhikevich_2003(int(n), RANDOM_PRESETS[name]))
+            else:
+                raise ConfigError(f"{who}: unknown preset {preset!r}; known: "
+                                  f"{sorted(PRESETS) + sorted(RANDOM_PRESETS)}")
+        values.update({k: v for k, v in params.items() if v is not None})
+        missing = [k for k in "abcd" if k not in values]
+        if missing:
+            raise ConfigError(f"{who}: parameter(s) {missing} missing (give them or a preset)")
+        arrays = {k: self._param_array(who, k, v, int(n)) for k, v in values.items()}
+        if isinstance(v_substeps, bool) or not isinstance(v_substeps, (int, np.integer)):
+            raise ConfigError(f"{who}: parameter 'v_substeps' must be an integer, got {v_substeps!r}")
+        index = self._native.add_population(
+            int(n), arrays["a"], arrays["b"], arrays["c"], arrays["d"], arrays["v0"],
+            arrays.get("u0"), float(v_peak), int(v_substeps), label)
+        pop = Population(self, index, label, int(n))
+        self.populations.append(pop)
+        return pop
+
+    @staticmethod
+    def _param_array(who: str, name: str, value: Any, n: int) -> np.ndarray:
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{who}: parameter '{name}' must be a number or an array, got {value!r}") from None
+        if arr.ndim == 2 and arr.shape[1] == 1:  # (n, 1) columns, as the old library used
+            arr = arr[:, 0]
+        if arr.ndim > 1:
+            raise ConfigError(f"{who}: parameter '{name}' has shape {arr.shape}, expected () or ({n},)")
+        return np.ascontiguousarray(arr.reshape(-1), dtype=np.float32)
+
+    def _population(self, pop: Any, role: str) -> Population:
+        if isinstance(pop, Population) and pop._net is self:
+            return pop
+        if isinstance(pop, str):
+            for p in self.populations:
+                if p.label == pop:
+                    return p
+        raise ConfigError(f"{role}: {pop!r} is not a population of this network")
+
+    def connect(self, pre: Population | str, post: Population | str, connectivity: Any,
+                weight: Any = None, delay: Any = 0.0, kernel: Any = None,
+                label: str | None = None) -> Projection:
+        """Connects ``pre`` to ``post``.
+
+        ``connectivity``: a rule (:class:`AllToAll`, :class:`OneToOne`,
+        :class:`FixedProbability`, :class:`FixedInDegree`, :class:`FixedOutDegree`), a dense
+        matrix ``W[pre, post]`` (zeros are absent synapses), a SciPy sparse matrix, or
+        ``(pre_ids, post_ids)``. ``weight`` (default 1; not with a matrix) and ``delay`` (ms):
+        a number, an array with one value per synapse, :class:`Uniform` or :class:`Normal`.
+        ``kernel``: :class:`Instant` (default), :class:`Exponential`, :class:`Alpha` or
+        :class:`Kernel`.
+        """
+        a, b = self._population(pre, "connect pre"), self._population(post, "connect post")
+        label = f"{a.label}->{b.label}" if label is None else str(label)
+        if any(p.label == label for p in self.projections):
+            label = f"{label}#{len(self.projections)}" if label == f"{a.label}->{b.label}" else label
+        who = f"projection '{label}'"
+        kernel = Instant() if kernel is None else kernel
+        if not isinstance(kernel, KERNELS):
+            raise ConfigError(f"{who}: kernel must be snn.Instant, Exponential, Alpha or Kernel, got {kernel!r}")
+        k = kernel._native(who, self.dt)
+        d = distribution(who, "delay", delay)
+        n = self._native
+        if isinstance(connectivity, RULES):
+            w = distribution(who, "weight", 1.0 if weight is None else weight)
+            index = n.connect(a.index, b.index, connectivity._native(who), w, d, k, label)
+        elif hasattr(connectivity, "tocoo"):  # SciPy sparse matrix
+            if weight is not None:
+                raise ConfigError(f"{who}: weights come from the sparse matrix; do not pass weight")
+            coo = connectivity.tocoo()
+            if coo.shape != (a.size, b.size):
+                raise ConfigError(f"{who}: sparse matrix has shape {coo.shape}, expected "
+                                  f"({a.size}, {b.size}) = (pre size, post size)")
+            w = distribution(who, "weight", np.asarray(coo.data, dtype=np.float64))
+            index = n.connect_explicit(a.index, b.index, np.asarray(coo.row, np.int64),
+                                       np.asarray(coo.col, np.int64), w, d, k, label)
+        elif isinstance(connectivity, tuple):
+            if len(connectivity) != 2:
+                raise ConfigError(f"{who}: explicit connectivity is (pre_ids, post_ids), got "
+                                  f"a tuple of {len(connectivity)}")
+            pre_ids, post_ids = (self._indices(who, x) for x in connectivity)
+            w = distribution(who, "weight", 1.0 if weight is None else weight)
+            index = n.connect_explicit(a.index, b.index, pre_ids, post_ids, w, d, k, label)
+        else:
+            if weight is not None:
+                raise ConfigError(f"{who}: weights come from the matrix; do not pass weight")
+            try:
+                mat = np.asarray(connectivity, dtype=np.float32)
+            except (TypeError, ValueError):
+                raise ConfigError(f"{who}: connectivity must be a rule, a matrix or (pre_ids, post_ids), "
+                                  f"got {connectivity!r}") from None
+            if mat.ndim != 2:
+                raise ConfigError(f"{who}: weight matrix must be 2-D (pre size, post size), got shape {mat.shape}")
+            index = n.connect_dense(a.index, b.index, np.ascontiguousarray(mat), d, k, label)
+        proj = Projection(self, index, label, a, b)
+        self.projections.append(proj)
+        return proj
+
+    @staticmethod
+    def _indices(who: str, x: Any) -> np.ndarray:
+        arr = np.asarray(x)
+        if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
+            raise ConfigError(f"{who}: explicit indices must be 1-D integer arrays, got {arr.dtype} of shape {arr.shape}")
+        return np.ascontiguousarray(arr, dtype=np.int64)
+
+    def input(self, pop: Population | str, source: Any) -> None:
+        """Adds an external input current to ``pop``: a number, an ``(n,)`` array,
+        :class:`Noise`, an array ``(steps, n)`` (row k = step k from the start), or a
+        callable ``f(t_ms)`` returning a scalar or ``(n,)``. Inputs add up."""
+        p = self._population(pop, "input")
+        who = f"input of population '{p.label}'"
+        n = self._native
+        if isinstance(source, Noise):
+            mean = np.ascontiguousarray(np.asarray(source.mean, dtype=np.float64).reshape(-1), np.float32)
+            std = np.ascontiguousarray(np.asarray(source.std, dtype=np.float64).reshape(-1), np.float32)
+            n.add_input_noise(p.index, mean, std)
+            return
+        if callable(source):
+            self._streams.append(_Stream(p, n.add_input_stream(p.index), source))
+            return
+        try:
+            arr = np.asarray(source, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{who}: must be a number, an array, snn.Noise or a callable, got {source!r}") from None
+        if arr.ndim <= 1:
+            n.add_input_constant(p.index, np.ascontiguousarray(arr.reshape(-1), np.float32))
+        elif arr.ndim == 2:
+            if arr.shape[1] != p.size:
+                raise ConfigError(f"{who}: array input has shape {arr.shape}, expected (steps, {p.size})")
+            if not np.all(np.isfinite(arr)):
+                raise ConfigError(f"{who}: array input holds non-finite values")
+            self._streams.append(_Stream(p, n.add_input_stream(p.index), np.ascontiguousarray(arr, np.float32)))
+        else:
+            raise ConfigError(f"{who}: array input must be (n,) or (steps, n), got shape {arr.shape}")
+
+    # --- running -------------------------------------------------------------------------------
+
+    @property
+    def step(self) -> int:
+        """Steps run so far."""
+        return 0 if self._sim is None else self._sim.step
+
+    @property
+    def t(self) -> float:
+        """Time reached, ms."""
+        return self.step * self.dt
+
+    def _simulation(self, backend: str = "auto", threads: int | None = None) -> Any:
+        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1):
+            raise ConfigError(f"run: threads must be a positive integer or None, got {threads!r}")
+        if backend not in ("auto", "cpu", "cuda"):
+            raise ConfigError(f"run: backend must be 'auto', 'cpu' or 'cuda', got {backend!r}")
+        if self._sim is None:
+            self._sim = _core.Simulation(self._native, backend, int(threads or 0))
+        else:
+            if backend != "auto" and backend != self._sim.backend:
+                raise ConfigError(f"run: this network already runs on backend '{self._sim.backend}'; "
+                                  f"build a new network for backend '{backend}'")
+            if threads is not None and threads != self._sim.threads:
+                raise ConfigError(f"run: this network already runs with {self._sim.threads} threads; "
+                                  f"build a new network for threads={threads}")
+        return self._sim
+
+    def _steps(self, T: Any) -> int:
+        if isinstance(T, bool) or not isinstance(T, (int, float, np.integer, np.floating)):
+            raise ConfigError(f"run: T must be a number of ms, got {T!r}")
+        T = float(T)
+        if not math.isfinite(T) or T < 0:
+            raise ConfigError(f"run: T must be a finite number >= 0 ms, got {T}")
+        steps = round(T / self.dt)
+        if abs(T / self.dt - steps) > 1e-6:
+            raise ConfigError(f"run: T = {T} ms is not a whole number of steps of dt = {self.dt} ms "
+                              f"({T / self.dt:.6g} steps)")
+        return int(steps)
+
+    def _traces(self, record: Any) -> list:
+        if record is None:
+            return []
+        items = [record] if isinstance(record, (str, Trace)) else list(record)
+        out = []
+        for item in items:
+            tr = Trace(item) if isinstance(item, str) else item
+            if not isinstance(tr, Trace):
+                raise ConfigError(f"record: expected 'v', 'u', 'I' or snn.Trace, got {item!r}")
+            if isinstance(tr.every, bool) or not isinstance(tr.every, (int, np.integer)) or tr.every < 1:
+                raise ConfigError(f"record: 'every' must be a positive integer of steps, got {tr.every!r}")
+            pops = self.populations if tr.pop is None else [self._population(tr.pop, "record")]
+            neurons = np.zeros(0, np.int64) if tr.neurons is None else self._indices("record", np.atleast_1d(tr.neurons))
+            for p in pops:
+                out.append(_core.TraceRequest(p.index, str(tr.var), neurons, int(tr.every)))
+        return out
+
+    def run(self, T: float, record: Any = None, backend: str = "auto", threads: int | None = None,
+            progress: bool | None = None) -> Result:
+        """Runs ``T`` ms (a whole number of steps), continuing from where the last run ended.
+
+        ``record``: "v", "u", "I" or :class:`Trace` items (spikes are always recorded).
+        ``backend``: "auto", "cpu" or "cuda". ``threads``: CPU threads (None: chosen from the
+        network size). ``progress``: progress bar (None: on a terminal, for runs over 1 s).
+        Ctrl-C stops at the next chunk: KeyboardInterrupt is raised and ``last_result`` holds
+        what was recorded so far.
+        """
+        steps = self._steps(T)
+        traces = self._traces(record)
+        sim = self._simulation(backend, threads)
+        start = time.perf_counter()
+        sim.begin_run(steps, traces)
+        bar = Progress(steps, progress)
+        done, chunk = 0, 16
+        try:
+            while done < steps:
+                n = min(chunk, steps - done)
+                first = sim.step
+                for s in self._streams:
+                    sim.set_stream(s.pop.index, s.index, s.rows(first, n, self.dt))
+                t0 = time.perf_counter()
+                sim.advance(n)
+                done += n
+                bar.update(done)
+                # Chunks of ~0.1 s: responsive to Ctrl-C, negligible overhead.
+                elapsed = time.perf_counter() - t0
+                chunk = max(1, min(chunk * 4, int(n * 0.1 / elapsed) if elapsed > 0 else chunk * 4))
+        finally:
+            bar.close()
+            self.last_result = Result(sim.end_run(), self.populations, time.perf_counter() - start)
+        return self.last_result
+
+    def __repr__(self) -> str:
+        return (f"<Network dt={self.dt} ms, {len(self.populations)} populations, "
+                f"{len(self.projections)} projections, t={self.t:g} ms>")

@@ -1,0 +1,113 @@
+"""Results of a run: NumPy arrays handed over by the engine without copies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class PopulationResult:
+    """Spikes and traces of one population during one run.
+
+    Attributes
+    ----------
+    spike_steps : int64 array, step index of each spike
+    spike_times : float64 array, ms (step * dt)
+    spike_ids : int32 array, neuron index of each spike
+    rates : float64 array, Hz per neuron over the run
+    traces : dict var -> float32 array (samples, neurons); also as attributes .v, .u, .I
+    trace_steps, trace_neurons : dict var -> int64 steps / int32 neuron ids of the samples
+    """
+
+    def __init__(self, label: str, size: int, duration_ms: float, spikes: tuple) -> None:
+        self.label = label
+        self.size = size
+        self.spike_steps, self.spike_times, self.spike_ids = spikes
+        self._duration_ms = duration_ms
+        self.traces: dict[str, np.ndarray] = {}
+        self.trace_steps: dict[str, np.ndarray] = {}
+        self.trace_neurons: dict[str, np.ndarray] = {}
+
+    @property
+    def n_spikes(self) -> int:
+        return int(self.spike_ids.size)
+
+    @property
+    def rates(self) -> np.ndarray:
+        """Firing rate of each neuron over the run, Hz."""
+        counts = np.bincount(self.spike_ids, minlength=self.size).astype(np.float64)
+        return counts * (1000.0 / self._duration_ms) if self._duration_ms > 0 else counts * 0.0
+
+    @property
+    def rate(self) -> float:
+        """Mean firing rate of the population over the run, Hz."""
+        if self._duration_ms <= 0:
+            return 0.0
+        return self.n_spikes * 1000.0 / (self._duration_ms * self.size)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        traces = self.__dict__.get("traces", {})
+        if name in traces:
+            return traces[name]
+        raise AttributeError(f"population '{self.__dict__.get('label')}' has no recorded "
+                             f"'{name}' (record it with net.run(..., record=['{name}']))")
+
+    def __repr__(self) -> str:
+        rec = ", ".join(self.traces) or "none"
+        return (f"<PopulationResult '{self.label}': {self.n_spikes} spikes, {self.rate:.3g} Hz, "
+                f"traces: {rec}>")
+
+
+class Result:
+    """What a run recorded, by population: ``result[pop]`` or ``result["label"]``."""
+
+    def __init__(self, raw: dict[str, Any], populations: list, wall_time: float) -> None:
+        self.dt: float = raw["dt"]
+        self.first_step: int = raw["first_step"]
+        self.steps: int = raw["steps"]
+        self.t_start: float = self.first_step * self.dt
+        self.duration: float = self.steps * self.dt
+        self.t_stop: float = self.t_start + self.duration
+        self.wall_time = wall_time
+        self._by_label: dict[str, PopulationResult] = {}
+        self._list: list[PopulationResult] = []
+        for pop, spikes in zip(populations, raw["spikes"]):
+            r = PopulationResult(pop.label, pop.size, self.duration, spikes)
+            self._list.append(r)
+            self._by_label[pop.label] = r
+        for index, var, neurons, steps, data in raw["traces"]:
+            r = self._list[index]
+            r.traces[var], r.trace_steps[var], r.trace_neurons[var] = data, steps, neurons
+
+    def __getitem__(self, key: Any) -> PopulationResult:
+        if isinstance(key, str):
+            if key not in self._by_label:
+                raise KeyError(f"no population labelled {key!r} (have {list(self._by_label)})")
+            return self._by_label[key]
+        if isinstance(key, (int, np.integer)):
+            return self._list[key]
+        label = getattr(key, "label", None)
+        if label in self._by_label:
+            return self._by_label[label]
+        raise KeyError(f"{key!r} is not a population of this network")
+
+    def __iter__(self):
+        return iter(self._list)
+
+    def __len__(self) -> int:
+        return len(self._list)
+
+    @property
+    def spike_count(self) -> int:
+        return sum(r.n_spikes for r in self._list)
+
+    @property
+    def mean_rate(self) -> float:
+        """Mean firing rate over all neurons, Hz."""
+        n = sum(r.size for r in self._list)
+        return self.spike_count * 1000.0 / (self.duration * n) if self.duration > 0 and n else 0.0
+
+    def __repr__(self) -> str:
+        return (f"<Result {self.t_start:g}-{self.t_stop:g} ms: {self.spike_count} spikes, "
+                f"{self.mean_rate:.3g} Hz, wall {self.wall_time:.3g} s>")

@@ -1,0 +1,219 @@
+"""Value types: connectivity rules, weight/delay distributions, kernels, inputs, traces."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _core
+from ._core import ConfigError
+
+
+def _number(who: str, name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ConfigError(f"{who}: {name} must be a number, got {value!r}")
+    return float(value)
+
+
+def _count(who: str, name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ConfigError(f"{who}: {name} must be a non-negative integer, got {value!r}")
+    if value < 0:
+        raise ConfigError(f"{who}: {name} must be a non-negative integer, got {value!r}")
+    return int(value)
+
+
+# --- connectivity rules -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AllToAll:
+    """Every source to every target (stored as dense rows when the delay is one number)."""
+
+    allow_self: bool = True
+
+    def _native(self, who: str) -> _core.Rule:
+        return _core.Rule.all_to_all(bool(self.allow_self))
+
+
+@dataclass(frozen=True)
+class OneToOne:
+    """Source i to target i (populations of equal size)."""
+
+    def _native(self, who: str) -> _core.Rule:
+        return _core.Rule.one_to_one()
+
+
+@dataclass(frozen=True)
+class FixedProbability:
+    """Each pair independently with probability ``p``."""
+
+    p: float
+    allow_self: bool = True
+
+    def _native(self, who: str) -> _core.Rule:
+        return _core.Rule.fixed_probability(_number(who, "probability p", self.p), bool(self.allow_self))
+
+
+@dataclass(frozen=True)
+class FixedInDegree:
+    """Exactly ``k`` distinct sources for every target."""
+
+    k: int
+    allow_self: bool = True
+
+    def _native(self, who: str) -> _core.Rule:
+        return _core.Rule.fixed_in_degree(_count(who, "in-degree k", self.k), bool(self.allow_self))
+
+
+@dataclass(frozen=True)
+class FixedOutDegree:
+    """Exactly ``k`` distinct targets for every source."""
+
+    k: int
+    allow_self: bool = True
+
+    def _native(self, who: str) -> _core.Rule:
+        return _core.Rule.fixed_out_degree(_count(who, "out-degree k", self.k), bool(self.allow_self))
+
+
+RULES = (AllToAll, OneToOne, FixedProbability, FixedInDegree, FixedOutDegree)
+
+# --- weight and delay distributions --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Uniform:
+    """Uniform in [low, high), drawn per synapse."""
+
+    low: float
+    high: float
+
+    def _native(self, who: str) -> _core.Distribution:
+        return _core.Distribution.uniform(_number(who, "low", self.low), _number(who, "high", self.high))
+
+
+@dataclass(frozen=True)
+class Normal:
+    """Normal(mean, std) drawn per synapse, clipped to [low, high]."""
+
+    mean: float
+    std: float
+    low: float = -math.inf
+    high: float = math.inf
+
+    def _native(self, who: str) -> _core.Distribution:
+        return _core.Distribution.normal(
+            _number(who, "mean", self.mean),
+            _number(who, "std", self.std),
+            _number(who, "low", self.low),
+            _number(who, "high", self.high),
+        )
+
+
+def distribution(who: str, name: str, value: Any) -> _core.Distribution:
+    """A weight or delay given as a number, an array or a distribution."""
+    if isinstance(value, (Uniform, Normal)):
+        return value._native(f"{who} {name}")
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return _core.Distribution.constant(float(value))
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{who}: {name} must be a number, an array or snn.Uniform/snn.Normal, "
+                          f"got {value!r}") from None
+    if arr.ndim == 0:
+        return _core.Distribution.constant(float(arr))
+    return _core.Distribution.array(np.ascontiguousarray(arr.ravel(), dtype=np.float32))
+
+
+# --- kernels -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instant:
+    """The weight acts for one step: as current (``target="I"``) or added to v (``"v"``)."""
+
+    target: str = "I"
+
+    def _native(self, who: str, dt: float) -> _core.Kernel:
+        if self.target == "I":
+            return _core.Kernel.instant()
+        if self.target == "v":
+            return _core.Kernel.voltage_jump()
+        raise ConfigError(f"{who}: Instant target must be 'I' or 'v', got {self.target!r}")
+
+
+@dataclass(frozen=True)
+class Exponential:
+    """kappa(t) = exp(-t / tau), t in ms since arrival."""
+
+    tau: float
+
+    def _native(self, who: str, dt: float) -> _core.Kernel:
+        return _core.Kernel.exponential(_number(who, "kernel tau", self.tau))
+
+
+@dataclass(frozen=True)
+class Alpha:
+    """kappa(t) = (t / tau) exp(1 - t / tau): peak 1 at t = tau (ms)."""
+
+    tau: float
+
+    def _native(self, who: str, dt: float) -> _core.Kernel:
+        return _core.Kernel.alpha(_number(who, "kernel tau", self.tau))
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """Any kernel f(t), t in ms since arrival, sampled at m*dt for m*dt < window (ms)."""
+
+    f: Callable[[Any], Any]
+    window: float
+
+    def _native(self, who: str, dt: float) -> _core.Kernel:
+        window = _number(who, "kernel window", self.window)
+        if not math.isfinite(window) or window <= 0:
+            raise ConfigError(f"{who}: kernel window must be a finite number > 0 ms, got {window}")
+        steps = math.ceil(window / dt - 1e-9)
+        if steps > _core.max_kernel_steps:
+            raise ConfigError(f"{who}: kernel window {window} ms is {steps} steps of dt = {dt} ms, "
+                              f"above the maximum of {_core.max_kernel_steps} steps")
+        t = np.arange(steps, dtype=np.float64) * dt
+        t = t[t < window]
+        if not callable(self.f):
+            raise ConfigError(f"{who}: kernel f must be callable, got {self.f!r}")
+        try:
+            values = np.asarray(self.f(t), dtype=np.float64)
+            if values.shape != t.shape:
+                raise ValueError
+        except Exception:  # not vectorised: one call per sample
+            values = np.array([float(self.f(float(x))) for x in t])
+        return _core.Kernel.sampled(values.astype(np.float32))
+
+
+KERNELS = (Instant, Exponential, Alpha, Kernel)
+
+# --- inputs and recording -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Noise:
+    """Gaussian input current drawn fresh each step: mean + std * N(0, 1) (scalars or (n,))."""
+
+    mean: Any = 0.0
+    std: Any = 1.0
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Record ``var`` ("v", "u" or "I") of ``pop`` (all if None) for ``neurons`` (all if None)
+    at the steps k with k % every == 0."""
+
+    var: str
+    pop: Any = None
+    neurons: Any = None
+    every: int = 1
