@@ -352,11 +352,12 @@ void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&&
     config_fail(ctx.who, ": ", ctx.n_post, " targets with delays from ", p.d_min, " to ", p.d_max,
                 " steps need ", post_bits + p.delay_bits,
                 " bits per synapse index; at most 32 are available (narrow the delay range)");
+  p.synapses.reserve(p.n_synapses);
+  advise_huge_pages(p.synapses.data(), p.n_synapses * sizeof(synapse));
+  p.synapses.resize(p.n_synapses);
   for (std::uint64_t s = 0; s < p.n_synapses; ++s)
-    pairs.post[s] = (pairs.post[s] << p.delay_bits) | (delays[s] - p.d_min);
+    p.synapses[s] = synapse{(pairs.post[s] << p.delay_bits) | (delays[s] - p.d_min), weights[s]};
   p.row_ptr = std::move(pairs.row_ptr);
-  p.packed = std::move(pairs.post);
-  p.weights = std::move(weights);
 }
 
 }  // namespace snn

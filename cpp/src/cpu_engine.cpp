@@ -1,6 +1,9 @@
 // CPU backend. Compiled once per instruction set (SNN_CPU_VARIANT names the factory); the
 // arithmetic is identical in each, only the vector width differs.
 #include <omp.h>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -29,9 +32,33 @@ struct population_state {
   std::vector<std::uint32_t> bounds;  // thread t owns [bounds[t], bounds[t + 1])
 };
 
+/// A synaptic event waiting for its arrival step.
+struct event {
+  std::uint32_t post;
+  std::int32_t weight;
+};
+
+/// Events of one arrival slot; grows, never shrinks.
+struct event_buffer {
+  std::vector<event> data;
+  std::size_t size = 0;
+  void grow() {
+    std::vector<event> bigger;
+    bigger.reserve(std::max<std::size_t>(64, 2 * data.size()));
+    advise_huge_pages(bigger.data(), bigger.capacity() * sizeof(event));
+    bigger.assign(data.begin(), data.end());
+    bigger.resize(bigger.capacity());
+    data.swap(bigger);
+  }
+};
+
 struct projection_state {
-  std::uint32_t ring_slots = 1;  // d_max
+  std::uint32_t ring_slots = 1;    // dense: d_max slots of arrivals; sparse: 1 (this step)
   std::vector<std::int64_t> ring;  // [slot][post] fixed-point arrivals
+  // Sparse: events by arrival slot, [thread * d_max + slot]. Appending to a few sequential
+  // streams and draining one slot per step keeps the random writes inside one step's
+  // accumulator (L2-sized) instead of a d_max-times larger ring.
+  std::vector<event_buffer> pending;
   std::vector<float> s0, s1;       // kernel state (exponential: S; alpha: X, Y)
   std::vector<float> hist;         // sampled kernel: [slot][post] arrivals
 };
@@ -66,8 +93,11 @@ class cpu_engine final : public engine {
       const projection_data& p = d.projections[j];
       const std::uint32_t n = d.populations[p.post].n;
       projection_state s;
-      s.ring_slots = p.d_max;
-      s.ring.assign(std::uint64_t(p.d_max) * n, 0);
+      s.ring_slots = p.dense ? p.d_max : 1;
+      s.ring.reserve(std::uint64_t(s.ring_slots) * n);
+      advise_huge_pages(s.ring.data(), s.ring.capacity() * sizeof(std::int64_t));
+      s.ring.assign(std::uint64_t(s.ring_slots) * n, 0);
+      if (!p.dense) s.pending.resize(std::size_t(nt_) * p.d_max);
       if (p.kernel.type == kernel_type::exponential) s.s0.assign(n, 0.0f);
       if (p.kernel.type == kernel_type::alpha) s.s0.assign(n, 0.0f), s.s1.assign(n, 0.0f);
       if (p.kernel.type == kernel_type::sampled) s.hist.assign(p.kernel.samples.size() * n, 0.0f);
@@ -76,6 +106,8 @@ class cpu_engine final : public engine {
     }
     for (auto& lists : spikes_) lists.resize(std::size_t(nt_) * d.populations.size());
     scratch_.resize(nt_);
+    noise_.resize(nt_);
+    tails_.resize(nt_);
   }
 
   const char* name() const override { return "cpu"; }
@@ -129,7 +161,6 @@ class cpu_engine final : public engine {
  private:
   // Spikes of step k-1 into the delay rings of this thread's targets.
   void deliver(int t, std::uint64_t k) {
-    if (k == 0) return;
     const auto& lists = spikes_[(k - 1) & 1];
     const std::size_t n_pop = pops_.size();
     for (std::uint32_t j = 0; j < projs_.size(); ++j) {
@@ -138,18 +169,31 @@ class cpu_engine final : public engine {
       const std::uint32_t n_post = net_->populations[p.post].n;
       const std::uint32_t lo = pops_[p.post].bounds[t], hi = pops_[p.post].bounds[t + 1];
       if (lo == hi) continue;
-      const std::uint32_t R = s.ring_slots;
+      const std::uint32_t R = p.d_max;
       const auto base = static_cast<std::uint32_t>(k % R);  // slot of step k
-      for (int tt = 0; tt < nt_; ++tt) {
-        for (std::uint32_t pre : lists[tt * n_pop + p.pre]) {
+      if (k > 0)
+        for (int tt = 0; tt < nt_; ++tt) {
+          const std::vector<std::uint32_t>& pres = lists[tt * n_pop + p.pre];
           if (p.dense) {
             std::uint32_t slot = base + p.d_min - 1;
             if (slot >= R) slot -= R;
-            add_row(s.ring.data() + std::uint64_t(slot) * n_post, p.weights.data() + std::uint64_t(pre) * n_post, lo, hi);
+            for (std::uint32_t pre : pres)
+              add_row(s.ring.data() + std::uint64_t(slot) * n_post,
+                      p.weights.data() + std::uint64_t(pre) * n_post, lo, hi);
           } else {
-            deliver_row(p, s, pre, base, n_post, lo, hi);
+            queue_rows(p, s.pending.data() + std::size_t(t) * R, pres, base, lo, hi);
           }
         }
+      if (!p.dense) {  // events arriving now -> this step's accumulator
+        event_buffer& now = s.pending[std::size_t(t) * R + base];
+        std::int64_t* __restrict acc = s.ring.data();
+        const event* ev = now.data.data();
+        constexpr std::size_t ahead = 16;  // the accumulator outgrows L2: prefetch
+        for (std::size_t i = 0; i < now.size; ++i) {
+          if (i + ahead < now.size) __builtin_prefetch(acc + ev[i + ahead].post, 1);
+          acc[ev[i].post] += ev[i].weight;
+        }
+        now.size = 0;
       }
     }
   }
@@ -159,28 +203,53 @@ class cpu_engine final : public engine {
     for (std::uint32_t i = lo; i < hi; ++i) ring[i] += w[i];
   }
 
-  void deliver_row(const projection_data& p, projection_state& s, std::uint32_t pre, std::uint32_t base,
-                   std::uint32_t n_post, std::uint32_t lo, std::uint32_t hi) const {
-    const std::uint32_t* b = p.packed.data() + p.row_ptr[pre];
-    const std::uint32_t* e = p.packed.data() + p.row_ptr[pre + 1];
-    const std::int32_t* w = p.weights.data() + p.row_ptr[pre];
-    if (nt_ > 1) {  // this thread's targets only: rows are sorted by post
-      const int sh = p.delay_bits;
-      const std::uint32_t* b2 = std::lower_bound(b, e, lo, [sh](std::uint32_t x, std::uint32_t v) { return (x >> sh) < v; });
-      const std::uint32_t* e2 = std::lower_bound(b2, e, hi, [sh](std::uint32_t x, std::uint32_t v) { return (x >> sh) < v; });
-      w += b2 - b;
-      b = b2, e = e2;
-    }
+  // Queues the synapses of the spiking sources `pres` onto this thread's targets [lo, hi),
+  // by arrival slot. Rows are scattered in memory: prefetch a few spikes ahead. The slots'
+  // write positions live in a small local table, checked against their ends per event.
+  void queue_rows(const projection_data& p, event_buffer* pending, const std::vector<std::uint32_t>& pres,
+                  std::uint32_t base, std::uint32_t lo, std::uint32_t hi) {
     const int sh = p.delay_bits;
-    const std::uint32_t mask = (1u << sh) - 1u, R = s.ring_slots;
+    const std::uint32_t mask = (1u << sh) - 1u, R = p.d_max;
     const std::uint32_t off = base + p.d_min - 1;
-    std::int64_t* ring = s.ring.data();
-    for (; b != e; ++b, ++w) {
-      const std::uint32_t x = *b;
-      std::uint32_t slot = (x & mask) + off;
-      if (slot >= R) slot -= R;
-      ring[std::uint64_t(slot) * n_post + (x >> sh)] += *w;
+    const synapse* syn = p.synapses.data();
+    const std::uint64_t* row_ptr = p.row_ptr.data();
+    const std::size_t n = pres.size();
+    if (n == 0) return;
+    std::vector<event*>& tails = tails_[omp_get_thread_num()];
+    tails.resize(2 * std::size_t(R));
+    event** tail = tails.data();
+    event** end = tail + R;
+    for (std::uint32_t s = 0; s < R; ++s)
+      tail[s] = pending[s].data.data() + pending[s].size, end[s] = pending[s].data.data() + pending[s].data.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + 8 < n) __builtin_prefetch(row_ptr + pres[i + 8]);
+      if (i + 4 < n) {
+        const synapse* r = syn + row_ptr[pres[i + 4]];
+        const synapse* r_end = syn + row_ptr[pres[i + 4] + 1];
+        for (; r < r_end; r += 8) __builtin_prefetch(r);
+      }
+      const std::uint32_t pre = pres[i];
+      const synapse* b = syn + row_ptr[pre];
+      const synapse* e = syn + row_ptr[pre + 1];
+      if (nt_ > 1) {  // rows are sorted by post
+        auto below = [sh](const synapse& x, std::uint32_t v) { return (x.key >> sh) < v; };
+        b = std::lower_bound(b, e, lo, below);
+        e = std::lower_bound(b, e, hi, below);
+      }
+      for (; b != e; ++b) {
+        const std::uint32_t x = b->key;
+        std::uint32_t slot = (x & mask) + off;
+        if (slot >= R) slot -= R;
+        if (tail[slot] == end[slot]) {  // rare: grow this slot's buffer
+          event_buffer& buf = pending[slot];
+          buf.size = static_cast<std::size_t>(tail[slot] - buf.data.data());
+          buf.grow();
+          tail[slot] = buf.data.data() + buf.size, end[slot] = buf.data.data() + buf.data.size();
+        }
+        *tail[slot]++ = event{x >> sh, b->weight};
+      }
     }
+    for (std::uint32_t s = 0; s < R; ++s) pending[s].size = static_cast<std::size_t>(tail[s] - pending[s].data.data());
   }
 
   failure update_population(int t, std::uint32_t pi, std::uint64_t k, const std::vector<stream_view>& streams,
@@ -217,11 +286,11 @@ class cpu_engine final : public engine {
       }
     }
 
-    // Reset the neurons that spiked at step k-1.
+    // Reset the neurons that spiked at step k-1: this thread's spike list of that step.
     const float* c = pop.c.data();
     const float* dd = pop.d.data();
-    for (std::uint32_t i = lo; i < hi; ++i)
-      if (spiked[i]) izh_reset(v[i], u[i], c[i], dd[i]);
+    if (k > 0)
+      for (std::uint32_t i : spikes_[(k - 1) & 1][t * pops_.size() + pi]) izh_reset(v[i], u[i], c[i], dd[i]);
 
     // Synaptic input arriving at step k, through each projection's kernel.
     for (std::uint32_t j : into_[pi]) {
@@ -264,10 +333,15 @@ class cpu_engine final : public engine {
     const float h = static_cast<float>(d.dt / pop.v_substeps);
     const int sub = pop.v_substeps;
     const float v_peak = pop.v_peak;
-    bool bad = false;
-    for (std::uint32_t i = lo; i < hi; ++i) {
-      spiked[i] = izh_integrate(v[i], u[i], I[i], A[i], B[i], h, dt, sub, v_peak);
-      bad |= !(std::isfinite(v[i]) && std::isfinite(u[i]));
+    int bad = 0;
+    switch (sub) {  // the common substep counts get loops the compiler can vectorise
+      case 1: bad = integrate<1>(lo, hi, v, u, I, A, B, spiked, h, dt, v_peak); break;
+      case 2: bad = integrate<2>(lo, hi, v, u, I, A, B, spiked, h, dt, v_peak); break;
+      default:
+        for (std::uint32_t i = lo; i < hi; ++i) {
+          spiked[i] = izh_integrate(v[i], u[i], I[i], A[i], B[i], h, dt, sub, v_peak);
+          bad |= !finite(v[i]) | !finite(u[i]);
+        }
     }
     std::vector<std::uint32_t>& out = spikes_[k & 1][t * pops_.size() + pi];
     out.clear();
@@ -282,19 +356,91 @@ class cpu_engine final : public engine {
     return fail;
   }
 
-  void add_noise(const input_data& x, std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
-                 float* I) const {
+  // Noise for neurons [lo, hi): Philox blocks of four neurons, eight blocks at a time in
+  // structure-of-arrays form so that the rounds and the normals vectorise.
+  // Ten Philox rounds on eight counters at once (AVX2 where compiled for it).
+  static void philox_lanes(std::uint32_t* x0, std::uint32_t* x1, std::uint32_t* x2,
+                           std::uint32_t* x3, std::uint32_t k0, std::uint32_t k1) {
+#if defined(__AVX2__)
+    __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x0));
+    __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x1));
+    __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x2));
+    __m256i d = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x3));
+    const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u));
+    const __m256i m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
+    for (int r = 0; r < 10; ++r) {
+      // 32x32 -> 64-bit products of even and odd lanes, split into hi and lo words.
+      const __m256i pe0 = _mm256_mul_epu32(a, m0), po0 = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m0);
+      const __m256i pe1 = _mm256_mul_epu32(c, m1), po1 = _mm256_mul_epu32(_mm256_srli_epi64(c, 32), m1);
+      const __m256i lo0 = _mm256_blend_epi32(pe0, _mm256_slli_epi64(po0, 32), 0xAA);
+      const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(pe0, 32), po0, 0xAA);
+      const __m256i lo1 = _mm256_blend_epi32(pe1, _mm256_slli_epi64(po1, 32), 0xAA);
+      const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(pe1, 32), po1, 0xAA);
+      a = _mm256_xor_si256(_mm256_xor_si256(hi1, b), _mm256_set1_epi32(static_cast<int>(k0)));
+      b = lo1;
+      c = _mm256_xor_si256(_mm256_xor_si256(hi0, d), _mm256_set1_epi32(static_cast<int>(k1)));
+      d = lo0;
+      k0 += philox_w0, k1 += philox_w1;
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(x0), a);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(x1), b);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(x2), c);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(x3), d);
+#else
+    for (int r = 0; r < 10; ++r) {
+      for (int l = 0; l < 8; ++l) philox_round(x0[l], x1[l], x2[l], x3[l], k0, k1);
+      k0 += philox_w0, k1 += philox_w1;
+    }
+#endif
+  }
+
+  static bool finite(float x) { return x - x == 0.0f; }
+
+  template <int SUB>
+  static int integrate(std::uint32_t lo, std::uint32_t hi, float* __restrict v, float* __restrict u,
+                       const float* __restrict I, const float* __restrict A, const float* __restrict B,
+                       std::uint8_t* __restrict spiked, float h, float dt, float v_peak) {
+    int bad = 0;
+    for (std::uint32_t i = lo; i < hi; ++i) {
+      float vv = v[i], uu = u[i];
+      for (int s = 0; s < SUB; ++s) vv = izh_dv(vv, uu, I[i], h);
+      spiked[i] = izh_finish(vv, uu, vv, A[i], B[i], dt, v_peak);
+      v[i] = vv, u[i] = uu;
+      bad |= !finite(vv) | !finite(uu);
+    }
+    return bad;
+  }
+
+  void add_noise(const input_data& x, std::uint32_t pi, std::uint64_t k, std::uint32_t lo,
+                 std::uint32_t hi, float* I) {
+    constexpr std::uint32_t G = 8;
     const counter_rng rng(net_->seed);
-    const bool per_mean = x.mean.size() > 1, per_std = x.std.size() > 1;
-    for (std::uint32_t blk = lo / 4; blk * 4 < hi; ++blk) {
-      float z[4];
-      normal4(rng(blk, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32), purpose_noise, pi), z);
-      for (std::uint32_t l = 0; l < 4; ++l) {
-        const std::uint32_t i = blk * 4 + l;
-        if (i < lo || i >= hi) continue;
-        const float m = per_mean ? x.mean[i] : x.mean[0], sd = per_std ? x.std[i] : x.std[0];
-        I[i] = I[i] + (m + sd * z[l]);
+    const std::uint32_t first = lo / 4, blocks = (hi - first * 4 + 3) / 4;
+    std::vector<float>& z = noise_[omp_get_thread_num()];
+    z.resize((blocks + G) * 4);
+    const std::uint32_t c1 = static_cast<std::uint32_t>(k), c2 = static_cast<std::uint32_t>(k >> 32);
+    const std::uint32_t c3 = (purpose_noise << 24) | (pi & 0xFFFFFFu);
+    for (std::uint32_t g = 0; g < blocks; g += G) {
+      std::uint32_t x0[G], x1[G], x2[G], x3[G];
+      for (std::uint32_t l = 0; l < G; ++l) x0[l] = first + g + l, x1[l] = c1, x2[l] = c2, x3[l] = c3;
+      philox_lanes(x0, x1, x2, x3, rng.k0, rng.k1);
+      float z0[G], z1[G], z2[G], z3[G];
+      for (std::uint32_t l = 0; l < G; ++l) {
+        normal_pair(x0[l], x1[l], z0[l], z1[l]);
+        normal_pair(x2[l], x3[l], z2[l], z3[l]);
       }
+      float* out = z.data() + std::size_t(g) * 4;
+      for (std::uint32_t l = 0; l < G; ++l)
+        out[4 * l] = z0[l], out[4 * l + 1] = z1[l], out[4 * l + 2] = z2[l], out[4 * l + 3] = z3[l];
+    }
+    const float* zz = z.data() - std::size_t(first) * 4;  // zz[i]: neuron i
+    if (x.mean.size() == 1 && x.std.size() == 1) {
+      const float m = x.mean[0], sd = x.std[0];
+      for (std::uint32_t i = lo; i < hi; ++i) I[i] = I[i] + (m + sd * zz[i]);
+    } else {
+      const bool per_mean = x.mean.size() > 1, per_std = x.std.size() > 1;
+      for (std::uint32_t i = lo; i < hi; ++i)
+        I[i] = I[i] + ((per_mean ? x.mean[i] : x.mean[0]) + (per_std ? x.std[i] : x.std[0]) * zz[i]);
     }
   }
 
@@ -341,6 +487,8 @@ class cpu_engine final : public engine {
   std::vector<std::vector<std::uint32_t>> into_;             // projections by target population
   std::vector<std::vector<std::uint32_t>> spikes_[2];        // [step parity][thread * n_pop + pop]
   std::vector<std::vector<double>> scratch_;  // per thread
+  std::vector<std::vector<float>> noise_;     // per thread
+  std::vector<std::vector<event*>> tails_;    // per thread
 };
 
 }  // namespace

@@ -30,8 +30,15 @@ struct kernel_data {
   std::vector<float> samples;    // sampled kappa
 };
 
-/// A projection's connectivity. Sparse: CSR by source, each synapse one packed word
-/// (post << delay_bits | (D - d_min)) and one int32 fixed-point weight, rows sorted by post.
+/// One stored synapse of a sparse projection: 8 bytes. `key` packs the target and the
+/// delay, post << delay_bits | (D - d_min); `weight` is fixed point.
+struct synapse {
+  std::uint32_t key;
+  std::int32_t weight;
+};
+
+/// A projection's connectivity. Sparse: CSR by source, rows sorted by post (so that a
+/// thread finds its targets by binary search), weight beside target in one stream.
 /// Dense: weights[pre * n_post + post], one delay d_min for all.
 struct projection_data {
   std::string label;
@@ -45,8 +52,8 @@ struct projection_data {
   int delay_bits = 0;
   std::uint64_t n_synapses = 0;
   std::vector<std::uint64_t> row_ptr;  // sparse: n_pre + 1
-  std::vector<std::uint32_t> packed;   // sparse
-  std::vector<std::int32_t> weights;   // fixed point
+  std::vector<synapse> synapses;       // sparse
+  std::vector<std::int32_t> weights;   // dense, fixed point
 
   double inv_scale() const;
   std::uint32_t post_of(std::uint32_t packed_word) const { return packed_word >> delay_bits; }

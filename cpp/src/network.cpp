@@ -364,7 +364,7 @@ bool network::is_dense(std::size_t i) const { return projection_at(*data_, i).de
 
 std::uint64_t network::projection_bytes(std::size_t i) const {
   const projection_data& p = projection_at(*data_, i);
-  return p.weights.size() * 4 + p.packed.size() * 4 + p.row_ptr.size() * 8;
+  return p.weights.size() * 4 + p.synapses.size() * sizeof(synapse) + p.row_ptr.size() * 8;
 }
 
 synapse_list network::synapses(std::size_t i) const {
@@ -388,7 +388,7 @@ synapse_list network::synapses(std::size_t i) const {
   } else {
     for (std::uint32_t i = 0; i < n_pre; ++i)
       for (std::uint64_t s = p.row_ptr[i]; s < p.row_ptr[i + 1]; ++s)
-        add(i, p.post_of(p.packed[s]), p.weights[s], p.delay_of(p.packed[s]));
+        add(i, p.post_of(p.synapses[s].key), p.synapses[s].weight, p.delay_of(p.synapses[s].key));
   }
   return out;
 }

@@ -28,15 +28,26 @@ SNN_HD std::uint32_t mulhilo32(std::uint32_t a, std::uint32_t b, std::uint32_t& 
   return static_cast<std::uint32_t>(p);
 }
 
+inline constexpr std::uint32_t philox_w0 = 0x9E3779B9u, philox_w1 = 0xBB67AE85u;
+
+/// One Philox4x32 round on the counter words with key (k0, k1).
+SNN_HD void philox_round(std::uint32_t& x0, std::uint32_t& x1, std::uint32_t& x2,
+                         std::uint32_t& x3, std::uint32_t k0, std::uint32_t k1) {
+  std::uint32_t hi0, hi1;
+  const std::uint32_t lo0 = mulhilo32(0xD2511F53u, x0, hi0);
+  const std::uint32_t lo1 = mulhilo32(0xCD9E8D57u, x2, hi1);
+  x0 = hi1 ^ x1 ^ k0;
+  x1 = lo1;
+  x2 = hi0 ^ x3 ^ k1;
+  x3 = lo0;
+}
+
 /// Philox4x32 with 10 rounds.
 SNN_HD u32x4 philox4x32(u32x4 c, std::uint32_t k0, std::uint32_t k1) {
   for (int r = 0; r < 10; ++r) {
-    std::uint32_t hi0, hi1;
-    const std::uint32_t lo0 = mulhilo32(0xD2511F53u, c.x[0], hi0);
-    const std::uint32_t lo1 = mulhilo32(0xCD9E8D57u, c.x[2], hi1);
-    c = u32x4{{hi1 ^ c.x[1] ^ k0, lo1, hi0 ^ c.x[3] ^ k1, lo0}};
-    k0 += 0x9E3779B9u;
-    k1 += 0xBB67AE85u;
+    philox_round(c.x[0], c.x[1], c.x[2], c.x[3], k0, k1);
+    k0 += philox_w0;
+    k1 += philox_w1;
   }
   return c;
 }
@@ -74,20 +85,21 @@ SNN_HD std::uint32_t float_as_bits(float f) {
 
 /// Uniform in (0, 1], 24 bits.
 SNN_HD float uniform_open0(std::uint32_t x) {
-  return static_cast<float>((x >> 8) + 1u) * 5.9604645e-8f;  // 2^-24
+  // Through int32 (exact below 2^24): unsigned conversions do not vectorise on AVX2.
+  return static_cast<float>(static_cast<std::int32_t>((x >> 8) + 1u)) * 5.9604645e-8f;  // 2^-24
 }
 /// Uniform in [0, 1), 24 bits.
-SNN_HD float uniform01(std::uint32_t x) { return static_cast<float>(x >> 8) * 5.9604645e-8f; }
+SNN_HD float uniform01(std::uint32_t x) {
+  return static_cast<float>(static_cast<std::int32_t>(x >> 8)) * 5.9604645e-8f;
+}
 
 /// Natural log for x in (0, 1] (normal floats); relative error ~1e-7.
 SNN_HD float log_f32(float x) {
   const std::uint32_t bits = float_as_bits(x);
-  int e = static_cast<int>((bits >> 23) & 0xFFu) - 127;
-  float m = bits_as_float((bits & 0x7FFFFFu) | 0x3F800000u);  // [1, 2)
-  if (m > 1.41421356f) {
-    m = 0.5f * m;
-    e += 1;
-  }
+  const float m1 = bits_as_float((bits & 0x7FFFFFu) | 0x3F800000u);  // [1, 2)
+  const bool big = m1 > 1.41421356f;  // selects, not branches, so that loops vectorise
+  const float m = big ? 0.5f * m1 : m1;
+  const int e = static_cast<int>((bits >> 23) & 0xFFu) - 127 + (big ? 1 : 0);
   const float f = m - 1.0f;
   const float z = f / (2.0f + f);  // log(m) = 2 atanh(z)
   const float z2 = z * z;
@@ -116,12 +128,11 @@ SNN_HD void sincos_turns24(std::uint32_t j, float& s_out, float& c_out) {
   c = c * x2 + 4.1666667e-2f;
   c = c * x2 - 0.5f;
   c = c * x2 + 1.0f;
-  switch (k & 3u) {
-    case 0: s_out = s; c_out = c; break;
-    case 1: s_out = c; c_out = -s; break;
-    case 2: s_out = -s; c_out = -c; break;
-    default: s_out = -c; c_out = s; break;
-  }
+  // Quadrant k: (sin, cos) = (s, c), (c, -s), (-s, -c), (-c, s); written as selects.
+  const bool odd = (k & 1u) != 0;
+  const float so = odd ? c : s, co = odd ? s : c;
+  s_out = (k & 2u) ? -so : so;
+  c_out = ((k + 1u) & 2u) ? -co : co;
 }
 
 /// Box-Muller: two standard normals from two words (|z| <= 5.77 by the 24-bit u1).

@@ -1,6 +1,7 @@
 #include "system.hpp"
 
 #include <omp.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -33,6 +34,17 @@ void check_memory(const std::string& what, double bytes) {
   if (avail > 0 && bytes > static_cast<double>(avail))
     throw memory_error(cat(what, " needs an estimated ", format_bytes(bytes), " but only ",
                            format_bytes(static_cast<double>(avail)), " of memory is available"));
+}
+
+void advise_huge_pages(const void* data, std::size_t bytes) {
+#if defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t huge = 2u << 20;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)data, (void)bytes;
+#endif
 }
 
 int hardware_threads() { return omp_get_num_procs(); }

@@ -1,5 +1,6 @@
 #pragma once
 // Small helpers: error messages, memory checks, thread counts.
+#include <cstddef>
 #include <cstdint>
 #include <sstream>
 #include <string>
@@ -27,6 +28,11 @@ std::uint64_t available_memory();
 
 /// Throws memory_error if `bytes` exceeds what is available; `what` names the allocation.
 void check_memory(const std::string& what, double bytes);
+
+/// Asks the kernel to back a large allocation with huge pages (transparent huge pages in
+/// "madvise" mode): random access into big synapse arrays and buffers otherwise spends much of
+/// its time in TLB misses. A hint only; harmless where unsupported.
+void advise_huge_pages(const void* data, std::size_t bytes);
 
 /// Hardware threads usable by this process.
 int hardware_threads();

@@ -84,9 +84,9 @@ void register_network(py::module_& m) {
               const carray<std::int64_t>& post_ids, const distribution& weight,
               const distribution& delay, const kernel& k, const std::string& label) {
              if (pre_ids.size() != post_ids.size())
-               throw config_error("explicit synapses: " + std::to_string(pre_ids.size()) +
-                                  " pre indices but " + std::to_string(post_ids.size()) +
-                                  " post indices");
+               throw config_error("projection '" + label + "': explicit synapses have " +
+                                  std::to_string(pre_ids.size()) + " pre indices but " +
+                                  std::to_string(post_ids.size()) + " post indices");
              py::gil_scoped_release release;
              return n.connect_explicit(pre, post, pre_ids.data(), post_ids.data(),
                                        static_cast<std::size_t>(pre_ids.size()), weight, delay, k,

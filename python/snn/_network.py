@@ -223,9 +223,11 @@ class Network:
         :class:`Kernel`.
         """
         a, b = self._population(pre, "connect pre"), self._population(post, "connect post")
-        label = f"{a.label}->{b.label}" if label is None else str(label)
-        if any(p.label == label for p in self.projections):
-            label = f"{label}#{len(self.projections)}" if label == f"{a.label}->{b.label}" else label
+        if label is None:  # "pre->post", numbered when that pair is connected again
+            label = f"{a.label}->{b.label}"
+            if any(p.label == label for p in self.projections):
+                label = f"{label}#{len(self.projections)}"
+        label = str(label)
         who = f"projection '{label}'"
         kernel = Instant() if kernel is None else kernel
         if not isinstance(kernel, KERNELS):
@@ -299,8 +301,11 @@ class Network:
         elif arr.ndim == 2:
             if arr.shape[1] != p.size:
                 raise ConfigError(f"{who}: array input has shape {arr.shape}, expected (steps, {p.size})")
-            if not np.all(np.isfinite(arr)):
-                raise ConfigError(f"{who}: array input holds non-finite values")
+            bad = np.argwhere(~np.isfinite(arr))
+            if bad.size:
+                step, neuron = (int(x) for x in bad[0])
+                raise ConfigError(f"{who}: array input holds a non-finite value {arr[step, neuron]} "
+                                  f"at step {step}, neuron {neuron}")
             self._streams.append(_Stream(p, n.add_input_stream(p.index), np.ascontiguousarray(arr, np.float32)))
         else:
             raise ConfigError(f"{who}: array input must be (n,) or (steps, n), got shape {arr.shape}")

@@ -1,0 +1,512 @@
+"""Plain NumPy reference of one step of the snn engine.
+
+This module implements, independently of the engine, the arithmetic pinned down in
+``docs/numerics.md``: float32 Izhikevich neurons, fixed-point synaptic arrival per
+projection, the kernels (Instant, Instant(target="v"), Exponential, Alpha, sampled Kernel),
+external inputs (constant, per-neuron, (steps, n) arrays, callables) and recording of
+spikes and the v, u, I traces.  It also implements Philox4x32-10 and the documented
+uniform/normal conversions (with float64 log/cos instead of the engine's float32
+polynomials, so normals agree only approximately).
+
+Everything is float32 (NumPy 2, NEP 50: a ``np.float32`` combined with a Python float stays
+float32) and every operation is written in the order numerics.md gives, so that the results
+agree with the engine bit for bit when the engine follows the contract.
+
+Nothing here imports ``snn``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+F32 = np.float32
+F64 = np.float64
+
+MAX_DELAY_STEPS = 4096      # README: "delays up to 4096 steps"
+MAX_WINDOW_STEPS = 4096     # README: "kernel windows up to 4096 steps"
+
+# Izhikevich (2003), fig. 2.
+PRESETS = {
+    "regular_spiking": (0.02, 0.2, -65.0, 8.0),
+    "intrinsically_bursting": (0.02, 0.2, -55.0, 4.0),
+    "chattering": (0.02, 0.2, -50.0, 2.0),
+    "fast_spiking": (0.1, 0.2, -65.0, 2.0),
+    "low_threshold_spiking": (0.02, 0.25, -65.0, 2.0),
+    "thalamo_cortical": (0.02, 0.25, -65.0, 0.05),
+    "resonator": (0.1, 0.26, -65.0, 2.0),
+}
+
+
+# --------------------------------------------------------------------------------------
+# Philox4x32-10 (Salmon et al. 2011, Random123 constants)
+# --------------------------------------------------------------------------------------
+
+_MASK32 = np.uint64(0xFFFFFFFF)
+_PHILOX_M0 = np.uint64(0xD2511F53)
+_PHILOX_M1 = np.uint64(0xCD9E8D57)
+_PHILOX_W0 = np.uint64(0x9E3779B9)
+_PHILOX_W1 = np.uint64(0xBB67AE85)
+
+
+def philox4x32(counter, key, rounds=10):
+    """Philox4x32-``rounds``.
+
+    ``counter`` is a sequence of four integers or integer arrays (broadcast together),
+    ``key`` a pair.  Returns a tuple of four uint32 arrays.  The 32x32->64 bit products are
+    computed in uint64, which cannot overflow.
+    """
+    c = [np.asarray(x, dtype=np.uint64) & _MASK32 for x in counter]
+    c = list(np.broadcast_arrays(*c))
+    k0 = np.uint64(int(key[0]) & 0xFFFFFFFF)
+    k1 = np.uint64(int(key[1]) & 0xFFFFFFFF)
+    for r in range(rounds):
+        if r > 0:
+            k0 = (k0 + _PHILOX_W0) & _MASK32
+            k1 = (k1 + _PHILOX_W1) & _MASK32
+        p0 = _PHILOX_M0 * c[0]
+        p1 = _PHILOX_M1 * c[2]
+        hi0, lo0 = p0 >> np.uint64(32), p0 & _MASK32
+        hi1, lo1 = p1 >> np.uint64(32), p1 & _MASK32
+        c = [hi1 ^ c[1] ^ k0, lo1, hi0 ^ c[3] ^ k1, lo0]
+    return tuple(x.astype(np.uint32) for x in c)
+
+
+def philox_key(seed):
+    seed = int(seed)
+    return (seed & 0xFFFFFFFF, (seed >> 32) & 0xFFFFFFFF)
+
+
+def uniform_open_closed(x):
+    """Uniform in (0, 1] from a 32-bit word: float32((x >> 8) + 1) * 2^-24."""
+    x = np.asarray(x, dtype=np.uint32)
+    return ((x >> np.uint32(8)).astype(np.int64) + 1).astype(F32) * F32(2.0 ** -24)
+
+
+def uniform_closed_open(x):
+    """Uniform in [0, 1) from a 32-bit word: float32(x >> 8) * 2^-24."""
+    x = np.asarray(x, dtype=np.uint32)
+    return (x >> np.uint32(8)).astype(F32) * F32(2.0 ** -24)
+
+
+def uniform_u32_double(x):
+    """Uniform in [0, 1) in double from a 32-bit word: x * 2^-32 (weight/delay draws)."""
+    return np.asarray(x, dtype=np.uint32).astype(F64) * 2.0**-32
+
+
+def normal_pair(x, y):
+    """Box-Muller pair from two words, with float64 log/cos/sin.
+
+    The engine uses float32 polynomials for log, cos and sin, so these agree with it only
+    to roughly float32 precision, not bit for bit.
+    """
+    u1 = uniform_open_closed(x).astype(F64)
+    u2 = uniform_closed_open(y).astype(F64)
+    r = np.sqrt(-2.0 * np.log(u1))
+    return r * np.cos(2.0 * np.pi * u2), r * np.sin(2.0 * np.pi * u2)
+
+
+def philox_normals(counter, key):
+    """Four normals per Philox call: z0, z1 from (x0, x1), then z0, z1 from (x2, x3)."""
+    x0, x1, x2, x3 = philox4x32(counter, key)
+    a0, a1 = normal_pair(x0, x1)
+    b0, b1 = normal_pair(x2, x3)
+    return a0, a1, b0, b1
+
+
+PURPOSE_PARAMETERS = 1
+PURPOSE_CONNECTIVITY = 2
+PURPOSE_WEIGHTS = 3
+PURPOSE_DELAYS = 4
+PURPOSE_NOISE = 5
+
+
+def noise_normals(seed, pop_index, n, step):
+    """Standard normals (float64, approximate) of the noise of population ``pop_index``
+    (n neurons) at global step ``step``: counter (i/4, k lo, k hi, 5<<24 | p), lane i%4."""
+    i = np.arange(n, dtype=np.int64)
+    step = int(step)
+    ctr = (i // 4, step & 0xFFFFFFFF, (step >> 32) & 0xFFFFFFFF,
+           (PURPOSE_NOISE << 24) | int(pop_index))
+    lanes = np.stack(philox_normals(ctr, philox_key(seed)))  # (4, n)
+    return lanes[i % 4, i]
+
+
+def synapse_words(seed, purpose, proj_index, pre, post):
+    """Philox words for synapses (pre, post) of projection ``proj_index``:
+    counter (pre, post, 0, purpose << 24 | j)."""
+    pre = np.asarray(pre, dtype=np.int64)
+    post = np.asarray(post, dtype=np.int64)
+    return philox4x32((pre, post, 0, (int(purpose) << 24) | int(proj_index)),
+                      philox_key(seed))
+
+
+# --------------------------------------------------------------------------------------
+# Fixed point and delays
+# --------------------------------------------------------------------------------------
+
+def weight_scale(weights):
+    """``s`` of numerics.md: 30 - e with max|w| = f * 2^e, f in [0.5, 1); 0 if all zero."""
+    w = np.asarray(weights, dtype=F64)
+    m = float(np.max(np.abs(w))) if w.size else 0.0
+    if m == 0.0:
+        return 0
+    _, e = math.frexp(m)
+    return 30 - e
+
+
+def quantise(weights):
+    """(w_q as int64, s): w_q = rint(w * 2^s), round half to even, in double."""
+    w = np.asarray(weights, dtype=F64)
+    s = weight_scale(w)
+    return np.rint(w * (2.0 ** s)).astype(np.int64), s
+
+
+def dequantise(wq, s):
+    return np.asarray(wq, dtype=F64) * (2.0 ** -s)
+
+
+def fixed_point_step(weights):
+    """Resolution 2^-s of a projection's weights."""
+    return 2.0 ** -weight_scale(weights)
+
+
+def arrival(A, s):
+    """float32(double(A) * 2^-s)."""
+    return (np.asarray(A, dtype=np.int64).astype(F64) * (2.0 ** -s)).astype(F32)
+
+
+def delay_steps(delay_ms, dt):
+    """D = max(1, floor(delay/dt + 0.5)), in double."""
+    d = np.asarray(delay_ms, dtype=F64)
+    D = np.floor(d / float(dt) + 0.5)
+    return np.maximum(1, D).astype(np.int64)
+
+
+# --------------------------------------------------------------------------------------
+# Kernels
+# --------------------------------------------------------------------------------------
+
+class Instant:
+    """kappa = [1] on the input current."""
+
+    target = "I"
+
+    def __repr__(self):
+        return "Instant()"
+
+    def kappa(self, dt, m):
+        m = np.asarray(m)
+        return np.where(m == 0, 1.0, 0.0)
+
+
+class InstantV:
+    """Instant(target="v"): the arrival is added to v right after the reset."""
+
+    target = "v"
+
+    def __repr__(self):
+        return 'Instant(target="v")'
+
+
+class Exponential:
+    target = "I"
+
+    def __init__(self, tau):
+        self.tau = float(tau)
+
+    def __repr__(self):
+        return f"Exponential({self.tau})"
+
+    def kappa(self, dt, m):
+        return np.exp(-np.asarray(m, dtype=F64) * dt / self.tau)
+
+
+class Alpha:
+    target = "I"
+
+    def __init__(self, tau):
+        self.tau = float(tau)
+
+    def __repr__(self):
+        return f"Alpha({self.tau})"
+
+    def kappa(self, dt, m):
+        x = np.asarray(m, dtype=F64) * dt / self.tau
+        return x * np.exp(1.0 - x)
+
+
+class Sampled:
+    """Kernel(f, window): kappa[m] = float32(f(m*dt)) for m*dt < window."""
+
+    target = "I"
+
+    def __init__(self, f, window):
+        self.f = f
+        self.window = float(window)
+
+    def __repr__(self):
+        return f"Kernel({getattr(self.f, '__name__', 'f')}, {self.window})"
+
+    def length(self, dt):
+        L = 0
+        while L * float(dt) < self.window:
+            L += 1
+        return L
+
+    def samples(self, dt):
+        return np.array([F32(self.f(m * float(dt))) for m in range(self.length(dt))],
+                        dtype=F32)
+
+    def kappa(self, dt, m):
+        k = self.samples(dt).astype(F64)
+        m = np.asarray(m)
+        out = np.zeros(m.shape, dtype=F64)
+        inside = (m >= 0) & (m < k.size)
+        out[inside] = k[m[inside]]
+        return out
+
+
+class _KernelState:
+    """Per-projection, per-target-neuron kernel state."""
+
+    def __init__(self, kernel, dt, n):
+        self.kernel = kernel
+        self.n = n
+        if isinstance(kernel, Exponential):
+            self.q = F32(math.exp(-float(dt) / kernel.tau))
+            self.S = np.zeros(n, dtype=F32)
+        elif isinstance(kernel, Alpha):
+            self.q = F32(math.exp(-float(dt) / kernel.tau))
+            self.c = F32(math.e * float(dt) / kernel.tau)
+            self.X = np.zeros(n, dtype=F32)
+            self.Y = np.zeros(n, dtype=F32)
+        elif isinstance(kernel, Sampled):
+            self.kappa64 = kernel.samples(dt).astype(F64)
+            self.L = self.kappa64.size
+            self.h = np.zeros((max(self.L, 1), n), dtype=F32)
+        elif not isinstance(kernel, (Instant, InstantV)):
+            raise TypeError(f"unknown kernel {kernel!r}")
+
+    def current(self, k, a):
+        """The current of step k given this step's arrival a (float32 (n,))."""
+        kern = self.kernel
+        if isinstance(kern, Instant):
+            return a
+        if isinstance(kern, Exponential):
+            self.S = self.S + a
+            cur = self.S
+            self.S = self.S * self.q
+            return cur
+        if isinstance(kern, Alpha):
+            self.X = self.X + a
+            cur = self.c * self.Y
+            self.Y = self.q * (self.Y + self.X)
+            self.X = self.q * self.X
+            return cur
+        if isinstance(kern, Sampled):
+            L = self.L
+            if L == 0:
+                return np.zeros(self.n, dtype=F32)
+            self.h[k % L] = a
+            # products kappa[m] * h[k - m] are exact in double; cumsum adds them strictly in
+            # the order m = 0, 1, ... (unlike np.sum, which may sum pairwise)
+            hist = self.h[(k - np.arange(L)) % L].astype(F64)
+            return np.cumsum(self.kappa64[:, None] * hist, axis=0)[-1].astype(F32)
+        raise TypeError(kern)
+
+
+# --------------------------------------------------------------------------------------
+# Network
+# --------------------------------------------------------------------------------------
+
+class Population:
+    def __init__(self, index, n, a, b, c, d, v0=-65.0, u0=None, v_peak=30.0, v_substeps=1,
+                 label=None):
+        self.index = index
+        self.n = int(n)
+        self.label = label
+        self.a = self._param(a)
+        self.b = self._param(b)
+        self.c = self._param(c)
+        self.d = self._param(d)
+        v0 = self._param(v0)
+        self.u0_given = u0 is not None
+        u0 = self._param(u0) if u0 is not None else (self.b * v0)
+        self.v_peak = self._param(v_peak)
+        self.v_substeps = int(v_substeps)
+        self.v = v0.copy()
+        self.u = u0.copy()
+        self.spiked = np.zeros(self.n, dtype=bool)
+        self.inputs = []
+
+    def _param(self, x):
+        arr = np.asarray(x, dtype=F32)
+        if arr.ndim == 0:
+            return np.full(self.n, arr, dtype=F32)
+        assert arr.shape == (self.n,), arr.shape
+        return arr.copy()
+
+
+class Projection:
+    def __init__(self, index, pre, post, pre_ids, post_ids, weights, delays, kernel, dt):
+        self.index = index
+        self.pre = pre
+        self.post = post
+        pre_ids = np.asarray(pre_ids, dtype=np.int64)
+        post_ids = np.asarray(post_ids, dtype=np.int64)
+        wq, s = quantise(weights)
+        D = np.broadcast_to(np.asarray(delays, dtype=np.int64), pre_ids.shape)
+        order = np.argsort(pre_ids, kind="stable")
+        self.pre_ids = pre_ids[order]
+        self.post_ids = post_ids[order]
+        self.wq = wq[order] if wq.ndim else np.full(pre_ids.shape, wq, np.int64)
+        self.D = D[order]
+        self.s = s
+        self.ptr = np.searchsorted(self.pre_ids, np.arange(pre.n + 1))
+        self.R = int(self.D.max()) + 1 if self.D.size else 2
+        self.ring = np.zeros((self.R, post.n), dtype=np.int64)
+        self.kernel = kernel
+        self.state = _KernelState(kernel, dt, post.n)
+
+    def take_arrival(self, k):
+        slot = k % self.R
+        a = arrival(self.ring[slot], self.s)
+        self.ring[slot] = 0
+        return a
+
+    def schedule(self, k, spiking_ids):
+        if spiking_ids.size == 0 or self.pre_ids.size == 0:
+            return
+        idx = np.concatenate([np.arange(self.ptr[i], self.ptr[i + 1]) for i in spiking_ids])
+        if idx.size == 0:
+            return
+        np.add.at(self.ring, ((k + self.D[idx]) % self.R, self.post_ids[idx]), self.wq[idx])
+
+
+class Network:
+    """The reference network.  ``run(steps)`` continues from the current step."""
+
+    def __init__(self, dt):
+        self.dt = float(dt)
+        self.dt32 = F32(self.dt)
+        self.populations = []
+        self.projections = []
+        self.step = 0
+
+    def population(self, n, a, b, c, d, v0=-65.0, u0=None, v_peak=30.0, v_substeps=1,
+                   label=None):
+        p = Population(len(self.populations), n, a, b, c, d, v0, u0, v_peak, v_substeps,
+                       label)
+        self.populations.append(p)
+        return p
+
+    def connect(self, pre, post, pre_ids, post_ids, weights, delays, kernel=None):
+        """Synapses as arrays; ``delays`` in steps (already D, >= 1)."""
+        kernel = Instant() if kernel is None else kernel
+        pr = Projection(len(self.projections), pre, post, pre_ids, post_ids, weights, delays,
+                        kernel, self.dt)
+        self.projections.append(pr)
+        return pr
+
+    def input(self, pop, x):
+        """A number, a (n,) array (constant), a (steps, n) array, or a callable f(t_ms)."""
+        if callable(x):
+            pop.inputs.append(("call", x))
+            return
+        arr = np.asarray(x)
+        if arr.ndim == 0:
+            pop.inputs.append(("const", np.full(pop.n, F32(arr), dtype=F32)))
+        elif arr.ndim == 1:
+            assert arr.shape == (pop.n,)
+            pop.inputs.append(("const", arr.astype(F32)))
+        elif arr.ndim == 2:
+            assert arr.shape[1] == pop.n
+            pop.inputs.append(("array", arr.astype(F32)))
+        else:
+            raise ValueError("bad input")
+
+    def _external(self, pop, k):
+        I = np.zeros(pop.n, dtype=F32)
+        for kind, x in pop.inputs:
+            if kind == "const":
+                val = x
+            elif kind == "array":
+                val = x[k] if k < x.shape[0] else np.zeros(pop.n, dtype=F32)
+            else:
+                r = np.asarray(x(k * self.dt), dtype=F64).astype(F32)
+                val = np.broadcast_to(r, (pop.n,))
+            I = I + val
+        return I
+
+    def run(self, steps, record=("v", "u", "I")):
+        steps = int(steps)
+        pops, projs = self.populations, self.projections
+        spikes = [[] for _ in pops]
+        traces = {var: [np.empty((steps, p.n), dtype=F32) for p in pops] for var in record}
+        k0 = self.step
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(steps):
+                k = k0 + i
+                arrivals = [pr.take_arrival(k) for pr in projs]
+                currents = [None] * len(projs)
+                for j, pr in enumerate(projs):
+                    if pr.kernel.target == "I":
+                        currents[j] = pr.state.current(k, arrivals[j])
+                for p in pops:
+                    s = p.spiked
+                    v = np.where(s, p.c, p.v)
+                    u = np.where(s, p.u + p.d, p.u)
+                    for j, pr in enumerate(projs):
+                        if pr.post is p and pr.kernel.target == "v":
+                            v = v + arrivals[j]
+                    I = self._external(p, k)
+                    for j, pr in enumerate(projs):
+                        if pr.post is p and pr.kernel.target == "I":
+                            I = I + currents[j]
+                    h = F32(self.dt / p.v_substeps)
+                    for _ in range(p.v_substeps):
+                        v = v + h * (F32(0.04) * v * v + F32(5.0) * v + F32(140.0) - u + I)
+                    u = u + self.dt32 * p.a * (p.b * v - u)
+                    spk = v >= p.v_peak
+                    v = np.where(spk, p.v_peak, v)
+                    p.v, p.u, p.spiked = v, u, spk
+                    ids = np.flatnonzero(spk)
+                    if ids.size:
+                        spikes[p.index].append((k, ids))
+                    if "v" in traces:
+                        traces["v"][p.index][i] = v
+                    if "u" in traces:
+                        traces["u"][p.index][i] = u
+                    if "I" in traces:
+                        traces["I"][p.index][i] = I
+                for pr in projs:
+                    ids = np.flatnonzero(pr.pre.spiked)
+                    pr.schedule(k, ids)
+        self.step = k0 + steps
+        out = []
+        for p in pops:
+            if spikes[p.index]:
+                st = np.concatenate([np.full(ids.size, k, np.int64) for k, ids in spikes[p.index]])
+                si = np.concatenate([ids for _, ids in spikes[p.index]]).astype(np.int32)
+            else:
+                st = np.zeros(0, np.int64)
+                si = np.zeros(0, np.int32)
+            r = {"spike_steps": st, "spike_ids": si,
+                 "trace_steps": np.arange(k0, k0 + steps, dtype=np.int64)}
+            for var in traces:
+                r[var] = traces[var][p.index]
+            out.append(r)
+        return out
+
+
+def simulate_neurons(a, b, c, d, I, steps, dt, v0=-65.0, u0=None, v_peak=30.0, v_substeps=1):
+    """Convenience: one population with a constant input; returns the run's record."""
+    n = np.broadcast(np.asarray(a), np.asarray(b), np.asarray(c), np.asarray(d),
+                     np.asarray(I)).shape
+    n = n[0] if n else 1
+    net = Network(dt)
+    p = net.population(n, a, b, c, d, v0, u0, v_peak, v_substeps)
+    net.input(p, I)
+    return net.run(steps)[0]
