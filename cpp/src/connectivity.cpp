@@ -318,6 +318,26 @@ void fill_values(const projection_context& ctx, const pair_csr& pairs, const dis
     if (!e.empty()) throw config_error(e);
 }
 
+std::vector<std::int32_t> dense_weights(const projection_context& ctx, const distribution& weight,
+                                        bool exclude_self) {
+  std::vector<std::int32_t> w;
+  w.reserve(std::uint64_t(ctx.n_pre) * ctx.n_post);
+  advise_huge_pages(w.data(), w.capacity() * sizeof(std::int32_t));
+  w.resize(std::uint64_t(ctx.n_pre) * ctx.n_post);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < ctx.n_pre; ++i) {
+    const auto pre = static_cast<std::uint32_t>(i);
+    for (std::uint32_t post = 0; post < ctx.n_post; ++post) {
+      const std::uint64_t ai = std::uint64_t(pre) * ctx.n_post + post;
+      const float v = exclude_self && pre == post
+                          ? 0.0f
+                          : static_cast<float>(draw(ctx, weight, purpose_weight, pre, post, ai));
+      std::memcpy(&w[ai], &v, sizeof v);
+    }
+  }
+  return w;
+}
+
 int quantise_weights(std::vector<std::int32_t>& weights) {
   float m = 0.0f;
   for (std::int32_t bits : weights) {

@@ -45,6 +45,11 @@ void fill_values(const projection_context& ctx, const pair_csr& pairs, const dis
                  const std::vector<std::uint64_t>* order, std::vector<std::int32_t>& weights,
                  std::vector<std::uint16_t>& delays);
 
+/// Dense weights w[pre * n_post + post] (float bits) of an all-to-all rule; the diagonal is
+/// zero (absent) when self-connections are excluded.
+std::vector<std::int32_t> dense_weights(const projection_context& ctx, const distribution& weight,
+                                        bool exclude_self);
+
 /// Delay in ms -> steps D = max(1, floor(delay/dt + 0.5)), validated.
 std::uint32_t delay_steps(const projection_context& ctx, double delay_ms);
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "engine.hpp"
@@ -117,9 +118,7 @@ class cpu_engine final : public engine {
                          recorder& rec) override {
     std::atomic<std::uint64_t> fail_step{std::numeric_limits<std::uint64_t>::max()};
     std::vector<failure> failures(nt_);
-#pragma omp parallel num_threads(nt_)
-    {
-      const int t = omp_get_thread_num();
+    auto run_steps = [&](int t) {
       for (std::uint64_t k = first; k < first + n_steps; ++k) {
         deliver(t, k);
         for (std::uint32_t p = 0; p < pops_.size(); ++p) {
@@ -131,9 +130,17 @@ class cpu_engine final : public engine {
             }
           }
         }
+        if (nt_ > 1) {
 #pragma omp barrier
+        }
         if (fail_step.load() <= k) break;
       }
+    };
+    if (nt_ == 1) {  // no parallel region: a barrier per step costs more than small steps
+      run_steps(0);
+    } else {
+#pragma omp parallel num_threads(nt_)
+      run_steps(omp_get_thread_num());
     }
     advance_result out;
     const failure f = *std::min_element(failures.begin(), failures.end());
@@ -345,8 +352,16 @@ class cpu_engine final : public engine {
     }
     std::vector<std::uint32_t>& out = spikes_[k & 1][t * pops_.size() + pi];
     out.clear();
-    for (std::uint32_t i = lo; i < hi; ++i)
+    for (std::uint32_t i = lo; i < hi;) {  // spikes are rare: skip 8 flags at a time
+      std::uint64_t eight = 0;
+      if (i + 8 <= hi) std::memcpy(&eight, spiked + i, 8);
+      if (i + 8 <= hi && eight == 0) {
+        i += 8;
+        continue;
+      }
       if (spiked[i]) out.push_back(i);
+      ++i;
+    }
     if (rec.active())
       for (std::uint32_t i : out) rec.spike(t, pi, static_cast<std::int64_t>(k), static_cast<std::int32_t>(i));
     if (rec.active()) record_traces(pi, k, lo, hi, rec);

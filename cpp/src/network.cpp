@@ -13,7 +13,7 @@ namespace snn {
 
 namespace presets {
 namespace {
-izhikevich make(float a, float b, float c, float d) { return {{a}, {b}, {c}, {d}}; }
+izhikevich make(float a, float b, float c, float d) { return {{a}, {b}, {c}, {d}, {-65.0f}, {}, 30.0f, 1}; }
 }  // namespace
 izhikevich regular_spiking() { return make(0.02f, 0.2f, -65.0f, 8.0f); }
 izhikevich intrinsically_bursting() { return make(0.02f, 0.2f, -55.0f, 4.0f); }
@@ -147,7 +147,13 @@ projection_context make_context(const network_data& d, std::size_t pre, std::siz
   const population_data& b = population_at(d, post);
   projection_context ctx;
   ctx.id = static_cast<std::uint32_t>(d.projections.size());
-  ctx.who = cat("projection '", label.empty() ? cat(a.label, "->", b.label) : label, "'");
+  std::string name = label;
+  if (name.empty()) {  // "pre->post", numbered when the pair is connected again
+    name = cat(a.label, "->", b.label);
+    for (const auto& other : d.projections)
+      if (other.label == name) name = cat(a.label, "->", b.label, "#", ctx.id);
+  }
+  ctx.who = cat("projection '", name, "'");
   ctx.n_pre = a.n;
   ctx.n_post = b.n;
   ctx.same_population = pre == post;
@@ -206,14 +212,8 @@ std::size_t network::connect(std::size_t pre, std::size_t post, const rule& r,
 
   if (dense) {
     const bool excl = ctx.same_population && !r.allow_self;
-    pair_csr all = generate_pairs(ctx, rule::all_to_all(true));
-    std::vector<std::int32_t> w;
-    std::vector<std::uint16_t> unused;
-    fill_values(ctx, all, weight, distribution::constant(0.0), layout, nullptr, w, unused);
-    if (excl)
-      for (std::uint32_t i = 0; i < ctx.n_pre; ++i) w[std::uint64_t(i) * ctx.n_post + i] = 0;
     p.exclude_self = excl;
-    finish_dense(p, std::move(w), delay_steps(ctx, delay.p0),
+    finish_dense(p, dense_weights(ctx, weight, excl), delay_steps(ctx, delay.p0),
                  std::uint64_t(ctx.n_pre) * ctx.n_post - (excl ? ctx.n_pre : 0));
   } else {
     pair_csr pairs = generate_pairs(ctx, r);

@@ -223,12 +223,8 @@ class Network:
         :class:`Kernel`.
         """
         a, b = self._population(pre, "connect pre"), self._population(post, "connect post")
-        if label is None:  # "pre->post", numbered when that pair is connected again
-            label = f"{a.label}->{b.label}"
-            if any(p.label == label for p in self.projections):
-                label = f"{label}#{len(self.projections)}"
-        label = str(label)
-        who = f"projection '{label}'"
+        label = "" if label is None else str(label)  # "": the engine names it pre->post
+        who = f"projection '{label or f'{a.label}->{b.label}'}'"
         kernel = Instant() if kernel is None else kernel
         if not isinstance(kernel, KERNELS):
             raise ConfigError(f"{who}: kernel must be snn.Instant, Exponential, Alpha or Kernel, got {kernel!r}")
@@ -266,7 +262,7 @@ class Network:
             if mat.ndim != 2:
                 raise ConfigError(f"{who}: weight matrix must be 2-D (pre size, post size), got shape {mat.shape}")
             index = n.connect_dense(a.index, b.index, np.ascontiguousarray(mat), d, k, label)
-        proj = Projection(self, index, label, a, b)
+        proj = Projection(self, index, n.projection_label(index), a, b)
         self.projections.append(proj)
         return proj
 

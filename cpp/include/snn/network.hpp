@@ -68,14 +68,20 @@ struct distribution {
   double low = -std::numeric_limits<double>::infinity();  ///< clip (normal)
   double high = std::numeric_limits<double>::infinity();
   std::vector<float> array;
-  static distribution constant(double v) { return {dist_type::constant, v, 0.0}; }
+  static distribution constant(double v) {
+    return {dist_type::constant, v, 0.0, -std::numeric_limits<double>::infinity(),
+            std::numeric_limits<double>::infinity(), {}};
+  }
   static distribution from_array(std::vector<float> a) {
     distribution d;
     d.type = dist_type::array;
     d.array = std::move(a);
     return d;
   }
-  static distribution uniform(double low, double high) { return {dist_type::uniform, low, high}; }
+  static distribution uniform(double low, double high) {
+    return {dist_type::uniform, low, high, -std::numeric_limits<double>::infinity(),
+            std::numeric_limits<double>::infinity(), {}};
+  }
   static distribution normal(double mean, double std,
                              double low = -std::numeric_limits<double>::infinity(),
                              double high = std::numeric_limits<double>::infinity()) {
@@ -139,7 +145,8 @@ class network {
   /// neuron for the population that is added next.
   izhikevich izhikevich_2003(std::int64_t n, bool excitatory) const;
 
-  /// Connects by a native rule; returns the projection index.
+  /// Connects by a native rule; returns the projection index. An empty label becomes
+  /// "pre->post" (numbered "#i" when that pair is already connected).
   std::size_t connect(std::size_t pre, std::size_t post, const rule& r, const distribution& weight,
                       const distribution& delay, const kernel& k, const std::string& label = "");
   /// Connects by a dense matrix w[pre * n_post + post]; zero entries are absent synapses.

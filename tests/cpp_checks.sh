@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# C++ checks of snn without Python: configure and build the engine with the ctest suite
+# (tests/cpp), run it, install into a temporary prefix, then build and run the standalone
+# consumer tests/embed against that prefix with find_package(snn).
+#
+# Needs cmake (>= 3.24), ninja and a C++17 compiler with OpenMP. Environment:
+#   SNN_ENABLE_CUDA  AUTO|ON|OFF (default OFF, to keep it fast)
+#   SNN_JOBS         parallel build/test jobs (default: number of CPUs)
+#   SNN_KEEP_BUILD=1 keep the temporary build tree (its path is printed)
+# Exit status 0 only if everything passed; the last line reads
+#   cpp checks: N passed, M failed
+set -u -o pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=${SNN_JOBS:-$(nproc 2>/dev/null || echo 2)}
+cuda=${SNN_ENABLE_CUDA:-OFF}
+work=$(mktemp -d "${TMPDIR:-/tmp}/snn-cpp-checks.XXXXXX")
+if [[ "${SNN_KEEP_BUILD:-0}" == 1 ]]; then
+  echo "cpp checks: build tree kept in $work"
+else
+  trap 'rm -rf "$work"' EXIT
+fi
+
+passed=0
+failed=0
+start=$SECONDS
+
+finish() {
+  echo "cpp checks: $passed passed, $failed failed ($((SECONDS - start)) s)"
+  [[ $failed -eq 0 && $passed -gt 0 ]]
+  exit $?
+}
+
+# step NAME CMD...: runs a build step; a failure ends the checks (later steps need it).
+step() {
+  local name=$1
+  shift
+  echo "== $name"
+  if ! "$@"; then
+    echo "cpp checks: FAILED: $name" >&2
+    failed=$((failed + 1))
+    finish
+  fi
+}
+
+for tool in cmake ninja; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "cpp checks: $tool not found on PATH" >&2
+    failed=$((failed + 1))
+    finish
+  fi
+done
+
+build=$work/build
+prefix=$work/prefix
+embed=$work/embed
+
+step "configure (SNN_ENABLE_CUDA=$cuda)" \
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DSNN_BUILD_TESTS=ON -DSNN_BUILD_PYTHON=OFF -DSNN_ENABLE_CUDA="$cuda"
+step "build" cmake --build "$build" --parallel "$jobs"
+
+echo "== ctest"
+ctest --test-dir "$build" --output-on-failure --parallel "$jobs" 2>&1 | tee "$work/ctest.log"
+ctest_rc=${PIPESTATUS[0]}
+summary=$(grep -E 'tests passed' "$work/ctest.log" | tail -n 1)
+total=$(sed -nE 's/.* out of ([0-9]+).*/\1/p' <<<"$summary")
+bad=$(sed -nE 's/.* ([0-9]+) tests? failed out of.*/\1/p' <<<"$summary")
+bad=${bad:-0}
+if [[ -z "$total" || "$total" -eq 0 ]]; then
+  echo "cpp checks: ctest ran no tests (rc $ctest_rc)" >&2
+  failed=$((failed + 1))
+else
+  passed=$((passed + total - bad))
+  failed=$((failed + bad))
+  # A non-zero exit with no failed test (e.g. a crash of ctest itself) still fails.
+  if [[ $ctest_rc -ne 0 && $bad -eq 0 ]]; then failed=$((failed + 1)); fi
+fi
+
+step "install into $prefix" cmake --install "$build" --prefix "$prefix"
+step "configure tests/embed against the installed prefix" \
+  cmake -S "$root/tests/embed" -B "$embed" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_PREFIX_PATH="$prefix"
+step "build tests/embed" cmake --build "$embed" --parallel "$jobs"
+echo "== run tests/embed"
+if "$embed/snn_embed_demo"; then
+  passed=$((passed + 1))
+else
+  echo "cpp checks: FAILED: snn_embed_demo" >&2
+  failed=$((failed + 1))
+fi
+
+finish
