@@ -345,3 +345,21 @@ def test_normal_weights_follow_philox_stream():
     z0, _ = ref.normal_pair(x[0], x[1])
     expected = np.clip(0.5 + 2.0 * z0, -3.0, 4.0)
     np.testing.assert_allclose(w, expected, atol=2e-4)
+
+
+def test_explicit_four_tuple_equals_arrays_given_separately():
+    """(pre_ids, post_ids, weights, delays) is the same as passing weight= and delay=."""
+    pre_ids = np.array([3, 0, 2, 0, 1])
+    post_ids = np.array([1, 4, 0, 2, 2])
+    weights = np.array([0.5, -1.0, 2.0, 0.25, 1.5])
+    delays = np.array([1.0, 0.0, 2.5, 3.0, 0.4])
+    net, a, b = make(4, 5, dt=0.5)
+    four = syn(net.connect(a, b, (pre_ids, post_ids, weights, delays), label="four"))
+    two = syn(net.connect(a, b, (pre_ids, post_ids), weight=weights, delay=delays, label="two"))
+    for x, y in zip(four, two):
+        np.testing.assert_array_equal(x, y)
+    order = np.lexsort((post_ids, pre_ids))
+    np.testing.assert_array_equal(four[0], pre_ids[order])
+    np.testing.assert_array_equal(four[3], ref.delay_steps(delays[order], 0.5))
+    with pytest.raises(snn.ConfigError, match="four_again"):
+        net.connect(a, b, (pre_ids, post_ids, weights, delays), weight=1.0, label="four_again")

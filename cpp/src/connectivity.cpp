@@ -366,17 +366,24 @@ void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&&
   for (std::uint16_t d : delays) p.d_min = std::min<std::uint32_t>(p.d_min, d), p.d_max = std::max<std::uint32_t>(p.d_max, d);
   if (p.n_synapses == 0) p.d_min = p.d_max = 1;
   p.d_min = std::min(p.d_min, p.d_max);
-  p.delay_bits = static_cast<int>(bits_for(p.d_max - p.d_min));
-  const std::uint32_t post_bits = bits_for(ctx.n_post - 1);
-  if (post_bits + p.delay_bits > 32)
+  const auto delay_bits = static_cast<int>(bits_for(p.d_max - p.d_min));
+  p.post_bits = static_cast<int>(bits_for(ctx.n_post - 1));
+  if (p.post_bits + delay_bits > 32)
     config_fail(ctx.who, ": ", ctx.n_post, " targets with delays from ", p.d_min, " to ", p.d_max,
-                " steps need ", post_bits + p.delay_bits,
+                " steps need ", p.post_bits + delay_bits,
                 " bits per synapse index; at most 32 are available (narrow the delay range)");
   p.synapses.reserve(p.n_synapses);
   advise_huge_pages(p.synapses.data(), p.n_synapses * sizeof(synapse));
   p.synapses.resize(p.n_synapses);
-  for (std::uint64_t s = 0; s < p.n_synapses; ++s)
-    p.synapses[s] = synapse{(pairs.post[s] << p.delay_bits) | (delays[s] - p.d_min), weights[s]};
+  const std::int64_t n_rows = static_cast<std::int64_t>(pairs.row_ptr.size()) - 1;
+#pragma omp parallel for schedule(dynamic, 256)
+  for (std::int64_t i = 0; i < n_rows; ++i) {
+    const std::uint64_t b = pairs.row_ptr[i], e = pairs.row_ptr[i + 1];
+    for (std::uint64_t s = b; s < e; ++s)
+      p.synapses[s] = synapse{(std::uint32_t(delays[s] - p.d_min) << p.post_bits) | pairs.post[s], weights[s]};
+    std::stable_sort(p.synapses.begin() + b, p.synapses.begin() + e,
+                     [](const synapse& x, const synapse& y) { return x.key < y.key; });
+  }
   p.row_ptr = std::move(pairs.row_ptr);
 }
 

@@ -33,33 +33,20 @@ struct population_state {
   std::vector<std::uint32_t> bounds;  // thread t owns [bounds[t], bounds[t + 1])
 };
 
-/// A synaptic event waiting for its arrival step.
-struct event {
-  std::uint32_t post;
-  std::int32_t weight;
-};
-
-/// Events of one arrival slot; grows, never shrinks.
-struct event_buffer {
-  std::vector<event> data;
-  std::size_t size = 0;
-  void grow() {
-    std::vector<event> bigger;
-    bigger.reserve(std::max<std::size_t>(64, 2 * data.size()));
-    advise_huge_pages(bigger.data(), bigger.capacity() * sizeof(event));
-    bigger.assign(data.begin(), data.end());
-    bigger.resize(bigger.capacity());
-    data.swap(bigger);
-  }
+/// A spike's progress through its row: the next run of synapses (one delay) starts at `pos`.
+struct cursor {
+  std::uint64_t pos;
+  std::uint64_t end;
 };
 
 struct projection_state {
   std::uint32_t ring_slots = 1;    // dense: d_max slots of arrivals; sparse: 1 (this step)
   std::vector<std::int64_t> ring;  // [slot][post] fixed-point arrivals
-  // Sparse: events by arrival slot, [thread * d_max + slot]. Appending to a few sequential
-  // streams and draining one slot per step keeps the random writes inside one step's
-  // accumulator (L2-sized) instead of a d_max-times larger ring.
-  std::vector<event_buffer> pending;
+  // Sparse: a calendar of row cursors, [thread * d_max + slot]. A spike's row is sorted by
+  // delay, so at each step it delivers one contiguous run straight into this step's
+  // accumulator (L2-sized) and moves to the slot of its next delay: no per-event queue
+  // and no d_max-times larger ring.
+  std::vector<std::vector<cursor>> due;
   std::vector<float> s0, s1;       // kernel state (exponential: S; alpha: X, Y)
   std::vector<float> hist;         // sampled kernel: [slot][post] arrivals
 };
@@ -98,7 +85,7 @@ class cpu_engine final : public engine {
       s.ring.reserve(std::uint64_t(s.ring_slots) * n);
       advise_huge_pages(s.ring.data(), s.ring.capacity() * sizeof(std::int64_t));
       s.ring.assign(std::uint64_t(s.ring_slots) * n, 0);
-      if (!p.dense) s.pending.resize(std::size_t(nt_) * p.d_max);
+      if (!p.dense) s.due.resize(std::size_t(nt_) * p.d_max);
       if (p.kernel.type == kernel_type::exponential) s.s0.assign(n, 0.0f);
       if (p.kernel.type == kernel_type::alpha) s.s0.assign(n, 0.0f), s.s1.assign(n, 0.0f);
       if (p.kernel.type == kernel_type::sampled) s.hist.assign(p.kernel.samples.size() * n, 0.0f);
@@ -108,7 +95,6 @@ class cpu_engine final : public engine {
     for (auto& lists : spikes_) lists.resize(std::size_t(nt_) * d.populations.size());
     scratch_.resize(nt_);
     noise_.resize(nt_);
-    tails_.resize(nt_);
   }
 
   const char* name() const override { return "cpu"; }
@@ -178,30 +164,20 @@ class cpu_engine final : public engine {
       if (lo == hi) continue;
       const std::uint32_t R = p.d_max;
       const auto base = static_cast<std::uint32_t>(k % R);  // slot of step k
-      if (k > 0)
-        for (int tt = 0; tt < nt_; ++tt) {
-          const std::vector<std::uint32_t>& pres = lists[tt * n_pop + p.pre];
-          if (p.dense) {
-            std::uint32_t slot = base + p.d_min - 1;
-            if (slot >= R) slot -= R;
-            for (std::uint32_t pre : pres)
+      if (p.dense) {
+        std::uint32_t slot = base + p.d_min - 1;
+        if (slot >= R) slot -= R;
+        if (k > 0)
+          for (int tt = 0; tt < nt_; ++tt)
+            for (std::uint32_t pre : lists[tt * n_pop + p.pre])
               add_row(s.ring.data() + std::uint64_t(slot) * n_post,
                       p.weights.data() + std::uint64_t(pre) * n_post, lo, hi);
-          } else {
-            queue_rows(p, s.pending.data() + std::size_t(t) * R, pres, base, lo, hi);
-          }
-        }
-      if (!p.dense) {  // events arriving now -> this step's accumulator
-        event_buffer& now = s.pending[std::size_t(t) * R + base];
-        std::int64_t* __restrict acc = s.ring.data();
-        const event* ev = now.data.data();
-        constexpr std::size_t ahead = 16;  // the accumulator outgrows L2: prefetch
-        for (std::size_t i = 0; i < now.size; ++i) {
-          if (i + ahead < now.size) __builtin_prefetch(acc + ev[i + ahead].post, 1);
-          acc[ev[i].post] += ev[i].weight;
-        }
-        now.size = 0;
+        continue;
       }
+      std::vector<cursor>* due = s.due.data() + std::size_t(t) * R;
+      if (k > 0)
+        for (int tt = 0; tt < nt_; ++tt) schedule(p, due, lists[tt * n_pop + p.pre], base);
+      deliver_due(p, due, base, s.ring.data(), lo, hi);
     }
   }
 
@@ -210,53 +186,50 @@ class cpu_engine final : public engine {
     for (std::uint32_t i = lo; i < hi; ++i) ring[i] += w[i];
   }
 
-  // Queues the synapses of the spiking sources `pres` onto this thread's targets [lo, hi),
-  // by arrival slot. Rows are scattered in memory: prefetch a few spikes ahead. The slots'
-  // write positions live in a small local table, checked against their ends per event.
-  void queue_rows(const projection_data& p, event_buffer* pending, const std::vector<std::uint32_t>& pres,
-                  std::uint32_t base, std::uint32_t lo, std::uint32_t hi) {
-    const int sh = p.delay_bits;
-    const std::uint32_t mask = (1u << sh) - 1u, R = p.d_max;
-    const std::uint32_t off = base + p.d_min - 1;
-    const synapse* syn = p.synapses.data();
+  // Spikes of step k-1: each row's first run (its smallest delay D) is due at k-1+D.
+  static void schedule(const projection_data& p, std::vector<cursor>* due,
+                       const std::vector<std::uint32_t>& pres, std::uint32_t base) {
+    const std::uint32_t R = p.d_max, off = base + p.d_min - 1;
     const std::uint64_t* row_ptr = p.row_ptr.data();
+    const synapse* syn = p.synapses.data();
     const std::size_t n = pres.size();
-    if (n == 0) return;
-    std::vector<event*>& tails = tails_[omp_get_thread_num()];
-    tails.resize(2 * std::size_t(R));
-    event** tail = tails.data();
-    event** end = tail + R;
-    for (std::uint32_t s = 0; s < R; ++s)
-      tail[s] = pending[s].data.data() + pending[s].size, end[s] = pending[s].data.data() + pending[s].data.size();
     for (std::size_t i = 0; i < n; ++i) {
       if (i + 8 < n) __builtin_prefetch(row_ptr + pres[i + 8]);
-      if (i + 4 < n) {
-        const synapse* r = syn + row_ptr[pres[i + 4]];
-        const synapse* r_end = syn + row_ptr[pres[i + 4] + 1];
-        for (; r < r_end; r += 8) __builtin_prefetch(r);
+      if (i + 4 < n) __builtin_prefetch(syn + row_ptr[pres[i + 4]]);
+      const std::uint64_t b = row_ptr[pres[i]], e = row_ptr[pres[i] + 1];
+      if (b == e) continue;
+      std::uint32_t slot = (syn[b].key >> p.post_bits) + off;
+      if (slot >= R) slot -= R;
+      due[slot].push_back(cursor{b, e});
+    }
+  }
+
+  // Delivers the runs due at this step (slot `base`) to targets [lo, hi) and moves each
+  // cursor on to the slot of its row's next delay.
+  static void deliver_due(const projection_data& p, std::vector<cursor>* due, std::uint32_t base,
+                          std::int64_t* __restrict acc, std::uint32_t lo, std::uint32_t hi) {
+    std::vector<cursor>& now = due[base];
+    const synapse* syn = p.synapses.data();
+    const int pb = p.post_bits;
+    const std::uint32_t R = p.d_max;
+    const auto post_mask = static_cast<std::uint32_t>((std::uint64_t(1) << pb) - 1);
+    const std::size_t n = now.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + 4 < n) __builtin_prefetch(syn + now[i + 4].pos);
+      std::uint64_t pos = now[i].pos;
+      const std::uint64_t end = now[i].end;
+      const std::uint32_t code = syn[pos].key >> pb;  // this run's delay - d_min
+      for (; pos < end && (syn[pos].key >> pb) == code; ++pos) {
+        const std::uint32_t post = syn[pos].key & post_mask;
+        if (post >= lo && post < hi) acc[post] += syn[pos].weight;
       }
-      const std::uint32_t pre = pres[i];
-      const synapse* b = syn + row_ptr[pre];
-      const synapse* e = syn + row_ptr[pre + 1];
-      if (nt_ > 1) {  // rows are sorted by post
-        auto below = [sh](const synapse& x, std::uint32_t v) { return (x.key >> sh) < v; };
-        b = std::lower_bound(b, e, lo, below);
-        e = std::lower_bound(b, e, hi, below);
-      }
-      for (; b != e; ++b) {
-        const std::uint32_t x = b->key;
-        std::uint32_t slot = (x & mask) + off;
+      if (pos < end) {  // the next run, (next delay - this delay) steps from now
+        std::uint32_t slot = base + ((syn[pos].key >> pb) - code);
         if (slot >= R) slot -= R;
-        if (tail[slot] == end[slot]) {  // rare: grow this slot's buffer
-          event_buffer& buf = pending[slot];
-          buf.size = static_cast<std::size_t>(tail[slot] - buf.data.data());
-          buf.grow();
-          tail[slot] = buf.data.data() + buf.size, end[slot] = buf.data.data() + buf.data.size();
-        }
-        *tail[slot]++ = event{x >> sh, b->weight};
+        due[slot].push_back(cursor{pos, end});
       }
     }
-    for (std::uint32_t s = 0; s < R; ++s) pending[s].size = static_cast<std::size_t>(tail[s] - pending[s].data.data());
+    now.clear();
   }
 
   failure update_population(int t, std::uint32_t pi, std::uint64_t k, const std::vector<stream_view>& streams,
@@ -503,7 +476,6 @@ class cpu_engine final : public engine {
   std::vector<std::vector<std::uint32_t>> spikes_[2];        // [step parity][thread * n_pop + pop]
   std::vector<std::vector<double>> scratch_;  // per thread
   std::vector<std::vector<float>> noise_;     // per thread
-  std::vector<std::vector<event*>> tails_;    // per thread
 };
 
 }  // namespace

@@ -30,15 +30,15 @@ struct kernel_data {
   std::vector<float> samples;    // sampled kappa
 };
 
-/// One stored synapse of a sparse projection: 8 bytes. `key` packs the target and the
-/// delay, post << delay_bits | (D - d_min); `weight` is fixed point.
+/// One stored synapse of a sparse projection: 8 bytes. `key` packs the delay and the
+/// target, (D - d_min) << post_bits | post; `weight` is fixed point.
 struct synapse {
   std::uint32_t key;
   std::int32_t weight;
 };
 
-/// A projection's connectivity. Sparse: CSR by source, rows sorted by post (so that a
-/// thread finds its targets by binary search), weight beside target in one stream.
+/// A projection's connectivity. Sparse: CSR by source, each row sorted by key, that is by
+/// delay and then target, so that the synapses a spike delivers at one step are one run.
 /// Dense: weights[pre * n_post + post], one delay d_min for all.
 struct projection_data {
   std::string label;
@@ -49,16 +49,18 @@ struct projection_data {
   bool exclude_self = false;      // dense all-to-all without i -> i
   int scale_exp = 0;              // weight = w_q * 2^-scale_exp
   std::uint32_t d_min = 1, d_max = 1;
-  int delay_bits = 0;
+  int post_bits = 0;
   std::uint64_t n_synapses = 0;
   std::vector<std::uint64_t> row_ptr;  // sparse: n_pre + 1
   std::vector<synapse> synapses;       // sparse
   std::vector<std::int32_t> weights;   // dense, fixed point
 
   double inv_scale() const;
-  std::uint32_t post_of(std::uint32_t packed_word) const { return packed_word >> delay_bits; }
-  std::uint32_t delay_of(std::uint32_t packed_word) const {
-    return (packed_word & ((1u << delay_bits) - 1u)) + d_min;
+  std::uint32_t post_of(std::uint32_t key) const {
+    return static_cast<std::uint32_t>(key & ((std::uint64_t(1) << post_bits) - 1));
+  }
+  std::uint32_t delay_of(std::uint32_t key) const {
+    return static_cast<std::uint32_t>(std::uint64_t(key) >> post_bits) + d_min;
   }
 };
 

@@ -172,9 +172,24 @@ projection_data new_projection(const projection_context& ctx, std::size_t pre, s
   return p;
 }
 
-void check_label(const network_data& d, const projection_context& ctx, const std::string& label) {
+struct projection_start {
+  projection_context ctx;
+  projection_data p;
+};
+
+// What every way of connecting does first: names, validates the populations and kernel.
+projection_start start_projection(const network_data& d, std::size_t pre, std::size_t post,
+                                  const kernel& k, const std::string& label) {
+  projection_start s{make_context(d, pre, post, label), {}};
+  s.p = new_projection(s.ctx, pre, post, k);
   for (const auto& other : d.projections)
-    if (other.label == label) config_fail(ctx.who, ": label already used by another projection");
+    if (other.label == s.p.label) config_fail(s.ctx.who, ": label already used by another projection");
+  return s;
+}
+
+std::size_t add_projection(network_data& d, projection_data&& p) {
+  d.projections.push_back(std::move(p));
+  return d.projections.size() - 1;
 }
 
 // Dense rows for weights w[pre * n_post + post] (float bits), one delay for all.
@@ -193,9 +208,7 @@ std::size_t network::connect(std::size_t pre, std::size_t post, const rule& r,
                              const distribution& weight, const distribution& delay,
                              const kernel& k, const std::string& label) {
   network_data& d = mutable_data(data_);
-  const projection_context ctx = make_context(d, pre, post, label);
-  projection_data p = new_projection(ctx, pre, post, k);
-  check_label(d, ctx, p.label);
+  auto [ctx, p] = start_projection(d, pre, post, k, label);
   validate_rule(ctx, r);
   const double n_syn = expected_synapses(ctx, r);
   const bool dense = r.type == rule_type::all_to_all && delay.type == dist_type::constant;
@@ -222,8 +235,7 @@ std::size_t network::connect(std::size_t pre, std::size_t post, const rule& r,
     fill_values(ctx, pairs, weight, delay, layout, nullptr, w, delays);
     finish_sparse(ctx, p, std::move(pairs), std::move(w), delays);
   }
-  d.projections.push_back(std::move(p));
-  return d.projections.size() - 1;
+  return add_projection(d, std::move(p));
 }
 
 std::size_t network::connect_dense(std::size_t pre, std::size_t post, const float* w,
@@ -231,9 +243,7 @@ std::size_t network::connect_dense(std::size_t pre, std::size_t post, const floa
                                    const distribution& delay, const kernel& k,
                                    const std::string& label) {
   network_data& d = mutable_data(data_);
-  const projection_context ctx = make_context(d, pre, post, label);
-  projection_data p = new_projection(ctx, pre, post, k);
-  check_label(d, ctx, p.label);
+  auto [ctx, p] = start_projection(d, pre, post, k, label);
   if (n_pre != ctx.n_pre || n_post != ctx.n_post)
     config_fail(ctx.who, ": weight matrix has shape (", n_pre, ", ", n_post, "), expected (",
                 ctx.n_pre, ", ", ctx.n_post, ") = (pre size, post size)");
@@ -267,8 +277,7 @@ std::size_t network::connect_dense(std::size_t pre, std::size_t post, const floa
     fill_values(ctx, pairs, weights, delay, array_layout::by_pair, nullptr, wq, delays);
     finish_sparse(ctx, p, std::move(pairs), std::move(wq), delays);
   }
-  d.projections.push_back(std::move(p));
-  return d.projections.size() - 1;
+  return add_projection(d, std::move(p));
 }
 
 std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const std::int64_t* pre_ids,
@@ -276,9 +285,7 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
                                       const distribution& weight, const distribution& delay,
                                       const kernel& k, const std::string& label) {
   network_data& d = mutable_data(data_);
-  const projection_context ctx = make_context(d, pre, post, label);
-  projection_data p = new_projection(ctx, pre, post, k);
-  check_label(d, ctx, p.label);
+  auto [ctx, p] = start_projection(d, pre, post, k, label);
   for (std::size_t i = 0; i < n; ++i) {
     if (pre_ids[i] < 0 || pre_ids[i] >= ctx.n_pre)
       config_fail(ctx.who, ": pre index ", pre_ids[i], " at position ", i, " is out of range [0, ",
@@ -308,8 +315,7 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
   std::vector<std::uint16_t> delays;
   fill_values(ctx, pairs, weight, delay, array_layout::by_synapse, &order, w, delays);
   finish_sparse(ctx, p, std::move(pairs), std::move(w), delays);
-  d.projections.push_back(std::move(p));
-  return d.projections.size() - 1;
+  return add_projection(d, std::move(p));
 }
 
 std::size_t network::add_input(std::size_t population, const input& in) {
@@ -386,9 +392,14 @@ synapse_list network::synapses(std::size_t i) const {
         add(i, j, wq, p.d_min);
       }
   } else {
-    for (std::uint32_t i = 0; i < n_pre; ++i)
-      for (std::uint64_t s = p.row_ptr[i]; s < p.row_ptr[i + 1]; ++s)
-        add(i, p.post_of(p.synapses[s].key), p.synapses[s].weight, p.delay_of(p.synapses[s].key));
+    std::vector<synapse> row;  // stored by (delay, post); listed by post
+    for (std::uint32_t i = 0; i < n_pre; ++i) {
+      row.assign(p.synapses.begin() + p.row_ptr[i], p.synapses.begin() + p.row_ptr[i + 1]);
+      std::stable_sort(row.begin(), row.end(), [&](const synapse& x, const synapse& y) {
+        return p.post_of(x.key) < p.post_of(y.key);
+      });
+      for (const synapse& s : row) add(i, p.post_of(s.key), s.weight, p.delay_of(s.key));
+    }
   }
   return out;
 }

@@ -216,8 +216,8 @@ class Network:
 
         ``connectivity``: a rule (:class:`AllToAll`, :class:`OneToOne`,
         :class:`FixedProbability`, :class:`FixedInDegree`, :class:`FixedOutDegree`), a dense
-        matrix ``W[pre, post]`` (zeros are absent synapses), a SciPy sparse matrix, or
-        ``(pre_ids, post_ids)``. ``weight`` (default 1; not with a matrix) and ``delay`` (ms):
+        matrix ``W[pre, post]`` (zeros are absent synapses), a SciPy sparse matrix,
+        ``(pre_ids, post_ids)`` or ``(pre_ids, post_ids, weights, delays)``. ``weight`` (default 1; not with a matrix) and ``delay`` (ms):
         a number, an array with one value per synapse, :class:`Uniform` or :class:`Normal`.
         ``kernel``: :class:`Instant` (default), :class:`Exponential`, :class:`Alpha` or
         :class:`Kernel`.
@@ -245,9 +245,15 @@ class Network:
             index = n.connect_explicit(a.index, b.index, np.asarray(coo.row, np.int64),
                                        np.asarray(coo.col, np.int64), w, d, k, label)
         elif isinstance(connectivity, tuple):
+            if len(connectivity) == 4:  # (pre_ids, post_ids, weights, delays)
+                if weight is not None or delay != 0.0:
+                    raise ConfigError(f"{who}: weights and delays come from the 4-tuple; do not "
+                                      f"pass weight or delay")
+                connectivity, weight, delay = connectivity[:2], connectivity[2], connectivity[3]
+                d = distribution(who, "delay", delay)
             if len(connectivity) != 2:
-                raise ConfigError(f"{who}: explicit connectivity is (pre_ids, post_ids), got "
-                                  f"a tuple of {len(connectivity)}")
+                raise ConfigError(f"{who}: explicit connectivity is (pre_ids, post_ids) or "
+                                  f"(pre_ids, post_ids, weights, delays), got a tuple of {len(connectivity)}")
             pre_ids, post_ids = (self._indices(who, x) for x in connectivity)
             w = distribution(who, "weight", 1.0 if weight is None else weight)
             index = n.connect_explicit(a.index, b.index, pre_ids, post_ids, w, d, k, label)
