@@ -215,7 +215,7 @@ class cpu_engine final : public engine {
     const auto post_mask = static_cast<std::uint32_t>((std::uint64_t(1) << pb) - 1);
     const std::size_t n = now.size();
     for (std::size_t i = 0; i < n; ++i) {
-      if (i + 4 < n) __builtin_prefetch(syn + now[i + 4].pos);
+      if (i + 16 < n) __builtin_prefetch(syn + now[i + 16].pos);  // rows come from DRAM
       std::uint64_t pos = now[i].pos;
       const std::uint64_t end = now[i].end;
       const std::uint32_t code = syn[pos].key >> pb;  // this run's delay - d_min

@@ -30,7 +30,8 @@ double engine_state_bytes(const network_data& d) {
   for (const auto& p : d.populations) bytes += 13.0 * p.n;
   for (const auto& p : d.projections) {
     const double n = d.populations[p.post].n;
-    bytes += 8.0 * p.d_max * n + 8.0 * n + 4.0 * p.kernel.samples.size() * n;
+    const double slots = p.dense ? p.d_max : 1;  // sparse: one accumulator and row cursors
+    bytes += 8.0 * slots * n + 8.0 * n + 4.0 * p.kernel.samples.size() * n;
   }
   return bytes;
 }
