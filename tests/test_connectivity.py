@@ -63,22 +63,16 @@ def test_one_to_one():
     np.testing.assert_array_equal(d, 15)
 
 
-@pytest.mark.parametrize("k", [1, 7, 50])
-def test_fixed_in_degree_exact(k):
+@pytest.mark.parametrize("rule, k", [(snn.FixedInDegree, k) for k in (1, 7, 50)]
+                         + [(snn.FixedOutDegree, k) for k in (1, 7, 40)])
+def test_fixed_degree_exact(rule, k):
+    """Every target (in-degree) or source (out-degree) has exactly k distinct partners."""
     net, a, b = make(50, 40)
-    pre, post, w, d = syn(net.connect(a, b, snn.FixedInDegree(k), label="fin"))
-    np.testing.assert_array_equal(np.bincount(post, minlength=40), np.full(40, k))
+    pre, post, w, d = syn(net.connect(a, b, rule(k), label="degree"))
+    counted, n = (post, 40) if rule is snn.FixedInDegree else (pre, 50)
+    np.testing.assert_array_equal(np.bincount(counted, minlength=n), np.full(n, k))
     assert_no_duplicates(pre, post, 40)
-    assert pre.min() >= 0 and pre.max() < 50
-
-
-@pytest.mark.parametrize("k", [1, 7, 40])
-def test_fixed_out_degree_exact(k):
-    net, a, b = make(50, 40)
-    pre, post, w, d = syn(net.connect(a, b, snn.FixedOutDegree(k), label="fout"))
-    np.testing.assert_array_equal(np.bincount(pre, minlength=50), np.full(50, k))
-    assert_no_duplicates(pre, post, 40)
-    assert post.min() >= 0 and post.max() < 40
+    assert pre.min() >= 0 and pre.max() < 50 and post.min() >= 0 and post.max() < 40
 
 
 @pytest.mark.parametrize("rule", [snn.FixedInDegree, snn.FixedOutDegree])
