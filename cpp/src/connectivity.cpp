@@ -381,8 +381,9 @@ void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&&
     const std::uint64_t b = pairs.row_ptr[i], e = pairs.row_ptr[i + 1];
     for (std::uint64_t s = b; s < e; ++s)
       p.synapses[s] = synapse{(std::uint32_t(delays[s] - p.d_min) << p.post_bits) | pairs.post[s], weights[s]};
-    std::stable_sort(p.synapses.begin() + b, p.synapses.begin() + e,
-                     [](const synapse& x, const synapse& y) { return x.key < y.key; });
+    // Keys tie only for repeated (post, delay) pairs, whose order does not matter.
+    std::sort(p.synapses.begin() + b, p.synapses.begin() + e,
+              [](const synapse& x, const synapse& y) { return x.key < y.key; });
   }
   p.row_ptr = std::move(pairs.row_ptr);
 }
