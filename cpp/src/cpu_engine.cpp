@@ -81,10 +81,13 @@ class cpu_engine final : public engine {
       const projection_data& p = d.projections[j];
       const std::uint32_t n = d.populations[p.post].n;
       projection_state s;
+      // Dense: d_max slots. Sparse: one accumulator per thread (threads split the spikes).
       s.ring_slots = p.dense ? p.d_max : 1;
-      s.ring.reserve(std::uint64_t(s.ring_slots) * n);
+      const std::uint64_t slots = p.dense ? p.d_max : std::uint64_t(nt_);
+      s.ring.reserve(slots * n);
       advise_huge_pages(s.ring.data(), s.ring.capacity() * sizeof(std::int64_t));
-      s.ring.assign(std::uint64_t(s.ring_slots) * n, 0);
+      s.ring.assign(slots * n, 0);
+      sparse_ = sparse_ || !p.dense;
       if (!p.dense) s.due.resize(std::size_t(nt_) * p.d_max);
       if (p.kernel.type == kernel_type::exponential) s.s0.assign(n, 0.0f);
       if (p.kernel.type == kernel_type::alpha) s.s0.assign(n, 0.0f), s.s1.assign(n, 0.0f);
@@ -107,6 +110,9 @@ class cpu_engine final : public engine {
     auto run_steps = [&](int t) {
       for (std::uint64_t k = first; k < first + n_steps; ++k) {
         deliver(t, k);
+        if (nt_ > 1 && sparse_) {  // every thread's deliveries before anyone sums them
+#pragma omp barrier
+        }
         for (std::uint32_t p = 0; p < pops_.size(); ++p) {
           const failure f = update_population(t, p, k, streams[p], rec);
           if (f.step == k) {
@@ -153,6 +159,9 @@ class cpu_engine final : public engine {
 
  private:
   // Spikes of step k-1 into the delay rings of this thread's targets.
+  // Dense rows: each thread adds the columns of its own targets. Sparse rows: each thread
+  // delivers the spikes of its own neurons into its own accumulator (summed per target in
+  // update_population); integer sums make the result independent of the split.
   void deliver(int t, std::uint64_t k) {
     const auto& lists = spikes_[(k - 1) & 1];
     const std::size_t n_pop = pops_.size();
@@ -160,14 +169,13 @@ class cpu_engine final : public engine {
       const projection_data& p = net_->projections[j];
       projection_state& s = projs_[j];
       const std::uint32_t n_post = net_->populations[p.post].n;
-      const std::uint32_t lo = pops_[p.post].bounds[t], hi = pops_[p.post].bounds[t + 1];
-      if (lo == hi) continue;
       const std::uint32_t R = p.d_max;
       const auto base = static_cast<std::uint32_t>(k % R);  // slot of step k
       if (p.dense) {
+        const std::uint32_t lo = pops_[p.post].bounds[t], hi = pops_[p.post].bounds[t + 1];
         std::uint32_t slot = base + p.d_min - 1;
         if (slot >= R) slot -= R;
-        if (k > 0)
+        if (k > 0 && lo < hi)
           for (int tt = 0; tt < nt_; ++tt)
             for (std::uint32_t pre : lists[tt * n_pop + p.pre])
               add_row(s.ring.data() + std::uint64_t(slot) * n_post,
@@ -175,9 +183,8 @@ class cpu_engine final : public engine {
         continue;
       }
       std::vector<cursor>* due = s.due.data() + std::size_t(t) * R;
-      if (k > 0)
-        for (int tt = 0; tt < nt_; ++tt) schedule(p, due, lists[tt * n_pop + p.pre], base);
-      deliver_due(p, due, base, s.ring.data(), lo, hi);
+      if (k > 0) schedule(p, due, lists[t * n_pop + p.pre], base);
+      deliver_due(p, due, base, s.ring.data() + std::uint64_t(t) * n_post);
     }
   }
 
@@ -204,10 +211,10 @@ class cpu_engine final : public engine {
     }
   }
 
-  // Delivers the runs due at this step (slot `base`) to targets [lo, hi) and moves each
-  // cursor on to the slot of its row's next delay.
+  // Delivers the runs due at this step (slot `base`) and moves each cursor on to the slot
+  // of its row's next delay.
   static void deliver_due(const projection_data& p, std::vector<cursor>* due, std::uint32_t base,
-                          std::int64_t* __restrict acc, std::uint32_t lo, std::uint32_t hi) {
+                          std::int64_t* __restrict acc) {
     std::vector<cursor>& now = due[base];
     const synapse* syn = p.synapses.data();
     const int pb = p.post_bits;
@@ -219,10 +226,7 @@ class cpu_engine final : public engine {
       std::uint64_t pos = now[i].pos;
       const std::uint64_t end = now[i].end;
       const std::uint32_t code = syn[pos].key >> pb;  // this run's delay - d_min
-      for (; pos < end && (syn[pos].key >> pb) == code; ++pos) {
-        const std::uint32_t post = syn[pos].key & post_mask;
-        if (post >= lo && post < hi) acc[post] += syn[pos].weight;
-      }
+      for (; pos < end && (syn[pos].key >> pb) == code; ++pos) acc[syn[pos].key & post_mask] += syn[pos].weight;
       if (pos < end) {  // the next run, (next delay - this delay) steps from now
         std::uint32_t slot = base + ((syn[pos].key >> pb) - code);
         if (slot >= R) slot -= R;
@@ -277,6 +281,11 @@ class cpu_engine final : public engine {
       const projection_data& p = d.projections[j];
       projection_state& ps = projs_[j];
       std::int64_t* __restrict a = ps.ring.data() + (k % ps.ring_slots) * pop.n;
+      if (!p.dense)  // the other threads' accumulators into the first
+        for (int tt = 1; tt < nt_; ++tt) {
+          std::int64_t* __restrict other = ps.ring.data() + std::uint64_t(tt) * pop.n;
+          for (std::uint32_t i = lo; i < hi; ++i) a[i] += other[i], other[i] = 0;
+        }
       const double inv = p.inv_scale();
       switch (p.kernel.type) {
         case kernel_type::instant:
@@ -470,6 +479,7 @@ class cpu_engine final : public engine {
 
   std::shared_ptr<const network_data> net_;
   int nt_;
+  bool sparse_ = false;  // any sparse projection
   std::vector<population_state> pops_;
   std::vector<projection_state> projs_;
   std::vector<std::vector<std::uint32_t>> into_;             // projections by target population

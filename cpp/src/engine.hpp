@@ -46,6 +46,6 @@ std::unique_ptr<engine> make_cuda_engine(std::shared_ptr<const network_data> net
 bool cuda_device_present();
 
 /// Bytes an engine needs beyond the network itself (state, delay rings, kernel buffers).
-double engine_state_bytes(const network_data& net);
+double engine_state_bytes(const network_data& net, int threads);
 
 }  // namespace snn

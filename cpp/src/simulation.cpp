@@ -25,12 +25,12 @@ std::unique_ptr<engine> make_cpu_engine(std::shared_ptr<const network_data> net,
   return cpu_generic::make_engine(std::move(net), threads);
 }
 
-double engine_state_bytes(const network_data& d) {
+double engine_state_bytes(const network_data& d, int threads) {
   double bytes = 0;
   for (const auto& p : d.populations) bytes += 13.0 * p.n;
   for (const auto& p : d.projections) {
     const double n = d.populations[p.post].n;
-    const double slots = p.dense ? p.d_max : 1;  // sparse: one accumulator and row cursors
+    const double slots = p.dense ? p.d_max : threads;  // sparse: an accumulator per thread
     bytes += 8.0 * slots * n + 8.0 * n + 4.0 * p.kernel.samples.size() * n;
   }
   return bytes;
@@ -69,11 +69,12 @@ simulation::simulation(const network& net, backend b, int threads) : impl_(std::
   impl_->net = net.data();
   const network_data& d = *impl_->net;
   if (threads < 0) config_fail("threads must be >= 0 (0: automatic), got ", threads);
-  check_memory("the simulation state", engine_state_bytes(d));
+  const int cpu_threads = threads > 0 ? threads : auto_threads(d);
+  check_memory("the simulation state", engine_state_bytes(d, cpu_threads));
   if (b == backend::cuda || (b == backend::automatic && cuda_available()))
     impl_->eng = make_cuda_engine(impl_->net);
   else
-    impl_->eng = make_cpu_engine(impl_->net, threads > 0 ? threads : auto_threads(d));
+    impl_->eng = make_cpu_engine(impl_->net, cpu_threads);
   net.data()->frozen = true;
 }
 
