@@ -33,20 +33,34 @@ struct population_state {
   std::vector<std::uint32_t> bounds;  // thread t owns [bounds[t], bounds[t + 1])
 };
 
-/// A spike's progress through its row: the next run of synapses (one delay) starts at `pos`.
-struct cursor {
-  std::uint64_t pos;
-  std::uint64_t end;
+/// A synaptic event waiting for its arrival step.
+struct event {
+  std::uint32_t post;
+  std::int32_t weight;
+};
+
+/// Events of one arrival slot; grows, never shrinks.
+struct event_buffer {
+  std::vector<event> data;
+  std::size_t size = 0;
+  void grow() {
+    std::vector<event> bigger;
+    bigger.reserve(std::max<std::size_t>(64, 2 * data.size()));
+    advise_huge_pages(bigger.data(), bigger.capacity() * sizeof(event));
+    bigger.assign(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(size));
+    bigger.resize(bigger.capacity());
+    data.swap(bigger);
+  }
 };
 
 struct projection_state {
   std::uint32_t ring_slots = 1;    // dense: d_max slots of arrivals; sparse: 1 (this step)
   std::vector<std::int64_t> ring;  // [slot][post] fixed-point arrivals
-  // Sparse: a calendar of row cursors, [thread * d_max + slot]. A spike's row is sorted by
-  // delay, so at each step it delivers one contiguous run straight into this step's
-  // accumulator (L2-sized) and moves to the slot of its next delay: no per-event queue
-  // and no d_max-times larger ring.
-  std::vector<std::vector<cursor>> due;
+  // Sparse: events by arrival slot, [thread * d_max + slot]. Appending to a few sequential
+  // streams and draining one slot per step keeps the random writes inside one step's
+  // accumulator (L2-sized) rather than a d_max-times larger ring. (Measured against
+  // per-spike row cursors on a calendar: the queue was 1.3-1.6x faster here.)
+  std::vector<event_buffer> pending;
   std::vector<float> s0, s1;       // kernel state (exponential: S; alpha: X, Y)
   std::vector<float> hist;         // sampled kernel: [slot][post] arrivals
 };
@@ -88,7 +102,7 @@ class cpu_engine final : public engine {
       advise_huge_pages(s.ring.data(), s.ring.capacity() * sizeof(std::int64_t));
       s.ring.assign(slots * n, 0);
       sparse_ = sparse_ || !p.dense;
-      if (!p.dense) s.due.resize(std::size_t(nt_) * p.d_max);
+      if (!p.dense) s.pending.resize(std::size_t(nt_) * p.d_max);
       if (p.kernel.type == kernel_type::exponential) s.s0.assign(n, 0.0f);
       if (p.kernel.type == kernel_type::alpha) s.s0.assign(n, 0.0f), s.s1.assign(n, 0.0f);
       if (p.kernel.type == kernel_type::sampled) s.hist.assign(p.kernel.samples.size() * n, 0.0f);
@@ -98,6 +112,7 @@ class cpu_engine final : public engine {
     for (auto& lists : spikes_) lists.resize(std::size_t(nt_) * d.populations.size());
     scratch_.resize(nt_);
     noise_.resize(nt_);
+    tails_.resize(nt_);
   }
 
   const char* name() const override { return "cpu"; }
@@ -182,9 +197,17 @@ class cpu_engine final : public engine {
                       p.weights.data() + std::uint64_t(pre) * n_post, lo, hi);
         continue;
       }
-      std::vector<cursor>* due = s.due.data() + std::size_t(t) * R;
-      if (k > 0) schedule(p, due, lists[t * n_pop + p.pre], base);
-      deliver_due(p, due, base, s.ring.data() + std::uint64_t(t) * n_post);
+      event_buffer* pending = s.pending.data() + std::size_t(t) * R;
+      if (k > 0) queue_rows(p, pending, lists[t * n_pop + p.pre], base);
+      event_buffer& now = pending[base];  // events arriving now -> this thread's accumulator
+      std::int64_t* __restrict acc = s.ring.data() + std::uint64_t(t) * n_post;
+      const event* ev = now.data.data();
+      constexpr std::size_t ahead = 16;  // the accumulator outgrows L2: prefetch
+      for (std::size_t i = 0; i < now.size; ++i) {
+        if (i + ahead < now.size) __builtin_prefetch(acc + ev[i + ahead].post, 1);
+        acc[ev[i].post] += ev[i].weight;
+      }
+      now.size = 0;
     }
   }
 
@@ -193,47 +216,43 @@ class cpu_engine final : public engine {
     for (std::uint32_t i = lo; i < hi; ++i) ring[i] += w[i];
   }
 
-  // Spikes of step k-1: each row's first run (its smallest delay D) is due at k-1+D.
-  static void schedule(const projection_data& p, std::vector<cursor>* due,
-                       const std::vector<std::uint32_t>& pres, std::uint32_t base) {
-    const std::uint32_t R = p.d_max, off = base + p.d_min - 1;
-    const std::uint64_t* row_ptr = p.row_ptr.data();
-    const synapse* syn = p.synapses.data();
+  // Queues the synapses of the spiking sources `pres` by arrival slot. Rows are scattered
+  // in memory: prefetch a few spikes ahead. The slots' write positions live in a small
+  // local table, checked against their ends per event.
+  void queue_rows(const projection_data& p, event_buffer* pending, const std::vector<std::uint32_t>& pres,
+                  std::uint32_t base) {
     const std::size_t n = pres.size();
+    if (n == 0) return;
+    const int pb = p.post_bits;
+    const auto post_mask = static_cast<std::uint32_t>((std::uint64_t(1) << pb) - 1);
+    const std::uint32_t R = p.d_max, off = base + p.d_min - 1;
+    const synapse* syn = p.synapses.data();
+    const std::uint64_t* row_ptr = p.row_ptr.data();
+    std::vector<event*>& tails = tails_[omp_get_thread_num()];
+    tails.resize(2 * std::size_t(R));
+    event** tail = tails.data();
+    event** end = tail + R;
+    for (std::uint32_t s = 0; s < R; ++s)
+      tail[s] = pending[s].data.data() + pending[s].size, end[s] = pending[s].data.data() + pending[s].data.size();
     for (std::size_t i = 0; i < n; ++i) {
       if (i + 8 < n) __builtin_prefetch(row_ptr + pres[i + 8]);
-      if (i + 4 < n) __builtin_prefetch(syn + row_ptr[pres[i + 4]]);
-      const std::uint64_t b = row_ptr[pres[i]], e = row_ptr[pres[i] + 1];
-      if (b == e) continue;
-      std::uint32_t slot = (syn[b].key >> p.post_bits) + off;
-      if (slot >= R) slot -= R;
-      due[slot].push_back(cursor{b, e});
-    }
-  }
-
-  // Delivers the runs due at this step (slot `base`) and moves each cursor on to the slot
-  // of its row's next delay.
-  static void deliver_due(const projection_data& p, std::vector<cursor>* due, std::uint32_t base,
-                          std::int64_t* __restrict acc) {
-    std::vector<cursor>& now = due[base];
-    const synapse* syn = p.synapses.data();
-    const int pb = p.post_bits;
-    const std::uint32_t R = p.d_max;
-    const auto post_mask = static_cast<std::uint32_t>((std::uint64_t(1) << pb) - 1);
-    const std::size_t n = now.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i + 16 < n) __builtin_prefetch(syn + now[i + 16].pos);  // rows come from DRAM
-      std::uint64_t pos = now[i].pos;
-      const std::uint64_t end = now[i].end;
-      const std::uint32_t code = syn[pos].key >> pb;  // this run's delay - d_min
-      for (; pos < end && (syn[pos].key >> pb) == code; ++pos) acc[syn[pos].key & post_mask] += syn[pos].weight;
-      if (pos < end) {  // the next run, (next delay - this delay) steps from now
-        std::uint32_t slot = base + ((syn[pos].key >> pb) - code);
+      if (i + 4 < n)
+        for (const synapse* r = syn + row_ptr[pres[i + 4]]; r < syn + row_ptr[pres[i + 4] + 1]; r += 8)
+          __builtin_prefetch(r);
+      for (const synapse *b = syn + row_ptr[pres[i]], *e = syn + row_ptr[pres[i] + 1]; b != e; ++b) {
+        std::uint32_t slot = (b->key >> pb) + off;
         if (slot >= R) slot -= R;
-        due[slot].push_back(cursor{pos, end});
+        if (tail[slot] == end[slot]) {  // rare: grow this slot's buffer
+          event_buffer& buf = pending[slot];
+          buf.size = static_cast<std::size_t>(tail[slot] - buf.data.data());
+          buf.grow();
+          tail[slot] = buf.data.data() + buf.size, end[slot] = buf.data.data() + buf.data.size();
+        }
+        *tail[slot]++ = event{b->key & post_mask, b->weight};
       }
     }
-    now.clear();
+    for (std::uint32_t s = 0; s < R; ++s)
+      pending[s].size = static_cast<std::size_t>(tail[s] - pending[s].data.data());
   }
 
   failure update_population(int t, std::uint32_t pi, std::uint64_t k, const std::vector<stream_view>& streams,
@@ -486,6 +505,7 @@ class cpu_engine final : public engine {
   std::vector<std::vector<std::uint32_t>> spikes_[2];        // [step parity][thread * n_pop + pop]
   std::vector<std::vector<double>> scratch_;  // per thread
   std::vector<std::vector<float>> noise_;     // per thread
+  std::vector<std::vector<event*>> tails_;    // per thread
 };
 
 }  // namespace
