@@ -43,9 +43,9 @@ struct event {
 struct event_buffer {
   std::vector<event> data;
   std::size_t size = 0;
-  void grow() {
+  void grow(std::size_t at_least) {
     std::vector<event> bigger;
-    bigger.reserve(std::max<std::size_t>(64, 2 * data.size()));
+    bigger.reserve(std::max<std::size_t>({64, 2 * data.size(), size + at_least}));
     advise_huge_pages(bigger.data(), bigger.capacity() * sizeof(event));
     bigger.assign(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(size));
     bigger.resize(bigger.capacity());
@@ -239,16 +239,22 @@ class cpu_engine final : public engine {
       if (i + 4 < n)
         for (const synapse* r = syn + row_ptr[pres[i + 4]]; r < syn + row_ptr[pres[i + 4] + 1]; r += 8)
           __builtin_prefetch(r);
-      for (const synapse *b = syn + row_ptr[pres[i]], *e = syn + row_ptr[pres[i] + 1]; b != e; ++b) {
-        std::uint32_t slot = (b->key >> pb) + off;
+      // A row is sorted by delay: copy it run by run, one slot per run.
+      const synapse* b = syn + row_ptr[pres[i]];
+      const synapse* const e = syn + row_ptr[pres[i] + 1];
+      while (b != e) {
+        const std::uint32_t code = b->key >> pb;
+        std::uint32_t slot = code + off;
         if (slot >= R) slot -= R;
-        if (tail[slot] == end[slot]) {  // rare: grow this slot's buffer
+        if (end[slot] - tail[slot] < e - b) {  // rare: room for the rest of the row
           event_buffer& buf = pending[slot];
           buf.size = static_cast<std::size_t>(tail[slot] - buf.data.data());
-          buf.grow();
+          buf.grow(static_cast<std::size_t>(e - b));
           tail[slot] = buf.data.data() + buf.size, end[slot] = buf.data.data() + buf.data.size();
         }
-        *tail[slot]++ = event{b->key & post_mask, b->weight};
+        event* t = tail[slot];
+        for (; b != e && (b->key >> pb) == code; ++b, ++t) *t = event{b->key & post_mask, b->weight};
+        tail[slot] = t;
       }
     }
     for (std::uint32_t s = 0; s < R; ++s)
