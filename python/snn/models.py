@@ -6,8 +6,8 @@ from ._network import Network, Population
 from ._specs import AllToAll, Noise, Uniform
 
 
-def izhikevich_2003(n_exc: int = 800, n_inh: int = 200, seed: int = 1,
-                    dt: float = 1.0) -> tuple[Network, Population, Population]:
+def izhikevich_2003(n_exc: int = 800, n_inh: int = 200, seed: int = 1, dt: float = 1.0,
+                    connect: bool = True) -> tuple[Network, Population, Population]:
     """Izhikevich's 2003 network ("Simple model of spiking neurons", IEEE TNN 14).
 
     Heterogeneous excitatory and inhibitory populations, all-to-all with weights
@@ -19,7 +19,8 @@ def izhikevich_2003(n_exc: int = 800, n_inh: int = 200, seed: int = 1,
     inh = net.population(n_inh, "izhikevich2003_inhibitory", v_substeps=2, label="inh")
     for pre, w in ((exc, Uniform(0.0, 0.5)), (inh, Uniform(-1.0, 0.0))):
         for post in (exc, inh):
-            net.connect(pre, post, AllToAll(), weight=w, delay=0.0)
+            if connect:
+                net.connect(pre, post, AllToAll(), weight=w, delay=0.0)
     net.input(exc, Noise(0.0, 5.0))
     net.input(inh, Noise(0.0, 2.0))
     return net, exc, inh
