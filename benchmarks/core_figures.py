@@ -11,8 +11,6 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
-
 import snn
 from snn.models import izhikevich_2003
 
@@ -68,7 +66,8 @@ def main() -> None:
         print(f"threads={threads}: {args.T:g} ms in {best.wall_time * 1e3:.1f} ms (best of 5), "
               f"{best.spike_count} spikes, {best.mean_rate:.2f} Hz, {ev:.3g} events, "
               f"{ev / best.wall_time:.3g} events/s, dense={all(p.dense for p in net.projections)}")
-        print(f"           without synapses {bare * 1e3:.1f} ms: delivery {ev / max(best.wall_time - bare, 1e-9):.3g} events/s")
+        rate = ev / max(best.wall_time - bare, 1e-9)
+        print(f"           without synapses {bare * 1e3:.1f} ms: delivery {rate:.3g} events/s")
 
     print(f"== sparse network ({args.n} neurons, {args.k} synapses each, delays 1-20 ms, dt = 1 ms) ==")
     for threads in args.threads:
@@ -82,7 +81,8 @@ def main() -> None:
               f"{nbytes / n_syn:.2f} bytes/synapse")
         print(f"           run {args.T:g} ms in {res.wall_time:.2f} s, {res.spike_count} spikes, "
               f"{res.mean_rate:.2f} Hz, {ev:.3g} events, {ev / res.wall_time:.3g} events/s")
-        print(f"           without synapses {bare:.2f} s: delivery {ev / max(res.wall_time - bare, 1e-9):.3g} events/s")
+        rate = ev / max(res.wall_time - bare, 1e-9)
+        print(f"           without synapses {bare:.2f} s: delivery {rate:.3g} events/s")
 
 
 if __name__ == "__main__":

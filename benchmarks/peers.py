@@ -129,7 +129,6 @@ def _brian_network(spec, seed: int, standalone: bool):
 
 
 def _brian_connect(spec, syns):
-    import brian2 as b2
 
     for S, lo, hi, post in syns:
         if spec["k_exc"] is None:

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from test_threads import izhikevich_2003
 
 import snn
-from test_threads import izhikevich_2003
 
 
 @pytest.mark.gpu

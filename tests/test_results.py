@@ -8,8 +8,7 @@ import pytest
 
 import reference as ref
 import snn
-from twin import (BACKEND, Twin, assert_same_spikes, assert_trace_close, trace_neurons,
-                  trace_steps)
+from twin import BACKEND, Twin, assert_same_spikes, assert_trace_close, trace_neurons, trace_steps
 
 F32 = np.float32
 

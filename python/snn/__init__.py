@@ -19,8 +19,8 @@ from ._core import (
 from ._network import Network, Population, Projection
 from ._result import PopulationResult, Result
 from ._specs import (
-    Alpha,
     AllToAll,
+    Alpha,
     Exponential,
     FixedInDegree,
     FixedOutDegree,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -193,7 +193,8 @@ class Network:
         try:
             arr = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
-            raise ConfigError(f"{who}: parameter '{name}' must be a number or an array, got {value!r}") from None
+            raise ConfigError(f"{who}: parameter '{name}' must be a number or an array, "
+                              f"got {value!r}") from None
         if arr.ndim == 2 and arr.shape[1] == 1:  # (n, 1) columns, as the old library used
             arr = arr[:, 0]
         if arr.ndim > 1:
@@ -217,7 +218,8 @@ class Network:
         ``connectivity``: a rule (:class:`AllToAll`, :class:`OneToOne`,
         :class:`FixedProbability`, :class:`FixedInDegree`, :class:`FixedOutDegree`), a dense
         matrix ``W[pre, post]`` (zeros are absent synapses), a SciPy sparse matrix,
-        ``(pre_ids, post_ids)`` or ``(pre_ids, post_ids, weights, delays)``. ``weight`` (default 1; not with a matrix) and ``delay`` (ms):
+        ``(pre_ids, post_ids)`` or ``(pre_ids, post_ids, weights, delays)``. ``weight``
+        (default 1; not with a matrix) and ``delay`` (ms):
         a number, an array with one value per synapse, :class:`Uniform` or :class:`Normal`.
         ``kernel``: :class:`Instant` (default), :class:`Exponential`, :class:`Alpha` or
         :class:`Kernel`.
@@ -227,7 +229,8 @@ class Network:
         who = f"projection '{label or f'{a.label}->{b.label}'}'"
         kernel = Instant() if kernel is None else kernel
         if not isinstance(kernel, KERNELS):
-            raise ConfigError(f"{who}: kernel must be snn.Instant, Exponential, Alpha or Kernel, got {kernel!r}")
+            raise ConfigError(f"{who}: kernel must be snn.Instant, Exponential, Alpha or Kernel, "
+                              f"got {kernel!r}")
         k = kernel._native(who, self.dt)
         d = distribution(who, "delay", delay)
         n = self._native
@@ -266,7 +269,8 @@ class Network:
                 raise ConfigError(f"{who}: connectivity must be a rule, a matrix or (pre_ids, post_ids), "
                                   f"got {connectivity!r}") from None
             if mat.ndim != 2:
-                raise ConfigError(f"{who}: weight matrix must be 2-D (pre size, post size), got shape {mat.shape}")
+                raise ConfigError(f"{who}: weight matrix must be 2-D (pre size, post size), "
+                                  f"got shape {mat.shape}")
             index = n.connect_dense(a.index, b.index, np.ascontiguousarray(mat), d, k, label)
         proj = Projection(self, index, n.projection_label(index), a, b)
         self.projections.append(proj)
@@ -276,7 +280,8 @@ class Network:
     def _indices(who: str, x: Any) -> np.ndarray:
         arr = np.asarray(x)
         if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
-            raise ConfigError(f"{who}: explicit indices must be 1-D integer arrays, got {arr.dtype} of shape {arr.shape}")
+            raise ConfigError(f"{who}: explicit indices must be 1-D integer arrays, "
+                              f"got {arr.dtype} of shape {arr.shape}")
         return np.ascontiguousarray(arr, dtype=np.int64)
 
     def input(self, pop: Population | str, source: Any) -> None:
@@ -297,7 +302,8 @@ class Network:
         try:
             arr = np.asarray(source, dtype=np.float64)
         except (TypeError, ValueError):
-            raise ConfigError(f"{who}: must be a number, an array, snn.Noise or a callable, got {source!r}") from None
+            raise ConfigError(f"{who}: must be a number, an array, snn.Noise or a callable, "
+                              f"got {source!r}") from None
         if arr.ndim <= 1:
             n.add_input_constant(p.index, np.ascontiguousarray(arr.reshape(-1), np.float32))
         elif arr.ndim == 2:
@@ -308,7 +314,8 @@ class Network:
                 step, neuron = (int(x) for x in bad[0])
                 raise ConfigError(f"{who}: array input holds a non-finite value {arr[step, neuron]} "
                                   f"at step {step}, neuron {neuron}")
-            self._streams.append(_Stream(p, n.add_input_stream(p.index), np.ascontiguousarray(arr, np.float32)))
+            data = np.ascontiguousarray(arr, np.float32)
+            self._streams.append(_Stream(p, n.add_input_stream(p.index), data))
         else:
             raise ConfigError(f"{who}: array input must be (n,) or (steps, n), got shape {arr.shape}")
 
@@ -325,7 +332,8 @@ class Network:
         return self.step * self.dt
 
     def _simulation(self, backend: str = "auto", threads: int | None = None) -> Any:
-        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1):
+        whole = isinstance(threads, (int, np.integer)) and not isinstance(threads, bool)
+        if threads is not None and (not whole or threads < 1):
             raise ConfigError(f"run: threads must be a positive integer or None, got {threads!r}")
         if backend not in ("auto", "cpu", "cuda"):
             raise ConfigError(f"run: backend must be 'auto', 'cpu' or 'cuda', got {backend!r}")
@@ -364,7 +372,8 @@ class Network:
             if isinstance(tr.every, bool) or not isinstance(tr.every, (int, np.integer)) or tr.every < 1:
                 raise ConfigError(f"record: 'every' must be a positive integer of steps, got {tr.every!r}")
             pops = self.populations if tr.pop is None else [self._population(tr.pop, "record")]
-            neurons = np.zeros(0, np.int64) if tr.neurons is None else self._indices("record", np.atleast_1d(tr.neurons))
+            neurons = (np.zeros(0, np.int64) if tr.neurons is None
+                       else self._indices("record", np.atleast_1d(tr.neurons)))
             for p in pops:
                 out.append(_core.TraceRequest(p.index, str(tr.var), neurons, int(tr.every)))
         return out
