@@ -1,0 +1,25 @@
+"""The README's tour runs as written and its comments hold."""
+
+import pathlib
+import re
+
+import numpy as np
+
+README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_tour_runs_and_its_comments_hold():
+    text = README.read_text()
+    block = re.search(r"## A tour\n\n```python\n(.*?)```", text, re.S)
+    assert block, "the README has no tour block"
+    ns: dict = {}
+    exec(compile(block.group(1), str(README), "exec"), ns)
+    res, res2, exc, inh = ns["res"], ns["res2"], ns["exc"], ns["inh"]
+    steps = round(1000 / 0.1)
+    assert res[exc].v.shape == (steps, exc.size)                  # "(samples, neurons)"
+    assert res[exc].I.shape == (steps // 10, 2)                   # every=10, neurons [0, 1]
+    assert res[exc].spike_ids.base is not None                    # "no copies"
+    assert not res[exc].spike_ids.flags.owndata
+    assert res[inh].rate == res[inh].n_spikes * 1000.0 / (1000.0 * inh.size)
+    assert res2.first_step == steps and res2.t_start == 1000.0     # "continues"
+    np.testing.assert_array_equal(res[exc].spike_times, res[exc].spike_steps * 0.1)
