@@ -191,10 +191,13 @@ class cpu_engine final : public engine {
         std::uint32_t slot = base + p.d_min - 1;
         if (slot >= R) slot -= R;
         if (k > 0 && lo < hi)
-          for (int tt = 0; tt < nt_; ++tt)
-            for (std::uint32_t pre : lists[tt * n_pop + p.pre])
+          for (int tt = 0; tt < nt_; ++tt) {
+            const std::vector<std::uint32_t>& pres = lists[tt * n_pop + p.pre];
+            for (std::size_t i = 0; i < pres.size(); ++i) {
               add_row(s.ring.data() + std::uint64_t(slot) * n_post,
-                      p.weights.data() + std::uint64_t(pre) * n_post, lo, hi);
+                      p.weights.data() + std::uint64_t(pres[i]) * n_post, lo, hi);
+            }
+          }
         continue;
       }
       event_buffer* pending = s.pending.data() + std::size_t(t) * R;
@@ -211,8 +214,10 @@ class cpu_engine final : public engine {
     }
   }
 
-  static void add_row(std::int64_t* __restrict ring, const std::int32_t* __restrict w, std::uint32_t lo,
-                      std::uint32_t hi) {
+  // Out of line: inlined into the spike loop, GCC stops vectorising it.
+  __attribute__((noinline)) static void add_row(std::int64_t* __restrict ring,
+                                                const std::int32_t* __restrict w, std::uint32_t lo,
+                                                std::uint32_t hi) {
     for (std::uint32_t i = lo; i < hi; ++i) ring[i] += w[i];
   }
 
