@@ -321,9 +321,7 @@ void fill_values(const projection_context& ctx, const pair_csr& pairs, const dis
 std::vector<std::int32_t> dense_weights(const projection_context& ctx, const distribution& weight,
                                         bool exclude_self) {
   std::vector<std::int32_t> w;
-  w.reserve(std::uint64_t(ctx.n_pre) * ctx.n_post);
-  advise_huge_pages(w.data(), w.capacity() * sizeof(std::int32_t));
-  w.resize(std::uint64_t(ctx.n_pre) * ctx.n_post);
+  assign_huge(w, std::uint64_t(ctx.n_pre) * ctx.n_post);
 #pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < ctx.n_pre; ++i) {
     const auto pre = static_cast<std::uint32_t>(i);
@@ -372,15 +370,13 @@ void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&&
     config_fail(ctx.who, ": ", ctx.n_post, " targets with delays from ", p.d_min, " to ", p.d_max,
                 " steps need ", p.post_bits + delay_bits,
                 " bits per synapse index; at most 32 are available (narrow the delay range)");
-  p.synapses.reserve(p.n_synapses);
-  advise_huge_pages(p.synapses.data(), p.n_synapses * sizeof(synapse));
-  p.synapses.resize(p.n_synapses);
+  assign_huge(p.synapses, p.n_synapses);
   const std::int64_t n_rows = static_cast<std::int64_t>(pairs.row_ptr.size()) - 1;
 #pragma omp parallel for schedule(dynamic, 256)
   for (std::int64_t i = 0; i < n_rows; ++i) {
     const std::uint64_t b = pairs.row_ptr[i], e = pairs.row_ptr[i + 1];
     for (std::uint64_t s = b; s < e; ++s)
-      p.synapses[s] = synapse{(std::uint32_t(delays[s] - p.d_min) << p.post_bits) | pairs.post[s], weights[s]};
+      p.synapses[s] = synapse{p.key_of(pairs.post[s], delays[s]), weights[s]};
     // Keys tie only for repeated (post, delay) pairs, whose order does not matter.
     std::sort(p.synapses.begin() + b, p.synapses.begin() + e,
               [](const synapse& x, const synapse& y) { return x.key < y.key; });

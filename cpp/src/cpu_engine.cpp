@@ -45,10 +45,8 @@ struct event_buffer {
   std::size_t size = 0;
   void grow(std::size_t at_least) {
     std::vector<event> bigger;
-    bigger.reserve(std::max<std::size_t>({64, 2 * data.size(), size + at_least}));
-    advise_huge_pages(bigger.data(), bigger.capacity() * sizeof(event));
-    bigger.assign(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(size));
-    bigger.resize(bigger.capacity());
+    assign_huge(bigger, std::max<std::size_t>({64, 2 * data.size(), size + at_least}));
+    std::copy(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(size), bigger.begin());
     data.swap(bigger);
   }
 };
@@ -98,9 +96,7 @@ class cpu_engine final : public engine {
       // Dense: d_max slots. Sparse: one accumulator per thread (threads split the spikes).
       s.ring_slots = p.dense ? p.d_max : 1;
       const std::uint64_t slots = p.dense ? p.d_max : std::uint64_t(nt_);
-      s.ring.reserve(slots * n);
-      advise_huge_pages(s.ring.data(), s.ring.capacity() * sizeof(std::int64_t));
-      s.ring.assign(slots * n, 0);
+      assign_huge(s.ring, slots * n);
       sparse_ = sparse_ || !p.dense;
       if (!p.dense) s.pending.resize(std::size_t(nt_) * p.d_max);
       if (p.kernel.type == kernel_type::exponential) s.s0.assign(n, 0.0f);
@@ -173,8 +169,7 @@ class cpu_engine final : public engine {
   }
 
  private:
-  // Spikes of step k-1 into the delay rings of this thread's targets.
-  // Dense rows: each thread adds the columns of its own targets. Sparse rows: each thread
+  // Spikes of step k-1. Dense rows: each thread adds the columns of its own targets. Sparse rows: each thread
   // delivers the spikes of its own neurons into its own accumulator (summed per target in
   // update_population); integer sums make the result independent of the split.
   void deliver(int t, std::uint64_t k) {
@@ -191,13 +186,10 @@ class cpu_engine final : public engine {
         std::uint32_t slot = base + p.d_min - 1;
         if (slot >= R) slot -= R;
         if (k > 0 && lo < hi)
-          for (int tt = 0; tt < nt_; ++tt) {
-            const std::vector<std::uint32_t>& pres = lists[tt * n_pop + p.pre];
-            for (std::size_t i = 0; i < pres.size(); ++i) {
+          for (int tt = 0; tt < nt_; ++tt)
+            for (std::uint32_t pre : lists[tt * n_pop + p.pre])
               add_row(s.ring.data() + std::uint64_t(slot) * n_post,
-                      p.weights.data() + std::uint64_t(pres[i]) * n_post, lo, hi);
-            }
-          }
+                      p.weights.data() + std::uint64_t(pre) * n_post, lo, hi);
         continue;
       }
       event_buffer* pending = s.pending.data() + std::size_t(t) * R;
@@ -354,13 +346,9 @@ class cpu_engine final : public engine {
     const float v_peak = pop.v_peak;
     int bad = 0;
     switch (sub) {  // the common substep counts get loops the compiler can vectorise
-      case 1: bad = integrate<1>(lo, hi, v, u, I, A, B, spiked, h, dt, v_peak); break;
-      case 2: bad = integrate<2>(lo, hi, v, u, I, A, B, spiked, h, dt, v_peak); break;
-      default:
-        for (std::uint32_t i = lo; i < hi; ++i) {
-          spiked[i] = izh_integrate(v[i], u[i], I[i], A[i], B[i], h, dt, sub, v_peak);
-          bad |= !finite(v[i]) | !finite(u[i]);
-        }
+      case 1: bad = integrate<1>(lo, hi, v, u, I, A, B, spiked, h, dt, sub, v_peak); break;
+      case 2: bad = integrate<2>(lo, hi, v, u, I, A, B, spiked, h, dt, sub, v_peak); break;
+      default: bad = integrate<0>(lo, hi, v, u, I, A, B, spiked, h, dt, sub, v_peak);
     }
     std::vector<std::uint32_t>& out = spikes_[k & 1][t * pops_.size() + pi];
     out.clear();
@@ -423,14 +411,16 @@ class cpu_engine final : public engine {
 
   static bool finite(float x) { return x - x == 0.0f; }
 
+  // SUB > 0: that many substeps, known at compile time; SUB = 0: `sub` of them.
   template <int SUB>
   static int integrate(std::uint32_t lo, std::uint32_t hi, float* __restrict v, float* __restrict u,
                        const float* __restrict I, const float* __restrict A, const float* __restrict B,
-                       std::uint8_t* __restrict spiked, float h, float dt, float v_peak) {
+                       std::uint8_t* __restrict spiked, float h, float dt, int sub, float v_peak) {
+    const int n_sub = SUB > 0 ? SUB : sub;
     int bad = 0;
     for (std::uint32_t i = lo; i < hi; ++i) {
       float vv = v[i], uu = u[i];
-      for (int s = 0; s < SUB; ++s) vv = izh_dv(vv, uu, I[i], h);
+      for (int s = 0; s < n_sub; ++s) vv = izh_dv(vv, uu, I[i], h);
       spiked[i] = izh_finish(vv, uu, vv, A[i], B[i], dt, v_peak);
       v[i] = vv, u[i] = uu;
       bad |= !finite(vv) | !finite(uu);
@@ -446,7 +436,7 @@ class cpu_engine final : public engine {
     std::vector<float>& z = noise_[omp_get_thread_num()];
     z.resize((blocks + G) * 4);
     const std::uint32_t c1 = static_cast<std::uint32_t>(k), c2 = static_cast<std::uint32_t>(k >> 32);
-    const std::uint32_t c3 = (purpose_noise << 24) | (pi & 0xFFFFFFu);
+    const std::uint32_t c3 = counter_word3(purpose_noise, pi);
     for (std::uint32_t g = 0; g < blocks; g += G) {
       std::uint32_t x0[G], x1[G], x2[G], x3[G];
       for (std::uint32_t l = 0; l < G; ++l) x0[l] = first + g + l, x1[l] = c1, x2[l] = c2, x3[l] = c3;

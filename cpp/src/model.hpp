@@ -56,6 +56,9 @@ struct projection_data {
   std::vector<std::int32_t> weights;   // dense, fixed point
 
   double inv_scale() const;
+  std::uint32_t key_of(std::uint32_t post, std::uint32_t delay) const {
+    return ((delay - d_min) << post_bits) | post;
+  }
   std::uint32_t post_of(std::uint32_t key) const {
     return static_cast<std::uint32_t>(key & ((std::uint64_t(1) << post_bits) - 1));
   }

@@ -52,6 +52,11 @@ SNN_HD u32x4 philox4x32(u32x4 c, std::uint32_t k0, std::uint32_t k1) {
   return c;
 }
 
+/// Counter word 3: the purpose in the top byte, the population or projection below.
+SNN_HD std::uint32_t counter_word3(std::uint32_t purpose, std::uint32_t object) {
+  return (purpose << 24) | (object & 0xFFFFFFu);
+}
+
 /// Generator keyed by the network seed; a draw is a pure function of (seed, counter).
 struct counter_rng {
   std::uint32_t k0, k1;
@@ -59,7 +64,7 @@ struct counter_rng {
       : k0(static_cast<std::uint32_t>(seed)), k1(static_cast<std::uint32_t>(seed >> 32)) {}
   SNN_HD u32x4 operator()(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2,
                           std::uint32_t purpose, std::uint32_t object) const {
-    return philox4x32(u32x4{{c0, c1, c2, (purpose << 24) | (object & 0xFFFFFFu)}}, k0, k1);
+    return philox4x32(u32x4{{c0, c1, c2, counter_word3(purpose, object)}}, k0, k1);
   }
 };
 

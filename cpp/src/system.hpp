@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "snn/errors.hpp"
 
@@ -33,6 +34,15 @@ void check_memory(const std::string& what, double bytes);
 /// "madvise" mode): random access into big synapse arrays and buffers otherwise spends much of
 /// its time in TLB misses. A hint only; harmless where unsupported.
 void advise_huge_pages(const void* data, std::size_t bytes);
+
+/// Sizes `v` to n copies of `value`, asking for huge pages before the memory is touched.
+template <class T>
+void assign_huge(std::vector<T>& v, std::size_t n, const T& value = T()) {
+  v.clear();
+  v.reserve(n);
+  advise_huge_pages(v.data(), v.capacity() * sizeof(T));
+  v.assign(n, value);
+}
 
 /// Hardware threads usable by this process.
 int hardware_threads();
