@@ -12,7 +12,7 @@ from . import _core
 from ._core import ConfigError
 from ._progress import Progress
 from ._result import Result
-from ._specs import KERNELS, RULES, Instant, Noise, Trace, distribution
+from ._specs import KERNELS, RULES, Instant, Noise, Trace, distribution, is_integer, is_number
 from .presets import ALIASES, PRESETS, RANDOM_PRESETS
 
 _NEURON_PARAMS = ("a", "b", "c", "d", "v0", "u0")
@@ -134,9 +134,9 @@ class Network:
     """
 
     def __init__(self, dt: float = 0.1, seed: int = 0) -> None:
-        if isinstance(dt, bool) or not isinstance(dt, (int, float, np.integer, np.floating)):
+        if not is_number(dt):
             raise ConfigError(f"network: dt must be a finite number > 0 ms, got {dt!r}")
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
+        if not is_integer(seed) or not 0 <= seed < 2**64:
             raise ConfigError(f"network: seed must be an integer in [0, 2^64), got {seed!r}")
         self._native = _core.Network(float(dt), int(seed))
         self.dt = float(dt)
@@ -159,7 +159,7 @@ class Network:
         """
         label = f"pop{len(self.populations)}" if label is None else str(label)
         who = f"population '{label}'"
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
+        if not is_integer(n) or n <= 0:
             raise ConfigError(f"{who}: size must be a positive integer, got {n!r}")
         unknown = set(params) - set(_NEURON_PARAMS)
         if unknown:
@@ -179,7 +179,7 @@ class Network:
         if missing:
             raise ConfigError(f"{who}: parameter(s) {missing} missing (give them or a preset)")
         arrays = {k: self._param_array(who, k, v, int(n)) for k, v in values.items()}
-        if isinstance(v_substeps, bool) or not isinstance(v_substeps, (int, np.integer)):
+        if not is_integer(v_substeps):
             raise ConfigError(f"{who}: parameter 'v_substeps' must be an integer, got {v_substeps!r}")
         index = self._native.add_population(
             int(n), arrays["a"], arrays["b"], arrays["c"], arrays["d"], arrays["v0"],
@@ -249,7 +249,7 @@ class Network:
                                        np.asarray(coo.col, np.int64), w, d, k, label)
         elif isinstance(connectivity, tuple):
             if len(connectivity) == 4:  # (pre_ids, post_ids, weights, delays)
-                if weight is not None or delay != 0.0:
+                if weight is not None or not (is_number(delay) and delay == 0.0):
                     raise ConfigError(f"{who}: weights and delays come from the 4-tuple; do not "
                                       f"pass weight or delay")
                 connectivity, weight, delay = connectivity[:2], connectivity[2], connectivity[3]
@@ -332,8 +332,7 @@ class Network:
         return self.step * self.dt
 
     def _simulation(self, backend: str = "auto", threads: int | None = None) -> Any:
-        whole = isinstance(threads, (int, np.integer)) and not isinstance(threads, bool)
-        if threads is not None and (not whole or threads < 1):
+        if threads is not None and (not is_integer(threads) or threads < 1):
             raise ConfigError(f"run: threads must be a positive integer or None, got {threads!r}")
         if backend not in ("auto", "cpu", "cuda"):
             raise ConfigError(f"run: backend must be 'auto', 'cpu' or 'cuda', got {backend!r}")
@@ -349,7 +348,7 @@ class Network:
         return self._sim
 
     def _steps(self, T: Any) -> int:
-        if isinstance(T, bool) or not isinstance(T, (int, float, np.integer, np.floating)):
+        if not is_number(T):
             raise ConfigError(f"run: T must be a number of ms, got {T!r}")
         T = float(T)
         if not math.isfinite(T) or T < 0:
@@ -369,7 +368,7 @@ class Network:
             tr = Trace(item) if isinstance(item, str) else item
             if not isinstance(tr, Trace):
                 raise ConfigError(f"record: expected 'v', 'u', 'I' or snn.Trace, got {item!r}")
-            if isinstance(tr.every, bool) or not isinstance(tr.every, (int, np.integer)) or tr.every < 1:
+            if not is_integer(tr.every) or tr.every < 1:
                 raise ConfigError(f"record: 'every' must be a positive integer of steps, got {tr.every!r}")
             pops = self.populations if tr.pop is None else [self._population(tr.pop, "record")]
             neurons = (np.zeros(0, np.int64) if tr.neurons is None

@@ -13,16 +13,24 @@ from . import _core
 from ._core import ConfigError
 
 
+def is_number(value: Any) -> bool:
+    """A real number, not a bool."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def is_integer(value: Any) -> bool:
+    """A whole number given as an integer type, not a bool."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
 def _number(who: str, name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if not is_number(value):
         raise ConfigError(f"{who}: {name} must be a number, got {value!r}")
     return float(value)
 
 
 def _count(who: str, name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ConfigError(f"{who}: {name} must be a non-negative integer, got {value!r}")
-    if value < 0:
+    if not is_integer(value) or value < 0:
         raise ConfigError(f"{who}: {name} must be a non-negative integer, got {value!r}")
     return int(value)
 
@@ -119,7 +127,7 @@ def distribution(who: str, name: str, value: Any) -> _core.Distribution:
     """A weight or delay given as a number, an array or a distribution."""
     if isinstance(value, (Uniform, Normal)):
         return value._native(f"{who} {name}")
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+    if is_number(value):
         return _core.Distribution.constant(float(value))
     try:
         arr = np.asarray(value, dtype=np.float64)
