@@ -357,3 +357,5 @@ def test_explicit_four_tuple_equals_arrays_given_separately():
     np.testing.assert_array_equal(four[3], ref.delay_steps(delays[order], 0.5))
     with pytest.raises(snn.ConfigError, match="four_again"):
         net.connect(a, b, (pre_ids, post_ids, weights, delays), weight=1.0, label="four_again")
+    with pytest.raises(snn.ConfigError, match="four_delay"):
+        net.connect(a, b, (pre_ids, post_ids, weights, delays), delay=delays, label="four_delay")
