@@ -1,7 +1,7 @@
 #pragma once
 // Every CUDA call is checked and turned into snn::cuda_error naming the call, file and line;
 // nothing aborts the process.
-#include <cuda_runtime.h>
+#include <cuda_runtime_api.h>
 
 #include <string>
 

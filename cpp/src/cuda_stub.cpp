@@ -12,4 +12,8 @@ std::unique_ptr<engine> make_cuda_engine(std::shared_ptr<const network_data>) {
 
 bool cuda_device_present() { return false; }
 
+void query_cuda(build_config& out) {
+  out.cuda_status = "the CUDA backend is not built into this snn";
+}
+
 }  // namespace snn

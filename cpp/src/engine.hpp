@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model.hpp"
+#include "snn/simulation.hpp"
 
 namespace snn {
 
@@ -44,6 +45,9 @@ std::unique_ptr<engine> make_cpu_engine(std::shared_ptr<const network_data> net,
 /// Defined in cuda/cuda_engine.cu, or in cpp/src/cuda_stub.cpp when CUDA is not built.
 std::unique_ptr<engine> make_cuda_engine(std::shared_ptr<const network_data> net);
 bool cuda_device_present();
+/// Fills the CUDA part of `out` (runtime and driver versions, devices, status); defined
+/// beside make_cuda_engine.
+void query_cuda(build_config& out);
 
 /// Bytes an engine needs beyond the network itself (state, delay rings, kernel buffers).
 double engine_state_bytes(const network_data& net, int threads);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "engine.hpp"
 #include "recorder.hpp"
@@ -37,6 +38,22 @@ double engine_state_bytes(const network_data& d, int threads) {
 }
 
 bool cuda_available() { return SNN_HAVE_CUDA && cuda_device_present(); }
+
+build_config config() {
+  build_config out;
+  out.version = SNN_VERSION;
+  out.cuda_compiled = SNN_HAVE_CUDA;
+  const std::string archs = SNN_CUDA_ARCHITECTURES;  // "80;90", maybe "90-real"
+  for (std::size_t at = 0; at < archs.size();) {
+    std::size_t end = archs.find(';', at);
+    if (end == std::string::npos) end = archs.size();
+    const int arch = std::atoi(archs.substr(at, end - at).c_str());
+    if (arch > 0) out.cuda_architectures.push_back(arch);
+    at = end + 1;
+  }
+  query_cuda(out);
+  return out;
+}
 
 namespace {
 int auto_threads(const network_data& d) {

@@ -14,6 +14,12 @@ backend parse_backend(const std::string& name) {
   throw config_error("backend must be 'auto', 'cpu' or 'cuda', got '" + name + "'");
 }
 
+/// 13000 -> "13.0"; 0 -> None.
+py::object cuda_version(int v) {
+  if (v == 0) return py::none();
+  return py::str(std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10));
+}
+
 py::dict result_to_python(run_result&& r) {
   py::dict out;
   out["first_step"] = r.first_step;
@@ -40,6 +46,28 @@ py::dict result_to_python(run_result&& r) {
 void register_simulation(py::module_& m) {
   m.def("cuda_available", &cuda_available,
         "True if the CUDA backend is compiled in and a CUDA device is present.");
+  m.def("config", [] {
+    const build_config c = config();
+    py::list devices;
+    for (const cuda_device& d : c.devices) {
+      py::dict x;
+      x["index"] = d.index;
+      x["name"] = d.name;
+      x["memory_bytes"] = d.memory_bytes;
+      x["compute_capability"] = py::make_tuple(d.compute_major, d.compute_minor);
+      x["multiprocessors"] = d.multiprocessors;
+      devices.append(x);
+    }
+    py::dict out;
+    out["version"] = c.version;
+    out["cuda_compiled"] = c.cuda_compiled;
+    out["cuda_architectures"] = c.cuda_architectures;
+    out["cuda_runtime"] = cuda_version(c.cuda_runtime_version);
+    out["cuda_driver"] = cuda_version(c.cuda_driver_version);
+    out["devices"] = devices;
+    out["cuda_status"] = c.cuda_status;
+    return out;
+  }, "The build's configuration: version, CUDA compiled in, architectures, devices seen.");
 
   py::class_<trace_request>(m, "TraceRequest")
       .def(py::init([](std::size_t pop, const std::string& var, const carray<std::int64_t>& neurons,

@@ -14,6 +14,7 @@ from ._core import (
     CudaError,
     SimulationError,
     SnnError,
+    config,
     cuda_available,
 )
 from ._network import Network, Population, Projection
@@ -62,5 +63,6 @@ __all__ = [
     "SnnError",
     "Trace",
     "Uniform",
+    "config",
     "cuda_available",
 ]

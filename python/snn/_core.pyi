@@ -8,7 +8,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BackendUnavailable', 'ConfigError', 'CudaError', 'Distribution', 'Kernel', 'Network', 'Rule', 'Simulation', 'SimulationError', 'SnnError', 'TraceRequest', 'cuda_available', 'cuda_compiled', 'max_delay_steps', 'max_kernel_steps']
+__all__: list[str] = ['BackendUnavailable', 'ConfigError', 'CudaError', 'Distribution', 'Kernel', 'Network', 'Rule', 'Simulation', 'SimulationError', 'SnnError', 'TraceRequest', 'config', 'cuda_available', 'cuda_compiled', 'max_delay_steps', 'max_kernel_steps']
 class SnnError(RuntimeError):
     pass
 class SimulationError(SnnError):
@@ -138,6 +138,10 @@ class Simulation:
     @property
     def threads(self) -> int:
         ...
+def config() -> dict[str, typing.Any]:
+    """
+    The build's configuration: version, CUDA compiled in, architectures, devices seen.
+    """
 def cuda_available() -> bool:
     """
     True if the CUDA backend is compiled in and a CUDA device is present.

@@ -1,0 +1,527 @@
+// The CUDA engine: host side. Everything lives on the device (state, connectivity, delay
+// rings, kernel state, spike lists, trace buffers); a chunk of steps runs as a few CUDA
+// Graph launches with no host round trip per step, and its recordings come down in bulk at
+// the end of the chunk. Kernels in kernels.cu; the arithmetic is the CPU engine's.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "cuda_check.hpp"
+#include "device_buffer.hpp"
+#include "device_types.hpp"
+#include "engine.hpp"
+#include "kernels.hpp"
+#include "plan.hpp"
+#include "recorder.hpp"
+#include "system.hpp"
+
+namespace snn {
+namespace cuda {
+namespace {
+
+/// Bytes of device memory the spike lists, streams and traces take per step of a chunk,
+/// assuming every neuron spikes every step (so a chunk can never overflow).
+double bytes_per_chunk_step(const network_data& d, std::size_t trace_columns) {
+  double bytes = 4.0 * static_cast<double>(trace_columns);
+  for (const population_data& p : d.populations) {
+    bytes += 4.0 * p.n;
+    for (const input_data& x : p.inputs)
+      if (x.type == input_type::stream) bytes += 4.0 * p.n;
+  }
+  return bytes;
+}
+
+/// Device bytes of the network and the engine state, without the per-step buffers.
+double network_bytes(const network_data& d) {
+  double bytes = 0;
+  for (const population_data& p : d.populations) {
+    bytes += (7 * 4.0 + 1 + 4 + 4) * p.n + 4.0 * neuron_blocks(p.n) + 64;
+    for (const input_data& x : p.inputs) bytes += 4.0 * (x.mean.size() + x.std.size());
+  }
+  for (const projection_data& p : d.projections) {
+    const double n_post = d.populations[p.post].n, n_pre = d.populations[p.pre].n;
+    const double L = static_cast<double>(p.kernel.samples.size());
+    bytes += 8.0 * p.d_max * n_post + 8.0 * n_post + 4.0 * L * (n_post + 1);
+    bytes += p.dense ? 4.0 * n_pre * n_post : 8.0 * static_cast<double>(p.synapses.size()) + 8.0 * (n_pre + 1);
+  }
+  return bytes;
+}
+
+constexpr double chunk_budget_bytes = 256.0 * 1024 * 1024;
+constexpr std::uint32_t longest_graph_steps = 64;
+
+struct population_buffers {
+  device_array<float> v, u, I, a, b, c, d;
+  device_array<std::uint8_t> spiked;
+  device_array<std::uint32_t> block_counts, ids, offsets, prev, prev_count;
+  std::vector<device_array<float>> values;   // input means and stds
+  std::vector<device_array<float>> streams;  // [input]: chunk rows (stream inputs only)
+  device_array<input_args> inputs;
+  device_array<arrival_args> arrivals;
+  std::vector<input_args> host_inputs;
+  population_args args;
+};
+
+struct projection_buffers {
+  device_array<std::uint64_t> row_ptr;
+  device_array<device_synapse> synapses;
+  device_array<std::int32_t> weights;
+  device_array<unsigned long long> ring;
+  device_array<float> s0, s1, hist, kappa;
+  projection_args args;
+};
+
+struct trace_buffers {
+  device_array<std::int32_t> neurons;
+  device_array<float> out;
+};
+
+/// A trace request's shape: the graphs depend on it, not on where the run starts.
+struct trace_shape {
+  std::uint32_t population;
+  state_var var;
+  std::uint64_t every;
+  std::vector<std::int32_t> neurons;
+  bool operator==(const trace_shape& o) const {
+    return population == o.population && var == o.var && every == o.every && neurons == o.neurons;
+  }
+};
+
+struct graph_deleter {
+  void operator()(cudaGraph_t g) const { cudaGraphDestroy(g); }
+};
+struct graph_exec_deleter {
+  void operator()(cudaGraphExec_t g) const { cudaGraphExecDestroy(g); }
+};
+using graph_ptr = std::unique_ptr<std::remove_pointer_t<cudaGraph_t>, graph_deleter>;
+using graph_exec_ptr = std::unique_ptr<std::remove_pointer_t<cudaGraphExec_t>, graph_exec_deleter>;
+struct stream_deleter {
+  void operator()(cudaStream_t s) const { cudaStreamDestroy(s); }
+};
+
+std::string device_name(int device) {
+  cudaDeviceProp prop{};
+  SNN_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+  return prop.name;
+}
+
+class cuda_engine final : public engine {
+ public:
+  explicit cuda_engine(std::shared_ptr<const network_data> net) : net_(std::move(net)) {
+    const network_data& d = *net_;
+    if (d.populations.size() > 0xFFFF)
+      config_fail("backend 'cuda': at most 65535 populations, got ", d.populations.size());
+    SNN_CUDA_CHECK(cudaGetDevice(&device_));
+    SNN_CUDA_CHECK(cudaDeviceGetAttribute(&sm_count_, cudaDevAttrMultiProcessorCount, device_));
+    std::size_t free = 0, total = 0;
+    SNN_CUDA_CHECK(cudaMemGetInfo(&free, &total));
+    const double need = network_bytes(d) + bytes_per_chunk_step(d, 0);
+    // Leave a little for the CUDA context's own allocations (graphs, launch queues).
+    if (need > 0.95 * static_cast<double>(free))
+      throw memory_error(cat("backend 'cuda': the network needs about ", format_bytes(need),
+                             " of device memory; ", format_bytes(static_cast<double>(free)),
+                             " of ", format_bytes(static_cast<double>(total)), " is free on device ",
+                             device_, " (", device_name(device_), ")"));
+    budget_ = std::min(chunk_budget_bytes, 0.5 * (0.95 * static_cast<double>(free) - need));
+    // A blocking stream: the plain cudaMemcpy/cudaMemset of the buffers order with it.
+    cudaStream_t stream = nullptr;
+    SNN_CUDA_CHECK(cudaStreamCreate(&stream));
+    stream_holder_.reset(stream);
+    stream_ = stream;
+    ctl_ = device_array<step_control>(1);
+    ctl_host_ = pinned_array<step_control>(1);
+    ctl_host_[0] = step_control{};
+    ctl_.upload(ctl_host_.get(), 1);
+    for (std::uint32_t p = 0; p < d.populations.size(); ++p) pops_.push_back(make_population(p));
+    for (const projection_data& p : d.projections) projs_.push_back(make_projection(p));
+    for (std::uint32_t p = 0; p < d.populations.size(); ++p) link_arrivals(p);
+    layout(chunk_steps(budget_, bytes_per_chunk_step(d, 0)));
+    SNN_CUDA_CHECK(cudaDeviceSynchronize());
+  }
+
+  const char* name() const override { return "cuda"; }
+  int threads() const override { return 1; }
+
+  advance_result advance(std::uint64_t first, std::uint64_t n_steps, const stream_table& streams,
+                         recorder& rec) override {
+    prepare_traces(rec);
+    advance_result out;
+    std::uint64_t done = 0;
+    while (done < n_steps) {
+      const auto s = static_cast<std::uint32_t>(std::min<std::uint64_t>(chunk_, n_steps - done));
+      const std::uint64_t k0 = first + done;
+      const std::vector<std::uint32_t> lengths = graph_lengths(s, longest_);
+      for (std::uint32_t len : lengths) graph(len);  // captured before anything is queued
+      upload_streams(streams, k0, s);
+      ctl_host_[0] = step_control{};
+      ctl_host_[0].first = k0;
+      SNN_CUDA_CHECK(cudaMemcpyAsync(ctl_.get(), ctl_host_.get(), sizeof(step_control),
+                                     cudaMemcpyHostToDevice, stream_));
+      for (std::uint32_t len : lengths) SNN_CUDA_CHECK(cudaGraphLaunch(graph(len), stream_));
+      SNN_CUDA_CHECK(cudaMemcpyAsync(ctl_host_.get(), ctl_.get(), sizeof(step_control),
+                                     cudaMemcpyDeviceToHost, stream_));
+      for (std::size_t p = 0; p < pops_.size(); ++p)
+        SNN_CUDA_CHECK(cudaMemcpyAsync(offsets_host_[p].get(), pops_[p].offsets.get(),
+                                       (s + 1) * sizeof(std::uint32_t), cudaMemcpyDeviceToHost, stream_));
+      SNN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+      const unsigned long long fail = ctl_host_[0].fail;
+      const std::uint32_t ran = fail == no_failure ? s : static_cast<std::uint32_t>(fail >> 48) + 1;
+      record(rec, k0, ran);
+      for (population_buffers& p : pops_) launch_keep_last(p.args.spikes, ran - 1, p.args.n, stream_);
+      done += ran;
+      if (fail != no_failure) {
+        out.error = failure_message(fail, k0);
+        break;
+      }
+    }
+    SNN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    out.steps = done;
+    return out;
+  }
+
+  void read_state(std::uint32_t p, state_var var, float* out) const override {
+    state(p, var).download(out, net_->populations[p].n);
+  }
+  void write_state(std::uint32_t p, state_var var, const float* in) override {
+    state(p, var).upload(in, net_->populations[p].n);
+  }
+
+ private:
+  const device_array<float>& state(std::uint32_t p, state_var var) const {
+    const population_buffers& b = pops_[p];
+    return var == state_var::v ? b.v : var == state_var::u ? b.u : b.I;
+  }
+
+  population_buffers make_population(std::uint32_t index) {
+    const population_data& p = net_->populations[index];
+    population_buffers b;
+    b.v = device_array<float>(p.v0);
+    b.u = device_array<float>(p.u0);
+    b.I = device_array<float>(p.n);
+    b.I.zero();
+    b.a = device_array<float>(p.a);
+    b.b = device_array<float>(p.b);
+    b.c = device_array<float>(p.c);
+    b.d = device_array<float>(p.d);
+    b.spiked = device_array<std::uint8_t>(p.n);
+    b.spiked.zero();
+    b.block_counts = device_array<std::uint32_t>(neuron_blocks(p.n));
+    b.prev = device_array<std::uint32_t>(p.n);
+    b.prev_count = device_array<std::uint32_t>(1);
+    b.prev_count.zero();
+    b.streams.resize(p.inputs.size());
+    for (const input_data& x : p.inputs) {
+      input_args a;
+      a.kind = x.type == input_type::constant ? input_kind::constant
+               : x.type == input_type::noise  ? input_kind::noise
+                                              : input_kind::stream;
+      if (x.type != input_type::stream) {
+        b.values.emplace_back(x.mean);
+        a.mean = b.values.back().get();
+        a.per_neuron_mean = x.mean.size() > 1;
+      }
+      if (x.type == input_type::noise) {
+        b.values.emplace_back(x.std);
+        a.std = b.values.back().get();
+        a.per_neuron_std = x.std.size() > 1;
+      }
+      b.host_inputs.push_back(a);
+    }
+    population_args& a = b.args;
+    a.n = p.n;
+    a.index = index;
+    a.v = b.v.get(), a.u = b.u.get(), a.I = b.I.get(), a.spiked = b.spiked.get();
+    a.a = b.a.get(), a.b = b.b.get(), a.c = b.c.get(), a.d = b.d.get();
+    a.h = static_cast<float>(net_->dt / p.v_substeps);
+    a.dt = static_cast<float>(net_->dt);
+    a.v_peak = p.v_peak;
+    a.substeps = p.v_substeps;
+    a.seed = net_->seed;
+    a.n_inputs = static_cast<std::uint32_t>(p.inputs.size());
+    a.block_counts = b.block_counts.get();
+    a.spikes.prev = b.prev.get();
+    a.spikes.prev_count = b.prev_count.get();
+    return b;
+  }
+
+  projection_buffers make_projection(const projection_data& p) {
+    const std::uint32_t n_post = net_->populations[p.post].n;
+    const std::uint32_t n_pre = net_->populations[p.pre].n;
+    projection_buffers b;
+    projection_args& a = b.args;
+    a.dense = p.dense;
+    a.n_post = n_post;
+    a.slots = p.d_max;
+    a.d_min = p.d_min;
+    a.post_bits = static_cast<std::uint32_t>(p.post_bits);
+    if (p.dense) {
+      b.weights = device_array<std::int32_t>(p.weights);
+      a.weights = b.weights.get();
+    } else {
+      static_assert(sizeof(device_synapse) == sizeof(synapse), "synapse layouts differ");
+      b.row_ptr = device_array<std::uint64_t>(p.row_ptr);
+      b.synapses = device_array<device_synapse>(p.synapses.size());
+      b.synapses.upload(reinterpret_cast<const device_synapse*>(p.synapses.data()), p.synapses.size());
+      a.row_ptr = b.row_ptr.get();
+      a.synapses = b.synapses.get();
+      // A warp per spike: enough warps for every neuron to spike, or a few waves of blocks.
+      a.blocks = std::max<std::uint32_t>(1, std::min<std::uint32_t>((n_pre + 7) / 8, 16u * sm_count_));
+    }
+    b.ring = device_array<unsigned long long>(std::uint64_t(p.d_max) * n_post);
+    b.ring.zero();
+    a.ring = b.ring.get();
+    const kernel_type kt = p.kernel.type;
+    if (kt == kernel_type::exponential || kt == kernel_type::alpha) {
+      b.s0 = device_array<float>(n_post);
+      b.s0.zero();
+    }
+    if (kt == kernel_type::alpha) {
+      b.s1 = device_array<float>(n_post);
+      b.s1.zero();
+    }
+    if (kt == kernel_type::sampled) {
+      b.kappa = device_array<float>(p.kernel.samples);
+      b.hist = device_array<float>(p.kernel.samples.size() * n_post);
+      b.hist.zero();
+    }
+    return b;
+  }
+
+  // The projections into population p, in creation order, and each projection's source.
+  void link_arrivals(std::uint32_t pi) {
+    std::vector<arrival_args> list;
+    for (std::size_t j = 0; j < projs_.size(); ++j) {
+      const projection_data& p = net_->projections[j];
+      if (p.post != pi) continue;
+      const projection_buffers& b = projs_[j];
+      arrival_args x;
+      x.kernel = static_cast<std::uint32_t>(p.kernel.type);
+      x.slots = p.d_max;
+      x.ring = b.ring.get();
+      x.inv_scale = p.inv_scale();
+      x.q = p.kernel.q;
+      x.c = p.kernel.c;
+      x.s0 = b.s0.get();
+      x.s1 = b.s1.get();
+      x.hist = b.hist.get();
+      x.kappa = b.kappa.get();
+      x.samples = static_cast<std::uint32_t>(p.kernel.samples.size());
+      list.push_back(x);
+    }
+    population_buffers& b = pops_[pi];
+    b.arrivals = device_array<arrival_args>(list);
+    b.args.arrivals = b.arrivals.get();
+    b.args.n_arrivals = static_cast<std::uint32_t>(list.size());
+  }
+
+  // (Re)allocates the per-chunk buffers for chunks of `steps` steps; the graphs record their
+  // addresses, so they are dropped.
+  void layout(std::uint32_t steps) {
+    graphs_.clear();
+    chunk_ = steps;
+    longest_ = longest_graph(steps, longest_graph_steps);
+    offsets_host_.clear();
+    for (std::size_t pi = 0; pi < pops_.size(); ++pi) {
+      population_buffers& b = pops_[pi];
+      const std::uint32_t n = b.args.n;
+      // Keep the last list (the step before the next chunk) where it is: only ids move.
+      b.ids = device_array<std::uint32_t>(std::uint64_t(n) * steps);
+      b.offsets = device_array<std::uint32_t>(steps + 1);
+      b.offsets.zero();
+      offsets_host_.emplace_back(steps + 1);
+      const auto& inputs = net_->populations[pi].inputs;
+      for (std::size_t in = 0; in < inputs.size(); ++in)
+        if (inputs[in].type == input_type::stream) {
+          b.streams[in] = device_array<float>(std::uint64_t(n) * steps);
+          b.host_inputs[in].stream = b.streams[in].get();
+        }
+      b.inputs = device_array<input_args>(b.host_inputs);
+      b.args.inputs = b.inputs.get();
+      b.args.spikes.ids = b.ids.get();
+      b.args.spikes.offsets = b.offsets.get();
+    }
+    for (std::size_t j = 0; j < projs_.size(); ++j)
+      projs_[j].args.source = pops_[net_->projections[j].pre].args.spikes;
+    trace_out_.clear();
+  }
+
+  // Trace buffers for the recorder's requests; a new shape changes the chunk layout.
+  void prepare_traces(recorder& rec) {
+    std::vector<trace_shape> shapes;
+    std::size_t columns = 0;
+    for (std::uint32_t t = 0; t < rec.trace_count(); ++t) {
+      const trace_buffer& tb = rec.trace(t);
+      shapes.push_back(trace_shape{tb.population, tb.var, tb.every, tb.neurons});
+      columns += tb.neurons.size();
+    }
+    if (!(shapes == shapes_) || trace_out_.size() != shapes.size()) {
+      const std::uint32_t steps = chunk_steps(budget_, bytes_per_chunk_step(*net_, columns));
+      if (steps != chunk_) layout(steps);
+      graphs_.clear();
+      shapes_ = shapes;
+      trace_out_.clear();
+      trace_args_.clear();
+      std::uint32_t first_column = 0;
+      for (const trace_shape& s : shapes) {
+        trace_buffers b;
+        b.neurons = device_array<std::int32_t>(s.neurons);
+        const std::uint64_t rows = (chunk_ + s.every - 1) / s.every;
+        b.out = device_array<float>(rows * s.neurons.size());
+        trace_args a;
+        a.src = state(s.population, s.var).get();
+        a.neurons = b.neurons.get();
+        a.columns = static_cast<std::uint32_t>(s.neurons.size());
+        a.first_column = first_column;
+        a.every = s.every;
+        a.out = b.out.get();
+        first_column += a.columns;
+        trace_args_.push_back(a);
+        trace_out_.push_back(std::move(b));
+      }
+      trace_columns_ = first_column;
+      trace_dev_ = device_array<trace_args>(trace_args_.size());
+    }
+    // Where sampling starts depends on the run: the kernels read it from the device.
+    for (std::uint32_t t = 0; t < trace_args_.size(); ++t) trace_args_[t].first_sample = rec.trace(t).first_sample;
+    trace_dev_.upload(trace_args_.data(), trace_args_.size());
+  }
+
+  void upload_streams(const stream_table& streams, std::uint64_t k0, std::uint32_t s) {
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      const std::uint64_t n = pops_[p].args.n;
+      for (std::size_t in = 0; in < pops_[p].streams.size(); ++in) {
+        if (!pops_[p].streams[in].get()) continue;
+        const stream_view& sv = streams[p][in];
+        SNN_CUDA_CHECK(cudaMemcpyAsync(pops_[p].streams[in].get(), sv.data + (k0 - sv.first_step) * n,
+                                       s * n * sizeof(float), cudaMemcpyHostToDevice, stream_));
+      }
+    }
+  }
+
+  // One step at graph position pos: delivery, neuron updates, compaction, traces.
+  void enqueue_step(std::uint32_t pos) {
+    for (const projection_buffers& p : projs_) launch_deliver(p.args, ctl_.get(), pos, stream_);
+    for (const population_buffers& p : pops_) launch_update(p.args, ctl_.get(), pos, stream_);
+    for (const population_buffers& p : pops_) launch_compact(p.args, ctl_.get(), pos, stream_);
+    if (trace_columns_ > 0)
+      launch_gather(trace_dev_.get(), static_cast<std::uint32_t>(trace_args_.size()), trace_columns_,
+                    ctl_.get(), pos, stream_);
+  }
+
+  // The graph of `len` steps (a power of two), captured on first use.
+  cudaGraphExec_t graph(std::uint32_t len) {
+    std::uint32_t slot = 0;
+    while ((1u << slot) < len) ++slot;
+    if (graphs_.size() <= slot) graphs_.resize(slot + 1);
+    if (graphs_[slot]) return graphs_[slot].get();
+    SNN_CUDA_CHECK(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
+    try {
+      for (std::uint32_t pos = 0; pos < len; ++pos) enqueue_step(pos);
+      launch_advance_base(ctl_.get(), len, stream_);
+    } catch (...) {
+      cudaGraph_t broken = nullptr;
+      cudaStreamEndCapture(stream_, &broken);
+      graph_ptr drop(broken);
+      throw;
+    }
+    cudaGraph_t g = nullptr;
+    SNN_CUDA_CHECK(cudaStreamEndCapture(stream_, &g));
+    graph_ptr owned(g);
+    cudaGraphExec_t exec = nullptr;
+    SNN_CUDA_CHECK(cudaGraphInstantiate(&exec, owned.get(), 0));
+    graphs_[slot].reset(exec);
+    return exec;
+  }
+
+  // Spikes and trace rows of chunk positions [0, ran) into the recorder.
+  void record(recorder& rec, std::uint64_t k0, std::uint32_t ran) {
+    for (std::uint32_t p = 0; p < pops_.size(); ++p) {
+      const std::uint32_t* off = offsets_host_[p].get();
+      ids_host_.resize(off[ran]);
+      pops_[p].ids.download(ids_host_.data(), off[ran]);
+      for (std::uint32_t q = 0; q < ran; ++q)
+        for (std::uint32_t s = off[q]; s < off[q + 1]; ++s)
+          rec.spike(0, p, static_cast<std::int64_t>(k0 + q), static_cast<std::int32_t>(ids_host_[s]));
+    }
+    for (std::uint32_t t = 0; t < trace_args_.size(); ++t) {
+      trace_buffer& tb = rec.trace(t);
+      const std::uint64_t r0 = trace_rows_before(k0, tb.first_sample, tb.every);
+      const std::uint64_t r1 = trace_rows_before(k0 + ran, tb.first_sample, tb.every);
+      const std::uint64_t m = tb.neurons.size();
+      trace_out_[t].out.download(tb.data.data() + r0 * m, (r1 - r0) * m);
+    }
+  }
+
+  std::string failure_message(unsigned long long fail, std::uint64_t k0) const {
+    const std::uint64_t step = k0 + (fail >> 48);
+    const auto pi = static_cast<std::uint32_t>((fail >> 32) & 0xFFFFu);
+    const auto i = static_cast<std::uint32_t>(fail & 0xFFFFFFFFu);
+    float v = 0, u = 0;
+    pops_[pi].v.download(&v, 1, i);
+    pops_[pi].u.download(&u, 1, i);
+    return cat("population '", net_->populations[pi].label, "', neuron ", i, ": v or u became ",
+               "NaN or infinite at step ", step, " (t = ", step * net_->dt, " ms); v = ", v, ", u = ", u);
+  }
+
+  std::shared_ptr<const network_data> net_;
+  int device_ = 0, sm_count_ = 1;
+  double budget_ = chunk_budget_bytes;  // bytes for the per-chunk buffers
+  std::unique_ptr<std::remove_pointer_t<cudaStream_t>, stream_deleter> stream_holder_;
+  cudaStream_t stream_ = nullptr;
+  device_array<step_control> ctl_;
+  pinned_array<step_control> ctl_host_;
+  std::vector<population_buffers> pops_;
+  std::vector<projection_buffers> projs_;
+  std::uint32_t chunk_ = 1, longest_ = 1;  // steps per chunk, longest graph
+  std::vector<pinned_array<std::uint32_t>> offsets_host_;
+  std::vector<std::uint32_t> ids_host_;
+  std::vector<trace_shape> shapes_;
+  std::vector<trace_buffers> trace_out_;
+  std::vector<trace_args> trace_args_;
+  device_array<trace_args> trace_dev_;
+  std::uint32_t trace_columns_ = 0;
+  std::vector<graph_exec_ptr> graphs_;  // [log2 length]
+};
+
+}  // namespace
+}  // namespace cuda
+
+bool cuda_device_present() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    cudaGetLastError();  // clear the "no driver" error
+    return false;
+  }
+  return count > 0;
+}
+
+void query_cuda(build_config& out) {
+  cudaRuntimeGetVersion(&out.cuda_runtime_version);
+  if (cudaDriverGetVersion(&out.cuda_driver_version) != cudaSuccess) out.cuda_driver_version = 0;
+  int count = 0;
+  const cudaError_t e = cudaGetDeviceCount(&count);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    out.cuda_status = std::string("no usable CUDA device: ") + cudaGetErrorString(e);
+    return;
+  }
+  for (int i = 0; i < count; ++i) {
+    cudaDeviceProp prop{};
+    if (cudaGetDeviceProperties(&prop, i) != cudaSuccess) {
+      cudaGetLastError();
+      continue;
+    }
+    out.devices.push_back(cuda_device{i, prop.name, static_cast<std::uint64_t>(prop.totalGlobalMem),
+                                      prop.major, prop.minor, prop.multiProcessorCount});
+  }
+  out.cuda_status = out.devices.empty() ? "no CUDA device is visible" : "ok";
+}
+
+std::unique_ptr<engine> make_cuda_engine(std::shared_ptr<const network_data> net) {
+  if (!cuda_device_present())
+    throw backend_unavailable("backend 'cuda': no CUDA device (or driver) is present");
+  return std::make_unique<cuda::cuda_engine>(std::move(net));
+}
+
+}  // namespace snn

@@ -1,0 +1,95 @@
+#pragma once
+// Plain descriptors handed from the CUDA engine's host code to its kernels (by value or in
+// device arrays). No CUDA syntax: the host side compiles them with the ordinary compiler.
+#include <cstdint>
+
+namespace snn {
+namespace cuda {
+
+/// Control block of a chunk, in device memory. Kernels of chunk position q run step
+/// first + q and do nothing once an earlier position has failed.
+struct step_control {
+  std::uint64_t first = 0;         ///< step of position 0
+  std::uint32_t base = 0;          ///< position of the next graph's first step
+  std::uint32_t pad = 0;
+  unsigned long long fail = ~0ull;  ///< failure_key of the first NaN/inf, or no_failure
+};
+
+/// Spike lists of one population during a chunk: the list of position q is
+/// ids[offsets[q] .. offsets[q + 1]) in neuron order; the list of the step before the
+/// chunk is prev[0 .. *prev_count).
+struct spike_lists {
+  std::uint32_t* ids = nullptr;      // capacity n * chunk steps
+  std::uint32_t* offsets = nullptr;  // chunk steps + 1; offsets[0] = 0
+  std::uint32_t* prev = nullptr;     // n
+  std::uint32_t* prev_count = nullptr;
+};
+
+enum class input_kind : std::uint32_t { constant, noise, stream };
+
+struct input_args {
+  input_kind kind = input_kind::constant;
+  std::uint32_t per_neuron_mean = 0, per_neuron_std = 0;  // else one value
+  const float* mean = nullptr;
+  const float* std = nullptr;
+  const float* stream = nullptr;  // [position][n] of the chunk
+};
+
+/// A projection as its target population reads it: arrivals and kernel state.
+struct arrival_args {
+  std::uint32_t kernel = 0;  // snn::kernel_type
+  std::uint32_t slots = 1;   // ring slots (d_max)
+  unsigned long long* ring = nullptr;  // [slot][n] int64 fixed point
+  double inv_scale = 1.0;
+  float q = 0.0f, c = 0.0f;
+  float* s0 = nullptr;  // exponential S, alpha X
+  float* s1 = nullptr;  // alpha Y
+  float* hist = nullptr;  // sampled: [L][n] arrivals
+  const float* kappa = nullptr;
+  std::uint32_t samples = 0;  // L
+};
+
+struct population_args {
+  std::uint32_t n = 0, index = 0;
+  float *v = nullptr, *u = nullptr, *I = nullptr;
+  std::uint8_t* spiked = nullptr;  // spiked at the last step run
+  const float *a = nullptr, *b = nullptr, *c = nullptr, *d = nullptr;
+  float h = 0, dt = 0, v_peak = 30;
+  int substeps = 1;
+  std::uint64_t seed = 0;  // Philox key
+  const input_args* inputs = nullptr;
+  std::uint32_t n_inputs = 0;
+  const arrival_args* arrivals = nullptr;  // projections into it, in creation order
+  std::uint32_t n_arrivals = 0;
+  std::uint32_t* block_counts = nullptr;  // spikes per block of the last step
+  spike_lists spikes;
+};
+
+/// One stored sparse synapse, laid out as snn::synapse.
+struct device_synapse {
+  std::uint32_t key;
+  std::int32_t weight;
+};
+
+struct projection_args {
+  bool dense = false;
+  std::uint32_t n_post = 0, slots = 1, d_min = 1, post_bits = 0;
+  spike_lists source;  // the pre population's spikes
+  const std::uint64_t* row_ptr = nullptr;  // sparse
+  const device_synapse* synapses = nullptr;
+  const std::int32_t* weights = nullptr;  // dense [pre][post]
+  unsigned long long* ring = nullptr;     // [slot][post]
+  std::uint32_t blocks = 1;               // grid of the delivery kernel
+};
+
+/// One recorded variable: column j holds src[neurons[j]] of each sampled step.
+struct trace_args {
+  const float* src = nullptr;
+  const std::int32_t* neurons = nullptr;
+  std::uint32_t columns = 0, first_column = 0;  // first_column: among all traces' columns
+  std::uint64_t first_sample = 0, every = 1;
+  float* out = nullptr;  // [row of this chunk][columns]
+};
+
+}  // namespace cuda
+}  // namespace snn

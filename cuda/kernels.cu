@@ -1,0 +1,279 @@
+// Kernels of the CUDA engine and their launchers. One step is: delivery of the previous
+// step's spikes (one launch per projection), the neuron update (one per population), the
+// ordered compaction of the new spikes (one per population) and the trace samples (one).
+// The arithmetic is the CPU engine's (docs/numerics.md), through the shared headers:
+// synaptic input sums as int64 fixed point (integer atomics: exact, order independent),
+// float32 state, no FMA contraction (--fmad=false).
+#include "cuda_check.hpp"
+#include "kernels.hpp"
+#include "neuron_math.hpp"
+#include "plan.hpp"
+#include "random.hpp"
+#include "snn/network.hpp"
+
+namespace snn {
+namespace cuda {
+namespace {
+
+constexpr std::uint32_t warps_per_block = block_size / 32;
+
+__device__ __forceinline__ std::uint32_t position(const step_control* ctl, std::uint32_t pos) {
+  return ctl->base + pos;
+}
+
+/// True once an earlier position of this chunk has failed: the rest of the chunk is void.
+__device__ __forceinline__ bool stopped(const step_control* ctl, std::uint32_t q) {
+  return (ctl->fail >> 48) < q;
+}
+
+/// The spike list of the step before position q.
+__device__ __forceinline__ void previous_list(const spike_lists& s, std::uint32_t q,
+                                              const std::uint32_t*& ids, std::uint32_t& count) {
+  if (q == 0) {
+    ids = s.prev;
+    count = *s.prev_count;
+  } else {
+    const std::uint32_t b = s.offsets[q - 1];
+    ids = s.ids + b;
+    count = s.offsets[q] - b;
+  }
+}
+
+__device__ __forceinline__ std::uint32_t warp_sum(std::uint32_t x) {
+  for (int o = 16; o > 0; o /= 2) x += __shfl_down_sync(0xFFFFFFFFu, x, o);
+  return x;
+}
+
+/// Lane i % 4 of the four normals of neuron i's Philox block at step k (random.hpp's
+/// normal4, computing only the pair that holds it).
+__device__ __forceinline__ float noise_normal(std::uint64_t seed, std::uint32_t population,
+                                              std::uint64_t k, std::uint32_t i) {
+  const counter_rng rng(seed);
+  const u32x4 w = rng(i / 4, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32),
+                      purpose_noise, population);
+  const std::uint32_t lane = i % 4, pair = lane & 2u;
+  float z0, z1;
+  normal_pair(w.x[pair], w.x[pair + 1], z0, z1);
+  return (lane & 1u) ? z1 : z0;
+}
+
+// One warp per spike walks its row; each synapse adds its weight to the ring slot of its
+// arrival step with a 64-bit integer atomic (two's complement: exact for negative weights).
+__global__ void deliver_sparse(projection_args p, const step_control* ctl, std::uint32_t pos) {
+  const std::uint32_t q = position(ctl, pos);
+  if (stopped(ctl, q)) return;
+  const std::uint64_t k = ctl->first + q;
+  if (k == 0) return;
+  const std::uint32_t* ids;
+  std::uint32_t count;
+  previous_list(p.source, q, ids, count);
+  const std::uint32_t lane = threadIdx.x % 32;
+  const std::uint32_t warp = (blockIdx.x * blockDim.x + threadIdx.x) / 32;
+  const std::uint32_t n_warps = gridDim.x * blockDim.x / 32;
+  const std::uint64_t post_mask = (std::uint64_t(1) << p.post_bits) - 1;
+  for (std::uint32_t s = warp; s < count; s += n_warps) {
+    const std::uint32_t pre = ids[s];
+    const std::uint64_t end = p.row_ptr[pre + 1];
+    for (std::uint64_t j = p.row_ptr[pre] + lane; j < end; j += 32) {
+      const device_synapse syn = p.synapses[j];
+      const auto code = static_cast<std::uint32_t>(std::uint64_t(syn.key) >> p.post_bits);
+      const std::uint32_t slot = arrival_slot(k, p.d_min, code, p.slots);
+      const std::uint64_t post = syn.key & post_mask;
+      atomicAdd(p.ring + std::uint64_t(slot) * p.n_post + post,
+                static_cast<unsigned long long>(static_cast<long long>(syn.weight)));
+    }
+  }
+}
+
+// One thread per target: the sum over this step's spikes of its column, added to the one
+// slot of the projection's delay (no other kernel touches that slot in this step).
+__global__ void deliver_dense(projection_args p, const step_control* ctl, std::uint32_t pos) {
+  const std::uint32_t q = position(ctl, pos);
+  if (stopped(ctl, q)) return;
+  const std::uint64_t k = ctl->first + q;
+  const std::uint32_t j = blockIdx.x * blockDim.x + threadIdx.x;
+  if (k == 0 || j >= p.n_post) return;
+  const std::uint32_t* ids;
+  std::uint32_t count;
+  previous_list(p.source, q, ids, count);
+  if (count == 0) return;
+  long long acc = 0;
+  for (std::uint32_t s = 0; s < count; ++s) acc += p.weights[std::uint64_t(ids[s]) * p.n_post + j];
+  const std::uint32_t slot = arrival_slot(k, p.d_min, 0, p.slots);
+  p.ring[std::uint64_t(slot) * p.n_post + j] += static_cast<unsigned long long>(acc);
+}
+
+// Synaptic input of projection `x` for neuron i at step k, in the CPU engine's order and
+// rounding; voltage jumps go to v.
+__device__ __forceinline__ void add_arrival(const arrival_args& x, std::uint32_t n, std::uint64_t k,
+                                            std::uint32_t i, float& I, float& v) {
+  unsigned long long* cell = x.ring + (k % x.slots) * n + i;
+  const auto fixed = static_cast<std::int64_t>(*cell);
+  *cell = 0;
+  const float a = fixed_to_float(fixed, x.inv_scale);
+  switch (static_cast<kernel_type>(x.kernel)) {
+    case kernel_type::instant:
+      I = I + a;
+      break;
+    case kernel_type::voltage_jump:
+      v = v + a;
+      break;
+    case kernel_type::exponential:
+      I = I + exp_kernel_step(x.s0[i], a, x.q);
+      break;
+    case kernel_type::alpha:
+      I = I + alpha_kernel_step(x.s0[i], x.s1[i], a, x.q, x.c);
+      break;
+    case kernel_type::sampled: {
+      const std::uint64_t L = x.samples, now = k % L;
+      x.hist[now * n + i] = a;
+      double acc = 0.0;
+      for (std::uint64_t m = 0; m < L; ++m) {
+        const std::uint64_t slot = now >= m ? now - m : now + L - m;
+        acc += static_cast<double>(x.kappa[m]) * static_cast<double>(x.hist[slot * n + i]);
+      }
+      I = I + static_cast<float>(acc);
+      break;
+    }
+  }
+}
+
+__global__ void update_population(population_args p, step_control* ctl, std::uint32_t pos) {
+  const std::uint32_t q = position(ctl, pos);
+  if (stopped(ctl, q)) return;
+  const std::uint64_t k = ctl->first + q;
+  const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  bool spiked = false;
+  if (i < p.n) {
+    // External input, in the order the inputs were added.
+    float I = 0.0f;
+    for (std::uint32_t in = 0; in < p.n_inputs; ++in) {
+      const input_args& x = p.inputs[in];
+      if (x.kind == input_kind::constant) {
+        I = I + x.mean[x.per_neuron_mean ? i : 0];
+      } else if (x.kind == input_kind::noise) {
+        const float z = noise_normal(p.seed, p.index, k, i);
+        I = I + (x.mean[x.per_neuron_mean ? i : 0] + x.std[x.per_neuron_std ? i : 0] * z);
+      } else {
+        I = I + x.stream[std::uint64_t(q) * p.n + i];
+      }
+    }
+    float v = p.v[i], u = p.u[i];
+    if (p.spiked[i]) izh_reset(v, u, p.c[i], p.d[i]);
+    for (std::uint32_t j = 0; j < p.n_arrivals; ++j) add_arrival(p.arrivals[j], p.n, k, i, I, v);
+    spiked = izh_integrate(v, u, I, p.a[i], p.b[i], p.h, p.dt, p.substeps, p.v_peak);
+    p.v[i] = v;
+    p.u[i] = u;
+    p.I[i] = I;
+    p.spiked[i] = spiked;
+    if (!(isfinite(v) && isfinite(u))) atomicMin(&ctl->fail, failure_key(q, p.index, i));
+  }
+  const int count = __syncthreads_count(spiked);
+  if (threadIdx.x == 0) p.block_counts[blockIdx.x] = static_cast<std::uint32_t>(count);
+}
+
+// Block b writes its spiking neurons, in order, after those of blocks 0..b-1 (whose counts
+// the update left in block_counts): the list comes out sorted without a global sort.
+__global__ void compact_spikes(population_args p, const step_control* ctl, std::uint32_t pos) {
+  const std::uint32_t q = position(ctl, pos);
+  if (stopped(ctl, q)) return;
+  __shared__ std::uint32_t sums[warps_per_block];
+  __shared__ std::uint32_t before_block;
+  const std::uint32_t lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+  std::uint32_t part = 0;
+  for (std::uint32_t b = threadIdx.x; b < blockIdx.x; b += blockDim.x) part += p.block_counts[b];
+  part = warp_sum(part);
+  if (lane == 0) sums[warp] = part;
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    std::uint32_t s = 0;
+    for (std::uint32_t w = 0; w < warps_per_block; ++w) s += sums[w];
+    before_block = s;
+  }
+  __syncthreads();
+  const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  const bool flag = i < p.n && p.spiked[i];
+  const std::uint32_t ballot = __ballot_sync(0xFFFFFFFFu, flag);
+  if (lane == 0) sums[warp] = __popc(ballot);
+  __syncthreads();
+  std::uint32_t within = 0;
+  for (std::uint32_t w = 0; w < warp; ++w) within += sums[w];
+  const std::uint32_t start = p.spikes.offsets[q] + before_block;
+  if (flag) p.spikes.ids[start + within + __popc(ballot & ((1u << lane) - 1u))] = i;
+  if (blockIdx.x == gridDim.x - 1 && threadIdx.x == 0) {
+    std::uint32_t total = 0;
+    for (std::uint32_t w = 0; w < warps_per_block; ++w) total += sums[w];
+    p.spikes.offsets[q + 1] = start + total;
+  }
+}
+
+__global__ void gather_traces(const trace_args* t, std::uint32_t n_traces, std::uint32_t columns,
+                              const step_control* ctl, std::uint32_t pos) {
+  const std::uint32_t q = position(ctl, pos);
+  if (stopped(ctl, q)) return;
+  const std::uint32_t g = blockIdx.x * blockDim.x + threadIdx.x;
+  if (g >= columns) return;
+  std::uint32_t ti = 0;
+  while (ti + 1 < n_traces && t[ti + 1].first_column <= g) ++ti;
+  const trace_args& tr = t[ti];
+  const std::uint64_t first = ctl->first, k = first + q;
+  if (k < tr.first_sample || (k - tr.first_sample) % tr.every) return;
+  const std::uint64_t row =
+      (k - tr.first_sample) / tr.every - trace_rows_before(first, tr.first_sample, tr.every);
+  const std::uint32_t c = g - tr.first_column;
+  tr.out[row * tr.columns + c] = tr.src[tr.neurons[c]];
+}
+
+__global__ void advance_base(step_control* ctl, std::uint32_t steps) { ctl->base += steps; }
+
+__global__ void keep_last(spike_lists s, std::uint32_t q) {
+  const std::uint32_t b = s.offsets[q], count = s.offsets[q + 1] - b;
+  for (std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x; i < count; i += gridDim.x * blockDim.x)
+    s.prev[i] = s.ids[b + i];
+  if (blockIdx.x == 0 && threadIdx.x == 0) *s.prev_count = count;
+}
+
+}  // namespace
+
+#define SNN_CUDA_LAUNCHED() SNN_CUDA_CHECK(cudaGetLastError())
+
+void launch_deliver(const projection_args& p, const step_control* ctl, std::uint32_t pos,
+                    cudaStream_t stream) {
+  if (p.dense)
+    deliver_dense<<<neuron_blocks(p.n_post), block_size, 0, stream>>>(p, ctl, pos);
+  else
+    deliver_sparse<<<p.blocks, block_size, 0, stream>>>(p, ctl, pos);
+  SNN_CUDA_LAUNCHED();
+}
+
+void launch_update(const population_args& p, step_control* ctl, std::uint32_t pos,
+                   cudaStream_t stream) {
+  update_population<<<neuron_blocks(p.n), block_size, 0, stream>>>(p, ctl, pos);
+  SNN_CUDA_LAUNCHED();
+}
+
+void launch_compact(const population_args& p, const step_control* ctl, std::uint32_t pos,
+                    cudaStream_t stream) {
+  compact_spikes<<<neuron_blocks(p.n), block_size, 0, stream>>>(p, ctl, pos);
+  SNN_CUDA_LAUNCHED();
+}
+
+void launch_gather(const trace_args* traces, std::uint32_t n_traces, std::uint32_t columns,
+                   const step_control* ctl, std::uint32_t pos, cudaStream_t stream) {
+  gather_traces<<<neuron_blocks(columns), block_size, 0, stream>>>(traces, n_traces, columns, ctl, pos);
+  SNN_CUDA_LAUNCHED();
+}
+
+void launch_advance_base(step_control* ctl, std::uint32_t steps, cudaStream_t stream) {
+  advance_base<<<1, 1, 0, stream>>>(ctl, steps);
+  SNN_CUDA_LAUNCHED();
+}
+
+void launch_keep_last(const spike_lists& lists, std::uint32_t q, std::uint32_t n, cudaStream_t stream) {
+  const std::uint32_t blocks = neuron_blocks(n) < 1024 ? neuron_blocks(n) : 1024;
+  keep_last<<<blocks, block_size, 0, stream>>>(lists, q);
+  SNN_CUDA_LAUNCHED();
+}
+
+}  // namespace cuda
+}  // namespace snn
