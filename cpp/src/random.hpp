@@ -155,4 +155,13 @@ SNN_HD void normal4(const u32x4& w, float* z) {
   normal_pair(w.x[2], w.x[3], z[2], z[3]);
 }
 
+/// Normal number `lane` (0-3) of normal4(w), computing only the pair that holds it (one
+/// thread per neuron on the GPU).
+SNN_HD float normal_lane(const u32x4& w, std::uint32_t lane) {
+  const std::uint32_t pair = lane & 2u;
+  float z0, z1;
+  normal_pair(w.x[pair], w.x[pair + 1], z0, z1);
+  return (lane & 1u) ? z1 : z0;
+}
+
 }  // namespace snn
