@@ -44,17 +44,13 @@ __device__ __forceinline__ std::uint32_t warp_sum(std::uint32_t x) {
   return x;
 }
 
-/// Lane i % 4 of the four normals of neuron i's Philox block at step k (random.hpp's
-/// normal4, computing only the pair that holds it).
+/// Noise of neuron i at step k: lane i % 4 of its Philox block (docs/numerics.md).
 __device__ __forceinline__ float noise_normal(std::uint64_t seed, std::uint32_t population,
                                               std::uint64_t k, std::uint32_t i) {
   const counter_rng rng(seed);
-  const u32x4 w = rng(i / 4, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32),
-                      purpose_noise, population);
-  const std::uint32_t lane = i % 4, pair = lane & 2u;
-  float z0, z1;
-  normal_pair(w.x[pair], w.x[pair + 1], z0, z1);
-  return (lane & 1u) ? z1 : z0;
+  return normal_lane(rng(i / 4, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32),
+                         purpose_noise, population),
+                     i % 4);
 }
 
 // One warp per spike walks its row; each synapse adds its weight to the ring slot of its

@@ -4,8 +4,10 @@
   import mode.
 - Markers: ``gpu`` (needs CUDA; skipped when ``snn.cuda_available()`` is False) and
   ``slow`` (longer than ~10 s; skipped unless ``--runslow`` or ``SNN_RUN_SLOW=1``).
-- ``SNN_TEST_BACKEND`` (default ``cpu``) selects the backend the reference comparisons run
-  on, so that the same suite can be pointed at ``cuda`` once that engine exists.
+- The backend suite: modules marked ``pytest.mark.usefixtures("on_backend")`` run every
+  test once per backend (``[cpu]`` and ``[cuda]``; the ``cuda`` copies carry the ``gpu``
+  marker and are reported as skipped where no device is present). ``SNN_TEST_BACKEND=cpu``
+  or ``cuda`` restricts them to one backend.
 """
 
 import os
@@ -21,6 +23,33 @@ if HERE not in sys.path:
 def pytest_addoption(parser):
     parser.addoption("--runslow", action="store_true", default=False,
                      help="also run tests marked slow")
+
+
+BACKENDS = ("cpu", "cuda")
+
+
+def backend_params():
+    only = os.environ.get("SNN_TEST_BACKEND")
+    if only is not None and only not in BACKENDS:
+        raise pytest.UsageError(f"SNN_TEST_BACKEND must be one of {BACKENDS}, got {only!r}")
+    names = [only] if only else BACKENDS
+    return [pytest.param(b, marks=pytest.mark.gpu) if b == "cuda" else b for b in names]
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", backend_params())
+
+
+@pytest.fixture
+def on_backend(backend, request, monkeypatch):
+    """Points ``twin.BACKEND`` and the test module's ``BACKEND`` at this test's backend."""
+    import twin
+
+    monkeypatch.setattr(twin, "BACKEND", backend)
+    if hasattr(request.module, "BACKEND"):
+        monkeypatch.setattr(request.module, "BACKEND", backend)
+    return backend
 
 
 def pytest_configure(config):
@@ -41,7 +70,7 @@ def pytest_collection_modifyitems(config, items):
             has_cuda = False
             reason = f"snn not importable: {exc}"
         else:
-            reason = "snn.cuda_available() is False"
+            reason = f"needs a CUDA device: {snn.config()['cuda_status']}"
         if not has_cuda:
             skip_gpu = pytest.mark.skip(reason=reason)
     for item in items:

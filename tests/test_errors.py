@@ -16,6 +16,9 @@ import reference as ref
 import snn
 from twin import BACKEND, Twin, assert_same_spikes, assert_trace_close
 
+# The backend suite: every test runs on each backend (conftest.py).
+pytestmark = pytest.mark.usefixtures("on_backend")
+
 NAN = float("nan")
 INF = float("inf")
 

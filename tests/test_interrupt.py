@@ -12,6 +12,9 @@ import reference as ref
 import snn
 from twin import BACKEND, Twin, assert_same_spikes, assert_trace_close, trace_steps
 
+# The backend suite: every test runs on each backend (conftest.py).
+pytestmark = pytest.mark.usefixtures("on_backend")
+
 
 class Interrupter:
     """An input callable that raises KeyboardInterrupt the first time it sees t >= t_stop."""

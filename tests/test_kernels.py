@@ -9,6 +9,9 @@ import pytest
 import reference as ref
 from twin import Twin, assert_same_spikes, assert_trace_close
 
+# The backend suite: every test runs on each backend (conftest.py).
+pytestmark = pytest.mark.usefixtures("on_backend")
+
 F32 = np.float32
 
 DTS = [1.0, 0.1, 0.25]

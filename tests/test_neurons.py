@@ -8,6 +8,9 @@ import reference as ref
 import snn
 from twin import Twin, assert_same_spikes, assert_trace_close
 
+# The backend suite: every test runs on each backend (conftest.py).
+pytestmark = pytest.mark.usefixtures("on_backend")
+
 F32 = np.float32
 
 # (dt, v_substeps) combinations: Izhikevich 2003 (1 ms, 2 substeps), plain 1 ms, 0.1 ms.

@@ -9,14 +9,13 @@ their ``snn`` counterparts.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 import reference as ref
 import snn
 
-BACKEND = os.environ.get("SNN_TEST_BACKEND", "cpu")
+# The backend Twin.run uses: cpu, or per test the backend of conftest's on_backend fixture.
+BACKEND = "cpu"
 
 
 def snn_kernel(k):
