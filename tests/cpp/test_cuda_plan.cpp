@@ -18,7 +18,7 @@ void arrival_slots() {
     for (std::uint32_t d_min = 1; d_min <= R; d_min += (R > 8 ? R / 5 : 1))
       for (std::uint32_t code = 0; d_min + code <= R; code += (R > 8 ? 3 : 1))
         for (std::uint64_t k : {std::uint64_t(1), std::uint64_t(2), std::uint64_t(R), std::uint64_t(R + 1),
-                                std::uint64_t(12345), std::uint64_t(1) << 40, ~std::uint64_t(0) - 5}) {
+                                std::uint64_t(12345), std::uint64_t(1) << 40, (std::uint64_t(1) << 62) + 3}) {
           const std::uint64_t arrive = k - 1 + d_min + code;
           const std::uint32_t slot = snn::cuda::arrival_slot(k, d_min, code, R);
           CHECK(slot < R);
