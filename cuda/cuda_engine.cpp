@@ -4,6 +4,7 @@
 // the end of the chunk. Kernels in kernels.cu; the arithmetic is the CPU engine's.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <memory>
 
@@ -49,6 +50,16 @@ double network_bytes(const network_data& d) {
 }
 
 constexpr double chunk_budget_bytes = 256.0 * 1024 * 1024;
+
+/// Small networks run a whole chunk in one block (a few microseconds per step instead of a
+/// few launches); SNN_CUDA_FUSED=0 or 1 overrides the choice (to test both paths).
+bool use_fused_kernel(const network_data& d) {
+  if (const char* env = std::getenv("SNN_CUDA_FUSED")) return std::string(env) == "1";
+  double neurons = 0, synapses = 0;
+  for (const population_data& p : d.populations) neurons += p.n;
+  for (const projection_data& p : d.projections) synapses += static_cast<double>(p.n_synapses);
+  return neurons <= 4096 && synapses <= 4e6;
+}
 constexpr std::uint32_t longest_graph_steps = 64;
 
 struct population_buffers {
@@ -123,6 +134,7 @@ class cuda_engine final : public engine {
                              " of device memory; ", format_bytes(static_cast<double>(free)),
                              " of ", format_bytes(static_cast<double>(total)), " is free on device ",
                              device_, " (", device_name(device_), ")"));
+    fused_ = use_fused_kernel(d);
     budget_ = std::min(chunk_budget_bytes, 0.5 * (0.95 * static_cast<double>(free) - need));
     // A blocking stream: the plain cudaMemcpy/cudaMemset of the buffers order with it.
     cudaStream_t stream = nullptr;
@@ -146,19 +158,23 @@ class cuda_engine final : public engine {
   advance_result advance(std::uint64_t first, std::uint64_t n_steps, const stream_table& streams,
                          recorder& rec) override {
     prepare_traces(rec);
+    if (fused_) prepare_fused();
     advance_result out;
     std::uint64_t done = 0;
     while (done < n_steps) {
       const auto s = static_cast<std::uint32_t>(std::min<std::uint64_t>(chunk_, n_steps - done));
       const std::uint64_t k0 = first + done;
-      const std::vector<std::uint32_t> lengths = graph_lengths(s, longest_);
+      const std::vector<std::uint32_t> lengths = fused_ ? std::vector<std::uint32_t>{} : graph_lengths(s, longest_);
       for (std::uint32_t len : lengths) graph(len);  // captured before anything is queued
       upload_streams(streams, k0, s);
       ctl_host_[0] = step_control{};
       ctl_host_[0].first = k0;
       SNN_CUDA_CHECK(cudaMemcpyAsync(ctl_.get(), ctl_host_.get(), sizeof(step_control),
                                      cudaMemcpyHostToDevice, stream_));
-      for (std::uint32_t len : lengths) SNN_CUDA_CHECK(cudaGraphLaunch(graph(len), stream_));
+      if (fused_)
+        launch_fused(fused_args_, ctl_.get(), s, stream_);
+      else
+        for (std::uint32_t len : lengths) SNN_CUDA_CHECK(cudaGraphLaunch(graph(len), stream_));
       SNN_CUDA_CHECK(cudaMemcpyAsync(ctl_host_.get(), ctl_.get(), sizeof(step_control),
                                      cudaMemcpyDeviceToHost, stream_));
       for (std::size_t p = 0; p < pops_.size(); ++p)
@@ -387,6 +403,23 @@ class cuda_engine final : public engine {
     trace_dev_.upload(trace_args_.data(), trace_args_.size());
   }
 
+  // The descriptors the single-block kernel reads, as they are now (layout and traces).
+  void prepare_fused() {
+    std::vector<population_args> pops;
+    std::vector<projection_args> projs;
+    for (const population_buffers& p : pops_) pops.push_back(p.args);
+    for (const projection_buffers& p : projs_) projs.push_back(p.args);
+    fused_pops_ = device_array<population_args>(pops);
+    fused_projs_ = device_array<projection_args>(projs);
+    fused_args_.populations = fused_pops_.get();
+    fused_args_.n_populations = static_cast<std::uint32_t>(pops.size());
+    fused_args_.projections = fused_projs_.get();
+    fused_args_.n_projections = static_cast<std::uint32_t>(projs.size());
+    fused_args_.traces = trace_dev_.get();
+    fused_args_.n_traces = static_cast<std::uint32_t>(trace_args_.size());
+    fused_args_.n_columns = trace_columns_;
+  }
+
   void upload_streams(const stream_table& streams, std::uint64_t k0, std::uint32_t s) {
     for (std::size_t p = 0; p < pops_.size(); ++p) {
       const std::uint64_t n = pops_[p].args.n;
@@ -482,6 +515,10 @@ class cuda_engine final : public engine {
   device_array<trace_args> trace_dev_;
   std::uint32_t trace_columns_ = 0;
   std::vector<graph_exec_ptr> graphs_;  // [log2 length]
+  bool fused_ = false;                  // small network: one block runs a whole chunk
+  fused_args fused_args_;
+  device_array<population_args> fused_pops_;
+  device_array<projection_args> fused_projs_;
 };
 
 }  // namespace

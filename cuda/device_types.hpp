@@ -91,5 +91,15 @@ struct trace_args {
   float* out = nullptr;  // [row of this chunk][columns]
 };
 
+/// Everything of a small network, for the single-block kernel (device arrays).
+struct fused_args {
+  const population_args* populations = nullptr;
+  std::uint32_t n_populations = 0;
+  const projection_args* projections = nullptr;
+  std::uint32_t n_projections = 0;
+  const trace_args* traces = nullptr;
+  std::uint32_t n_traces = 0, n_columns = 0;
+};
+
 }  // namespace cuda
 }  // namespace snn

@@ -55,17 +55,13 @@ __device__ __forceinline__ float noise_normal(std::uint64_t seed, std::uint32_t 
 
 // One warp per spike walks its row; each synapse adds its weight to the ring slot of its
 // arrival step with a 64-bit integer atomic (two's complement: exact for negative weights).
-__global__ void deliver_sparse(projection_args p, const step_control* ctl, std::uint32_t pos) {
-  const std::uint32_t q = position(ctl, pos);
-  if (stopped(ctl, q)) return;
-  const std::uint64_t k = ctl->first + q;
-  if (k == 0) return;
+// Warps `warp`, `warp + n_warps`, ... of the spike list.
+__device__ void deliver_rows(const projection_args& p, std::uint32_t q, std::uint64_t k,
+                             std::uint32_t warp, std::uint32_t n_warps) {
   const std::uint32_t* ids;
   std::uint32_t count;
   previous_list(p.source, q, ids, count);
   const std::uint32_t lane = threadIdx.x % 32;
-  const std::uint32_t warp = (blockIdx.x * blockDim.x + threadIdx.x) / 32;
-  const std::uint32_t n_warps = gridDim.x * blockDim.x / 32;
   const std::uint64_t post_mask = (std::uint64_t(1) << p.post_bits) - 1;
   for (std::uint32_t s = warp; s < count; s += n_warps) {
     const std::uint32_t pre = ids[s];
@@ -81,14 +77,10 @@ __global__ void deliver_sparse(projection_args p, const step_control* ctl, std::
   }
 }
 
-// One thread per target: the sum over this step's spikes of its column, added to the one
-// slot of the projection's delay (no other kernel touches that slot in this step).
-__global__ void deliver_dense(projection_args p, const step_control* ctl, std::uint32_t pos) {
-  const std::uint32_t q = position(ctl, pos);
-  if (stopped(ctl, q)) return;
-  const std::uint64_t k = ctl->first + q;
-  const std::uint32_t j = blockIdx.x * blockDim.x + threadIdx.x;
-  if (k == 0 || j >= p.n_post) return;
+// One thread per target column j: the sum over this step's spikes, added to the one slot of
+// the projection's delay (only this projection writes its ring).
+__device__ void deliver_column(const projection_args& p, std::uint32_t q, std::uint64_t k,
+                               std::uint32_t j) {
   const std::uint32_t* ids;
   std::uint32_t count;
   previous_list(p.source, q, ids, count);
@@ -97,6 +89,22 @@ __global__ void deliver_dense(projection_args p, const step_control* ctl, std::u
   for (std::uint32_t s = 0; s < count; ++s) acc += p.weights[std::uint64_t(ids[s]) * p.n_post + j];
   const std::uint32_t slot = arrival_slot(k, p.d_min, 0, p.slots);
   p.ring[std::uint64_t(slot) * p.n_post + j] += static_cast<unsigned long long>(acc);
+}
+
+__global__ void deliver_sparse(projection_args p, const step_control* ctl, std::uint32_t pos) {
+  const std::uint32_t q = position(ctl, pos);
+  if (stopped(ctl, q)) return;
+  const std::uint64_t k = ctl->first + q;
+  if (k == 0) return;
+  deliver_rows(p, q, k, (blockIdx.x * blockDim.x + threadIdx.x) / 32, gridDim.x * blockDim.x / 32);
+}
+
+__global__ void deliver_dense(projection_args p, const step_control* ctl, std::uint32_t pos) {
+  const std::uint32_t q = position(ctl, pos);
+  if (stopped(ctl, q)) return;
+  const std::uint64_t k = ctl->first + q;
+  const std::uint32_t j = blockIdx.x * blockDim.x + threadIdx.x;
+  if (k > 0 && j < p.n_post) deliver_column(p, q, k, j);
 }
 
 // Synaptic input of projection `x` for neuron i at step k, in the CPU engine's order and
@@ -134,38 +142,60 @@ __device__ __forceinline__ void add_arrival(const arrival_args& x, std::uint32_t
   }
 }
 
+// The step of neuron i; returns whether it spiked. Records the first NaN/inf in ctl->fail.
+__device__ bool update_neuron(const population_args& p, step_control* ctl, std::uint32_t q,
+                              std::uint64_t k, std::uint32_t i) {
+  // External input, in the order the inputs were added.
+  float I = 0.0f;
+  for (std::uint32_t in = 0; in < p.n_inputs; ++in) {
+    const input_args& x = p.inputs[in];
+    if (x.kind == input_kind::constant) {
+      I = I + x.mean[x.per_neuron_mean ? i : 0];
+    } else if (x.kind == input_kind::noise) {
+      const float z = noise_normal(p.seed, p.index, k, i);
+      I = I + (x.mean[x.per_neuron_mean ? i : 0] + x.std[x.per_neuron_std ? i : 0] * z);
+    } else {
+      I = I + x.stream[std::uint64_t(q) * p.n + i];
+    }
+  }
+  float v = p.v[i], u = p.u[i];
+  if (p.spiked[i]) izh_reset(v, u, p.c[i], p.d[i]);
+  for (std::uint32_t j = 0; j < p.n_arrivals; ++j) add_arrival(p.arrivals[j], p.n, k, i, I, v);
+  const bool spiked = izh_integrate(v, u, I, p.a[i], p.b[i], p.h, p.dt, p.substeps, p.v_peak);
+  p.v[i] = v;
+  p.u[i] = u;
+  p.I[i] = I;
+  p.spiked[i] = spiked;
+  if (!(isfinite(v) && isfinite(u))) atomicMin(&ctl->fail, failure_key(q, p.index, i));
+  return spiked;
+}
+
 __global__ void update_population(population_args p, step_control* ctl, std::uint32_t pos) {
   const std::uint32_t q = position(ctl, pos);
   if (stopped(ctl, q)) return;
   const std::uint64_t k = ctl->first + q;
   const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
-  bool spiked = false;
-  if (i < p.n) {
-    // External input, in the order the inputs were added.
-    float I = 0.0f;
-    for (std::uint32_t in = 0; in < p.n_inputs; ++in) {
-      const input_args& x = p.inputs[in];
-      if (x.kind == input_kind::constant) {
-        I = I + x.mean[x.per_neuron_mean ? i : 0];
-      } else if (x.kind == input_kind::noise) {
-        const float z = noise_normal(p.seed, p.index, k, i);
-        I = I + (x.mean[x.per_neuron_mean ? i : 0] + x.std[x.per_neuron_std ? i : 0] * z);
-      } else {
-        I = I + x.stream[std::uint64_t(q) * p.n + i];
-      }
-    }
-    float v = p.v[i], u = p.u[i];
-    if (p.spiked[i]) izh_reset(v, u, p.c[i], p.d[i]);
-    for (std::uint32_t j = 0; j < p.n_arrivals; ++j) add_arrival(p.arrivals[j], p.n, k, i, I, v);
-    spiked = izh_integrate(v, u, I, p.a[i], p.b[i], p.h, p.dt, p.substeps, p.v_peak);
-    p.v[i] = v;
-    p.u[i] = u;
-    p.I[i] = I;
-    p.spiked[i] = spiked;
-    if (!(isfinite(v) && isfinite(u))) atomicMin(&ctl->fail, failure_key(q, p.index, i));
-  }
+  const bool spiked = i < p.n && update_neuron(p, ctl, q, k, i);
   const int count = __syncthreads_count(spiked);
   if (threadIdx.x == 0) p.block_counts[blockIdx.x] = static_cast<std::uint32_t>(count);
+}
+
+/// Writes the neurons of this block's tile whose flag is set, in order, at out[0..) and
+/// returns how many (the same value in every thread). `sums` holds one word per warp.
+__device__ std::uint32_t write_in_order(bool flag, std::uint32_t i, std::uint32_t* out,
+                                        std::uint32_t* sums) {
+  const std::uint32_t lane = threadIdx.x % 32, warp = threadIdx.x / 32, warps = blockDim.x / 32;
+  const std::uint32_t ballot = __ballot_sync(0xFFFFFFFFu, flag);
+  __syncthreads();  // sums may still be read from the previous call
+  if (lane == 0) sums[warp] = __popc(ballot);
+  __syncthreads();
+  std::uint32_t within = 0, total = 0;
+  for (std::uint32_t w = 0; w < warps; ++w) {
+    within += w < warp ? sums[w] : 0;
+    total += sums[w];
+  }
+  if (flag) out[within + __popc(ballot & ((1u << lane) - 1u))] = i;
+  return total;
 }
 
 // Block b writes its spiking neurons, in order, after those of blocks 0..b-1 (whose counts
@@ -175,11 +205,10 @@ __global__ void compact_spikes(population_args p, const step_control* ctl, std::
   if (stopped(ctl, q)) return;
   __shared__ std::uint32_t sums[warps_per_block];
   __shared__ std::uint32_t before_block;
-  const std::uint32_t lane = threadIdx.x % 32, warp = threadIdx.x / 32;
   std::uint32_t part = 0;
   for (std::uint32_t b = threadIdx.x; b < blockIdx.x; b += blockDim.x) part += p.block_counts[b];
   part = warp_sum(part);
-  if (lane == 0) sums[warp] = part;
+  if (threadIdx.x % 32 == 0) sums[threadIdx.x / 32] = part;
   __syncthreads();
   if (threadIdx.x == 0) {
     std::uint32_t s = 0;
@@ -188,19 +217,22 @@ __global__ void compact_spikes(population_args p, const step_control* ctl, std::
   }
   __syncthreads();
   const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
-  const bool flag = i < p.n && p.spiked[i];
-  const std::uint32_t ballot = __ballot_sync(0xFFFFFFFFu, flag);
-  if (lane == 0) sums[warp] = __popc(ballot);
-  __syncthreads();
-  std::uint32_t within = 0;
-  for (std::uint32_t w = 0; w < warp; ++w) within += sums[w];
   const std::uint32_t start = p.spikes.offsets[q] + before_block;
-  if (flag) p.spikes.ids[start + within + __popc(ballot & ((1u << lane) - 1u))] = i;
-  if (blockIdx.x == gridDim.x - 1 && threadIdx.x == 0) {
-    std::uint32_t total = 0;
-    for (std::uint32_t w = 0; w < warps_per_block; ++w) total += sums[w];
-    p.spikes.offsets[q + 1] = start + total;
-  }
+  const std::uint32_t total = write_in_order(i < p.n && p.spiked[i], i, p.spikes.ids + start, sums);
+  if (blockIdx.x == gridDim.x - 1 && threadIdx.x == 0) p.spikes.offsets[q + 1] = start + total;
+}
+
+// Column g of all traces' columns, at step k of a chunk that began at step `first`.
+__device__ void gather_column(const trace_args* t, std::uint32_t n_traces, std::uint32_t g,
+                              std::uint64_t first, std::uint64_t k) {
+  std::uint32_t ti = 0;
+  while (ti + 1 < n_traces && t[ti + 1].first_column <= g) ++ti;
+  const trace_args& tr = t[ti];
+  if (k < tr.first_sample || (k - tr.first_sample) % tr.every) return;
+  const std::uint64_t row =
+      (k - tr.first_sample) / tr.every - trace_rows_before(first, tr.first_sample, tr.every);
+  const std::uint32_t c = g - tr.first_column;
+  tr.out[row * tr.columns + c] = tr.src[tr.neurons[c]];
 }
 
 __global__ void gather_traces(const trace_args* t, std::uint32_t n_traces, std::uint32_t columns,
@@ -208,16 +240,45 @@ __global__ void gather_traces(const trace_args* t, std::uint32_t n_traces, std::
   const std::uint32_t q = position(ctl, pos);
   if (stopped(ctl, q)) return;
   const std::uint32_t g = blockIdx.x * blockDim.x + threadIdx.x;
-  if (g >= columns) return;
-  std::uint32_t ti = 0;
-  while (ti + 1 < n_traces && t[ti + 1].first_column <= g) ++ti;
-  const trace_args& tr = t[ti];
-  const std::uint64_t first = ctl->first, k = first + q;
-  if (k < tr.first_sample || (k - tr.first_sample) % tr.every) return;
-  const std::uint64_t row =
-      (k - tr.first_sample) / tr.every - trace_rows_before(first, tr.first_sample, tr.every);
-  const std::uint32_t c = g - tr.first_column;
-  tr.out[row * tr.columns + c] = tr.src[tr.neurons[c]];
+  if (g < columns) gather_column(t, n_traces, g, ctl->first, ctl->first + q);
+}
+
+// A whole chunk of a small network in one block: the phases of a step separated by
+// barriers instead of launches (a step then costs a few microseconds, not a few launches).
+__global__ void __launch_bounds__(fused_block_size) run_fused(fused_args f, step_control* ctl, std::uint32_t steps) {
+  __shared__ std::uint32_t sums[fused_block_size / 32];
+  const std::uint32_t t = threadIdx.x, nt = blockDim.x;
+  const std::uint64_t first = ctl->first;
+  for (std::uint32_t q = 0; q < steps; ++q) {
+    const std::uint64_t k = first + q;
+    if (k > 0)
+      for (std::uint32_t j = 0; j < f.n_projections; ++j) {
+        const projection_args& p = f.projections[j];
+        if (p.dense)
+          for (std::uint32_t c = t; c < p.n_post; c += nt) deliver_column(p, q, k, c);
+        else
+          deliver_rows(p, q, k, t / 32, nt / 32);
+      }
+    __syncthreads();
+    for (std::uint32_t pi = 0; pi < f.n_populations; ++pi) {
+      const population_args& p = f.populations[pi];
+      for (std::uint32_t i = t; i < p.n; i += nt) update_neuron(p, ctl, q, k, i);
+    }
+    __syncthreads();
+    for (std::uint32_t pi = 0; pi < f.n_populations; ++pi) {
+      const population_args& p = f.populations[pi];
+      std::uint32_t at = p.spikes.offsets[q];
+      for (std::uint32_t tile = 0; tile < p.n; tile += nt) {  // uniform trip count
+        const std::uint32_t i = tile + t;
+        at += write_in_order(i < p.n && p.spiked[i], i, p.spikes.ids + at, sums);
+      }
+      if (t == 0) p.spikes.offsets[q + 1] = at;
+    }
+    for (std::uint32_t g = t; g < f.n_columns; g += nt) gather_column(f.traces, f.n_traces, g, first, k);
+    __syncthreads();
+    // This step completed; after a NaN/inf the rest of the chunk is void.
+    if (*static_cast<volatile unsigned long long*>(&ctl->fail) != no_failure) break;
+  }
 }
 
 __global__ void advance_base(step_control* ctl, std::uint32_t steps) { ctl->base += steps; }
@@ -257,6 +318,11 @@ void launch_compact(const population_args& p, const step_control* ctl, std::uint
 void launch_gather(const trace_args* traces, std::uint32_t n_traces, std::uint32_t columns,
                    const step_control* ctl, std::uint32_t pos, cudaStream_t stream) {
   gather_traces<<<neuron_blocks(columns), block_size, 0, stream>>>(traces, n_traces, columns, ctl, pos);
+  SNN_CUDA_LAUNCHED();
+}
+
+void launch_fused(const fused_args& f, step_control* ctl, std::uint32_t steps, cudaStream_t stream) {
+  run_fused<<<1, fused_block_size, 0, stream>>>(f, ctl, steps);
   SNN_CUDA_LAUNCHED();
 }
 

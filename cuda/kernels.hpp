@@ -28,6 +28,10 @@ void launch_compact(const population_args& p, const step_control* ctl, std::uint
 /// Samples of this step into every trace's buffer.
 void launch_gather(const trace_args* traces, std::uint32_t n_traces, std::uint32_t columns,
                    const step_control* ctl, std::uint32_t pos, cudaStream_t stream);
+/// Threads of the one block that runs a small network's whole chunk.
+inline constexpr std::uint32_t fused_block_size = 1024;
+/// Runs steps first .. first + steps - 1 of a small network in one launch of one block.
+void launch_fused(const fused_args& f, step_control* ctl, std::uint32_t steps, cudaStream_t stream);
 /// ctl->base += steps (the last node of a graph of `steps` steps).
 void launch_advance_base(step_control* ctl, std::uint32_t steps, cudaStream_t stream);
 /// Copies the list of chunk position q into the list of the step before the next chunk.

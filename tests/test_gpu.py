@@ -106,8 +106,16 @@ def assert_identical(cpu, gpu, what):
             assert a.tobytes() == b.tobytes(), f"{what}: {label}.{name} differs between cpu and cuda"
 
 
+@pytest.fixture(params=["graphs", "fused"])
+def cuda_path(request, monkeypatch):
+    """Both ways the CUDA engine runs a chunk: CUDA Graphs of per-step kernels (large
+    networks) and one block running the whole chunk (small networks)."""
+    monkeypatch.setenv("SNN_CUDA_FUSED", "1" if request.param == "fused" else "0")
+    return request.param
+
+
 @pytest.mark.parametrize("name", sorted(NETWORKS))
-def test_cpu_and_cuda_identical(name):
+def test_cpu_and_cuda_identical(name, cuda_path):
     record = [snn.Trace(v) for v in ALL_TRACES]
     net_c, cpu = run_split(NETWORKS[name], "cpu", record)
     net_g, gpu = run_split(NETWORKS[name], "cuda", record)
@@ -118,7 +126,7 @@ def test_cpu_and_cuda_identical(name):
         assert_identical(c, g, f"{name}, run {i}")
 
 
-def test_subset_traces_every_n_steps():
+def test_subset_traces_every_n_steps(cuda_path):
     record = [snn.Trace("v", "exc", neurons=[5, 3, 3, 799], every=7),
               snn.Trace("I", "inh", neurons=np.arange(0, 200, 9), every=2), snn.Trace("u", every=50)]
     out = {}
@@ -129,7 +137,7 @@ def test_subset_traces_every_n_steps():
         assert_identical(c, g, "subset traces")
 
 
-def test_state_written_between_runs():
+def test_state_written_between_runs(cuda_path):
     out = {}
     for backend in ("cpu", "cuda"):
         net, exc, inh = izhikevich_2003(seed=9)
@@ -143,7 +151,7 @@ def test_state_written_between_runs():
     assert np.array_equal(out["cpu"][2], out["cuda"][2]) and np.array_equal(out["cpu"][3], out["cuda"][3])
 
 
-def test_failure_at_the_same_step_with_the_same_message():
+def test_failure_at_the_same_step_with_the_same_message(cuda_path):
     messages, steps = {}, {}
     for backend in ("cpu", "cuda"):
         net = snn.Network(dt=0.1, seed=1)
