@@ -49,7 +49,9 @@ double network_bytes(const network_data& d) {
   return bytes;
 }
 
-constexpr double chunk_budget_bytes = 256.0 * 1024 * 1024;
+// Device memory for the per-chunk buffers: at most this, and at most half of what is free
+// after the network. (10^6 neurons: 256 steps per chunk.)
+constexpr double chunk_budget_bytes = 1024.0 * 1024 * 1024;
 
 /// Small networks run a whole chunk in one block (a few microseconds per step instead of a
 /// few launches); SNN_CUDA_FUSED=0 or 1 overrides the choice (to test both paths).
@@ -409,8 +411,10 @@ class cuda_engine final : public engine {
     std::vector<projection_args> projs;
     for (const population_buffers& p : pops_) pops.push_back(p.args);
     for (const projection_buffers& p : projs_) projs.push_back(p.args);
-    fused_pops_ = device_array<population_args>(pops);
-    fused_projs_ = device_array<projection_args>(projs);
+    if (fused_pops_.size() != pops.size()) fused_pops_ = device_array<population_args>(pops.size());
+    if (fused_projs_.size() != projs.size()) fused_projs_ = device_array<projection_args>(projs.size());
+    fused_pops_.upload(pops.data(), pops.size());
+    fused_projs_.upload(projs.data(), projs.size());
     fused_args_.populations = fused_pops_.get();
     fused_args_.n_populations = static_cast<std::uint32_t>(pops.size());
     fused_args_.projections = fused_projs_.get();
