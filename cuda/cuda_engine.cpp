@@ -138,9 +138,10 @@ class cuda_engine final : public engine {
                              device_, " (", device_name(device_), ")"));
     fused_ = use_fused_kernel(d);
     budget_ = std::min(chunk_budget_bytes, 0.5 * (0.95 * static_cast<double>(free) - need));
-    // A blocking stream: the plain cudaMemcpy/cudaMemset of the buffers order with it.
+    // A non-blocking stream: no implicit dependency on the legacy stream, whose synchronous
+    // copies (cuda_array) run only while this stream is idle and are fenced before its work.
     cudaStream_t stream = nullptr;
-    SNN_CUDA_CHECK(cudaStreamCreate(&stream));
+    SNN_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
     stream_holder_.reset(stream);
     stream_ = stream;
     ctl_ = device_array<step_control>(1);
@@ -161,6 +162,9 @@ class cuda_engine final : public engine {
                          recorder& rec) override {
     prepare_traces(rec);
     if (fused_) prepare_fused();
+    // Copies and sets made outside the stream (this advance's preparation, write_state) are
+    // done before the stream's work starts.
+    SNN_CUDA_CHECK(cudaDeviceSynchronize());
     advance_result out;
     std::uint64_t done = 0;
     while (done < n_steps) {
