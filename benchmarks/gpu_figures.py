@@ -7,13 +7,15 @@
    on the CPU backend of the same build (--cpu-threads threads, a shorter run), and their
    ratio. Built once on the host (10^8 synapses for n = 10^6; the build time is printed).
 2. Izhikevich's 2003 network (1000 neurons, dense, dt = 1 ms): wall time per step and the
-   factor over real time, with and without synapses.
+   factor over real time, with and without synapses, in one block (the default for small
+   networks) and as CUDA Graphs of per-step kernels.
 Each CUDA figure is the best of several runs after a warm-up run that captures the graphs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 from core_figures import events, sparse_network
@@ -50,6 +52,7 @@ def main() -> None:
     net, _ = sparse_network(args.n, args.k)
     build = time.perf_counter() - t0
     n_syn = sum(p.n_synapses for p in net.projections)
+    # Built on the host (device-side construction from rules is not implemented yet).
     rows.append(("sparse build on the host", f"{n_syn:.3g} synapses in {build:.2f} s",
                  f"{n_syn / build:.3g} synapses/s"))
     res = best_run(net, args.T, 3, backend="cuda")
@@ -65,13 +68,18 @@ def main() -> None:
     rows.append(("sparse: cuda / cpu", "", f"{ev_gpu / ev_cpu:.1f} x"))
     del net
 
-    for connect in (True, False):
+    # Small networks run each chunk in one block; SNN_CUDA_FUSED=0 forces the CUDA Graphs of
+    # per-step kernels that large networks use, for comparison.
+    for fused, connect in (("1", True), ("1", False), ("0", True)):
+        os.environ["SNN_CUDA_FUSED"] = fused
         net, *_ = izhikevich_2003(seed=1, connect=connect)
         res = best_run(net, args.T_2003, 3, backend="cuda")
         per_step = res.wall_time / res.steps
-        what = "2003 network, cuda" + ("" if connect else ", no synapses")
+        what = ("2003 network, cuda" + ("" if connect else ", no synapses") +
+                (", one block" if fused == "1" else ", graphs"))
         rows.append((what, f"{args.T_2003:g} ms in {res.wall_time:.3f} s ({res.spike_count} spikes)",
                      f"{per_step * 1e6:.2f} us/step, {res.duration / 1e3 / res.wall_time:.0f} x real time"))
+    os.environ.pop("SNN_CUDA_FUSED")
 
     width = max(len(r[0]) for r in rows)
     print("\n== CUDA figures ==")
