@@ -16,7 +16,7 @@ mkdir -p "$out"
 py=${PYTHON:-python3}
 build=$root/build/gpu-checks
 start=$SECONDS
-deadline=$((start + ${SNN_GPU_CHECKS_BUDGET:-460}))  # seconds for everything: under 8 minutes
+deadline=$((start + ${SNN_GPU_CHECKS_BUDGET:-465}))  # seconds for everything: under 8 minutes
 status=()
 failed=0
 
@@ -46,32 +46,38 @@ nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm --format=csv,n
 nvcc --version | tail -n 2
 "$py" -c "import numpy, scipy, pytest, pybind11; print('python', __import__('sys').version.split()[0], 'pybind11', pybind11.__version__)"
 
-configure() {
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSNN_ENABLE_CUDA=ON \
-    -DSNN_CUDA_ARCHITECTURES=90 -DSNN_BUILD_PYTHON=ON -DSNN_BUILD_TESTS=ON \
-    -DPython_EXECUTABLE="$(command -v "$py")" -Dpybind11_DIR="$("$py" -m pybind11 --cmakedir)" &&
-    cmake --build "$build" --parallel "$(nproc)" &&
-    cp "$build"/_core*.so "$root/python/snn/"
-}
-if ! section build 240 configure; then
+# The build as one command line, so that `timeout` can run it.
+export SNN_ROOT=$root SNN_BUILD=$build SNN_PY=$py
+build_cmd='cmake -S "$SNN_ROOT" -B "$SNN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DSNN_ENABLE_CUDA=ON -DSNN_CUDA_ARCHITECTURES=90 -DSNN_BUILD_PYTHON=ON -DSNN_BUILD_TESTS=ON \
+  -DPython_EXECUTABLE="$(command -v "$SNN_PY")" -Dpybind11_DIR="$("$SNN_PY" -m pybind11 --cmakedir)" &&
+  cmake --build "$SNN_BUILD" --parallel "$(nproc)" && cp "$SNN_BUILD"/_core*.so "$SNN_ROOT/python/snn/"'
+if ! section build 240 bash -c "$build_cmd"; then
   printf '%s\n' "${status[@]}"
   exit 1
 fi
 export PYTHONPATH=$root/python${PYTHONPATH:+:$PYTHONPATH}
-"$py" -c "import snn, pprint; pprint.pprint(snn.config())" | tee "$out/config.txt"
+"$py" -c "import snn, pprint; pprint.pprint(snn.config())"
 
 section ctest 60 ctest --test-dir "$build" --output-on-failure --parallel 8
-section pytest 180 "$py" -m pytest -q -p no:cacheprovider tests -ra
-# Sanitizers: leak checks off (the CUDA runtime's own allocations), errors fail the run.
-for tool in memcheck racecheck synccheck; do
-  section "$tool" 60 compute-sanitizer --tool "$tool" --error-exitcode 99 \
+# pytest-xdist, where installed, spreads the suite over a few processes sharing the GPU.
+xdist=()
+"$py" -c "import xdist" 2>/dev/null && xdist=(-n 6)
+section pytest 180 "$py" -m pytest -q -p no:cacheprovider ${xdist[@]+"${xdist[@]}"} tests -ra
+# compute-sanitizer: errors fail the run. memcheck first; the benchmarks before the slower
+# race and synchronisation checks, which are the first to go if time runs short.
+sanitize() {
+  section "$1" 60 compute-sanitizer --tool "$1" --error-exitcode 99 \
     --target-processes all "$py" tests/gpu_smoke.py 16
-done
+}
+sanitize memcheck
 if [[ "${SNN_GPU_BENCH:-1}" != 0 ]]; then
   # shellcheck disable=SC2086
   section bench 150 "$py" benchmarks/gpu_figures.py ${SNN_BENCH_ARGS:-}
-  sed -n '/== CUDA figures ==/,$p' "$out/bench.log"
 fi
+sanitize racecheck
+sanitize synccheck
+[[ -f "$out/bench.log" ]] && sed -n '/== CUDA figures ==/,$p' "$out/bench.log"
 
 echo "== gpu checks: $((SECONDS - start)) s"
 printf '%s\n' "${status[@]}"
