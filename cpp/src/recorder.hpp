@@ -34,6 +34,8 @@ class recorder {
     b.steps.push_back(step);
     b.ids.push_back(id);
   }
+  /// The spikes recorded by one thread for one population, for appending in bulk.
+  spike_record& spikes(int thread, std::uint32_t population) { return spikes_[thread * n_pop_ + population]; }
   /// Traces of one population.
   const std::vector<std::uint32_t>& traces_of(std::uint32_t population) const { return by_pop_[population]; }
   trace_buffer& trace(std::uint32_t i) { return traces_[i]; }
