@@ -478,12 +478,16 @@ class cuda_engine final : public engine {
   // Spikes and trace rows of chunk positions [0, ran) into the recorder.
   void record(recorder& rec, std::uint64_t k0, std::uint32_t ran) {
     for (std::uint32_t p = 0; p < pops_.size(); ++p) {
+      // The lists are in (step, neuron) order already: append them as they are.
       const std::uint32_t* off = offsets_host_[p].get();
-      ids_host_.resize(off[ran]);
-      pops_[p].ids.download(ids_host_.data(), off[ran]);
+      spike_record& r = rec.spikes(0, p);
+      const std::size_t before = r.ids.size();
+      r.ids.resize(before + off[ran]);
+      static_assert(sizeof(std::int32_t) == sizeof(std::uint32_t), "neuron ids are 32-bit");
+      pops_[p].ids.download(reinterpret_cast<std::uint32_t*>(r.ids.data() + before), off[ran]);
+      r.steps.reserve(before + off[ran]);
       for (std::uint32_t q = 0; q < ran; ++q)
-        for (std::uint32_t s = off[q]; s < off[q + 1]; ++s)
-          rec.spike(0, p, static_cast<std::int64_t>(k0 + q), static_cast<std::int32_t>(ids_host_[s]));
+        r.steps.insert(r.steps.end(), off[q + 1] - off[q], static_cast<std::int64_t>(k0 + q));
     }
     for (std::uint32_t t = 0; t < trace_args_.size(); ++t) {
       trace_buffer& tb = rec.trace(t);
@@ -516,7 +520,6 @@ class cuda_engine final : public engine {
   std::vector<projection_buffers> projs_;
   std::uint32_t chunk_ = 1, longest_ = 1;  // steps per chunk, longest graph
   std::vector<pinned_array<std::uint32_t>> offsets_host_;
-  std::vector<std::uint32_t> ids_host_;
   std::vector<trace_shape> shapes_;
   std::vector<trace_buffers> trace_out_;
   std::vector<trace_args> trace_args_;
