@@ -144,6 +144,9 @@ class cuda_engine final : public engine {
     SNN_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
     stream_holder_.reset(stream);
     stream_ = stream;
+    // Graphs are recorded on a stream of their own, which never has work pending.
+    SNN_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    capture_holder_.reset(stream);
     ctl_ = device_array<step_control>(1);
     ctl_host_ = pinned_array<step_control>(1);
     ctl_host_[0] = step_control{};
@@ -441,13 +444,13 @@ class cuda_engine final : public engine {
   }
 
   // One step at graph position pos: delivery, neuron updates, compaction, traces.
-  void enqueue_step(std::uint32_t pos) {
-    for (const projection_buffers& p : projs_) launch_deliver(p.args, ctl_.get(), pos, stream_);
-    for (const population_buffers& p : pops_) launch_update(p.args, ctl_.get(), pos, stream_);
-    for (const population_buffers& p : pops_) launch_compact(p.args, ctl_.get(), pos, stream_);
+  void enqueue_step(std::uint32_t pos, cudaStream_t s) {
+    for (const projection_buffers& p : projs_) launch_deliver(p.args, ctl_.get(), pos, s);
+    for (const population_buffers& p : pops_) launch_update(p.args, ctl_.get(), pos, s);
+    for (const population_buffers& p : pops_) launch_compact(p.args, ctl_.get(), pos, s);
     if (trace_columns_ > 0)
       launch_gather(trace_dev_.get(), static_cast<std::uint32_t>(trace_args_.size()), trace_columns_,
-                    ctl_.get(), pos, stream_);
+                    ctl_.get(), pos, s);
   }
 
   // The graph of `len` steps (a power of two), captured on first use.
@@ -456,18 +459,19 @@ class cuda_engine final : public engine {
     while ((1u << slot) < len) ++slot;
     if (graphs_.size() <= slot) graphs_.resize(slot + 1);
     if (graphs_[slot]) return graphs_[slot].get();
-    SNN_CUDA_CHECK(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
+    cudaStream_t cs = capture_holder_.get();
+    SNN_CUDA_CHECK(cudaStreamBeginCapture(cs, cudaStreamCaptureModeThreadLocal));
     try {
-      for (std::uint32_t pos = 0; pos < len; ++pos) enqueue_step(pos);
-      launch_advance_base(ctl_.get(), len, stream_);
+      for (std::uint32_t pos = 0; pos < len; ++pos) enqueue_step(pos, cs);
+      launch_advance_base(ctl_.get(), len, cs);
     } catch (...) {
       cudaGraph_t broken = nullptr;
-      cudaStreamEndCapture(stream_, &broken);
+      cudaStreamEndCapture(cs, &broken);
       graph_ptr drop(broken);
       throw;
     }
     cudaGraph_t g = nullptr;
-    SNN_CUDA_CHECK(cudaStreamEndCapture(stream_, &g));
+    SNN_CUDA_CHECK(cudaStreamEndCapture(cs, &g));
     graph_ptr owned(g);
     cudaGraphExec_t exec = nullptr;
     SNN_CUDA_CHECK(cudaGraphInstantiate(&exec, owned.get(), 0));
@@ -512,7 +516,7 @@ class cuda_engine final : public engine {
   std::shared_ptr<const network_data> net_;
   int device_ = 0, sm_count_ = 1;
   double budget_ = chunk_budget_bytes;  // bytes for the per-chunk buffers
-  std::unique_ptr<std::remove_pointer_t<cudaStream_t>, stream_deleter> stream_holder_;
+  std::unique_ptr<std::remove_pointer_t<cudaStream_t>, stream_deleter> stream_holder_, capture_holder_;
   cudaStream_t stream_ = nullptr;
   device_array<step_control> ctl_;
   pinned_array<step_control> ctl_host_;
