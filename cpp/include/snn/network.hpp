@@ -110,14 +110,20 @@ struct rule {
   }
 };
 
-enum class input_type { constant, noise, stream };
+enum class input_type { constant, noise, stream, pulses };
 
 /// External input to a population (current, same units as I).
 struct input {
   input_type type = input_type::constant;
   values mean;  ///< constant value, or noise mean (1 or n values)
   values std;   ///< noise standard deviation (1 or n values)
+  double rate = 0.0;  ///< pulses: mean rate per neuron, Hz
   static input constant(values v) { return {input_type::constant, std::move(v), {}}; }
+  /// Random one-step pulses of `amplitude` at `rate` Hz per neuron: each step hits
+  /// n*rate*dt/1000 neurons drawn uniformly (the fraction as a chance of one more).
+  static input pulses(double rate_hz, float amplitude) {
+    return {input_type::pulses, {amplitude}, {}, rate_hz};
+  }
   static input noise(values mean, values std) { return {input_type::noise, std::move(mean), std::move(std)}; }
   /// Values supplied before each simulation::advance (simulation::set_stream).
   static input stream() { return {input_type::stream, {}, {}}; }
