@@ -78,3 +78,13 @@ def test_readme_cpp_example_is_the_built_one():
     block = re.search(r"## Use from C\+\+\n.*?```cpp\n(.*?)```", text, re.S)
     assert block, "the README has no C++ example under 'Use from C++'"
     assert block.group(1) == (ROOT / "tests" / "embed" / "readme_example.cpp").read_text()
+
+
+def test_installed_package_ships_no_cpp_headers_or_archives():
+    """The C++ install (headers, libsnn.a, the CMake package) stays out of the wheel."""
+    from importlib import metadata
+
+    files = [str(f) for f in metadata.files("snn") or []]
+    assert any(f.startswith("snn/") for f in files), files
+    leaked = [f for f in files if f.endswith((".hpp", ".h", ".a", ".cmake")) or "/cmake/" in f]
+    assert leaked == []
