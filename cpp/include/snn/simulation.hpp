@@ -74,7 +74,7 @@ class simulation {
   /// Starts recording a run of up to n_steps.
   void begin_run(std::uint64_t n_steps, const std::vector<trace_request>& traces);
   /// Supplies the next n_steps rows (n_steps x row_length, row-major; row_length must be the
-  /// population size) of a stream input.
+  /// population size, every value finite) of a stream input.
   void set_stream(std::size_t population, std::size_t input_index, const float* data,
                   std::uint64_t n_steps, std::size_t row_length);
   /// Runs n_steps (within the run begun). Thread-safe to call without the Python GIL.
