@@ -31,6 +31,7 @@ from ._specs import (
     Noise,
     Normal,
     OneToOne,
+    Pulses,
     Trace,
     Uniform,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "Noise",
     "Normal",
     "OneToOne",
+    "Pulses",
     "PRESETS",
     "Population",
     "PopulationResult",
