@@ -38,7 +38,8 @@ double network_bytes(const network_data& d) {
   double bytes = 0;
   for (const population_data& p : d.populations) {
     bytes += (7 * 4.0 + 1 + 4 + 4) * p.n + 4.0 * neuron_blocks(p.n) + 64;
-    for (const input_data& x : p.inputs) bytes += 4.0 * (x.mean.size() + x.std.size());
+    for (const input_data& x : p.inputs)
+      bytes += 4.0 * (x.mean.size() + x.std.size()) + (x.type == input_type::pulses ? 4.0 * p.n : 0.0);
   }
   for (const projection_data& p : d.projections) {
     const double n_post = d.populations[p.post].n, n_pre = d.populations[p.pre].n;
@@ -70,6 +71,7 @@ struct population_buffers {
   device_array<std::uint32_t> block_counts, ids, offsets, prev, prev_count;
   std::vector<device_array<float>> values;   // input means and stds
   std::vector<device_array<float>> streams;  // [input]: chunk rows (stream inputs only)
+  std::vector<device_array<std::uint32_t>> hits;  // [input]: pulses per neuron (pulses only)
   device_array<input_args> inputs;
   device_array<arrival_args> arrivals;
   std::vector<input_args> host_inputs;
@@ -236,11 +238,22 @@ class cuda_engine final : public engine {
     b.prev_count = device_array<std::uint32_t>(1);
     b.prev_count.zero();
     b.streams.resize(p.inputs.size());
-    for (const input_data& x : p.inputs) {
+    b.hits.resize(p.inputs.size());
+    for (std::uint32_t in = 0; in < p.inputs.size(); ++in) {
+      const input_data& x = p.inputs[in];
       input_args a;
       a.kind = x.type == input_type::constant ? input_kind::constant
                : x.type == input_type::noise  ? input_kind::noise
+               : x.type == input_type::pulses ? input_kind::pulses
                                               : input_kind::stream;
+      a.index = in;
+      if (x.type == input_type::pulses) {
+        a.per_step = x.per_step;
+        b.hits[in] = device_array<std::uint32_t>(p.n);
+        b.hits[in].zero();
+        a.hits = b.hits[in].get();
+        b.args.has_pulses = true;
+      }
       if (x.type != input_type::stream) {
         b.values.emplace_back(x.mean);
         a.mean = b.values.back().get();
@@ -446,6 +459,8 @@ class cuda_engine final : public engine {
   // One step at graph position pos: delivery, neuron updates, compaction, traces.
   void enqueue_step(std::uint32_t pos, cudaStream_t s) {
     for (const projection_buffers& p : projs_) launch_deliver(p.args, ctl_.get(), pos, s);
+    for (const population_buffers& p : pops_)
+      if (p.args.has_pulses) launch_pulses(p.args, ctl_.get(), pos, s);
     for (const population_buffers& p : pops_) launch_update(p.args, ctl_.get(), pos, s);
     for (const population_buffers& p : pops_) launch_compact(p.args, ctl_.get(), pos, s);
     if (trace_columns_ > 0)

@@ -25,14 +25,17 @@ struct spike_lists {
   std::uint32_t* prev_count = nullptr;
 };
 
-enum class input_kind : std::uint32_t { constant, noise, stream };
+enum class input_kind : std::uint32_t { constant, noise, stream, pulses };
 
 struct input_args {
   input_kind kind = input_kind::constant;
+  std::uint32_t index = 0;  // among the population's inputs (its random stream)
   std::uint32_t per_neuron_mean = 0, per_neuron_std = 0;  // else one value
-  const float* mean = nullptr;
+  const float* mean = nullptr;  // pulses: the amplitude
   const float* std = nullptr;
   const float* stream = nullptr;  // [position][n] of the chunk
+  double per_step = 0.0;          // pulses: expected pulses per step
+  std::uint32_t* hits = nullptr;  // pulses: this step's pulses per neuron (zeroed when read)
 };
 
 /// A projection as its target population reads it: arrivals and kernel state.
@@ -59,6 +62,7 @@ struct population_args {
   std::uint64_t seed = 0;  // Philox key
   const input_args* inputs = nullptr;
   std::uint32_t n_inputs = 0;
+  bool has_pulses = false;
   const arrival_args* arrivals = nullptr;  // projections into it, in creation order
   std::uint32_t n_arrivals = 0;
   std::uint32_t* block_counts = nullptr;  // spikes per block of the last step

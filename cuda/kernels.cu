@@ -44,13 +44,26 @@ __device__ __forceinline__ std::uint32_t warp_sum(std::uint32_t x) {
   return x;
 }
 
-/// Noise of neuron i at step k: lane i % 4 of its Philox block (docs/numerics.md).
+/// Noise of input `in` for neuron i at step k: lane i % 4 of its Philox block
+/// (docs/numerics.md).
 __device__ __forceinline__ float noise_normal(std::uint64_t seed, std::uint32_t population,
-                                              std::uint64_t k, std::uint32_t i) {
+                                              std::uint32_t in, std::uint64_t k, std::uint32_t i) {
   const counter_rng rng(seed);
-  return normal_lane(rng(i / 4, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32),
-                         purpose_noise, population),
+  return normal_lane(rng(i / 4, static_cast<std::uint32_t>(k), step_word2(k, in), purpose_noise, population),
                      i % 4);
+}
+
+/// The pulses of this step of every pulses input of p, counted per neuron in `hits`
+/// (threads t, t + nt, ... of the step's pulses).
+__device__ void draw_pulses(const population_args& p, std::uint64_t k, std::uint32_t t, std::uint32_t nt) {
+  const counter_rng rng(p.seed);
+  for (std::uint32_t in = 0; in < p.n_inputs; ++in) {
+    const input_args& x = p.inputs[in];
+    if (x.kind != input_kind::pulses) continue;
+    const std::uint32_t count = pulse_count(rng, x.per_step, k, x.index, p.index);
+    for (std::uint32_t j = t; j < count; j += nt)
+      atomicAdd(x.hits + pulse_target(rng, p.n, k, x.index, p.index, j), 1u);
+  }
 }
 
 // One warp per spike walks its row; each synapse adds its weight to the ring slot of its
@@ -152,8 +165,13 @@ __device__ bool update_neuron(const population_args& p, step_control* ctl, std::
     if (x.kind == input_kind::constant) {
       I = I + x.mean[x.per_neuron_mean ? i : 0];
     } else if (x.kind == input_kind::noise) {
-      const float z = noise_normal(p.seed, p.index, k, i);
+      const float z = noise_normal(p.seed, p.index, x.index, k, i);
       I = I + (x.mean[x.per_neuron_mean ? i : 0] + x.std[x.per_neuron_std ? i : 0] * z);
+    } else if (x.kind == input_kind::pulses) {
+      // A neuron hit h times gets the amplitude added h times, as on the CPU.
+      const float amplitude = x.mean[0];
+      for (std::uint32_t h = x.hits[i]; h > 0; --h) I = I + amplitude;
+      x.hits[i] = 0;
     } else {
       I = I + x.stream[std::uint64_t(q) * p.n + i];
     }
@@ -168,6 +186,12 @@ __device__ bool update_neuron(const population_args& p, step_control* ctl, std::
   p.spiked[i] = spiked;
   if (!(isfinite(v) && isfinite(u))) atomicMin(&ctl->fail, failure_key(q, p.index, i));
   return spiked;
+}
+
+__global__ void pulses_kernel(population_args p, const step_control* ctl, std::uint32_t pos) {
+  const std::uint32_t q = position(ctl, pos);
+  if (stopped(ctl, q)) return;
+  draw_pulses(p, ctl->first + q, blockIdx.x * blockDim.x + threadIdx.x, gridDim.x * blockDim.x);
 }
 
 __global__ void update_population(population_args p, step_control* ctl, std::uint32_t pos) {
@@ -259,6 +283,8 @@ __global__ void __launch_bounds__(fused_block_size) run_fused(fused_args f, step
         else
           deliver_rows(p, q, k, t / 32, nt / 32);
       }
+    for (std::uint32_t pi = 0; pi < f.n_populations; ++pi)
+      if (f.populations[pi].has_pulses) draw_pulses(f.populations[pi], k, t, nt);
     __syncthreads();
     for (std::uint32_t pi = 0; pi < f.n_populations; ++pi) {
       const population_args& p = f.populations[pi];
@@ -300,6 +326,12 @@ void launch_deliver(const projection_args& p, const step_control* ctl, std::uint
     deliver_dense<<<neuron_blocks(p.n_post), block_size, 0, stream>>>(p, ctl, pos);
   else
     deliver_sparse<<<p.blocks, block_size, 0, stream>>>(p, ctl, pos);
+  SNN_CUDA_LAUNCHED();
+}
+
+void launch_pulses(const population_args& p, const step_control* ctl, std::uint32_t pos,
+                   cudaStream_t stream) {
+  pulses_kernel<<<32, block_size, 0, stream>>>(p, ctl, pos);
   SNN_CUDA_LAUNCHED();
 }
 

@@ -18,6 +18,9 @@ inline std::uint32_t neuron_blocks(std::uint32_t n) { return (n + block_size - 1
 /// Spikes of the previous step along their rows into the projection's ring.
 void launch_deliver(const projection_args& p, const step_control* ctl, std::uint32_t pos,
                     cudaStream_t stream);
+/// This step's random pulses of the population's pulses inputs, counted per neuron.
+void launch_pulses(const population_args& p, const step_control* ctl, std::uint32_t pos,
+                   cudaStream_t stream);
 /// Inputs, reset, arrivals through the kernels, integration, spike flags and per-block
 /// counts, NaN/inf detection.
 void launch_update(const population_args& p, step_control* ctl, std::uint32_t pos,

@@ -24,7 +24,8 @@ def dense_2003():
 
 
 def sparse_delays():
-    net, _ = sparse_2003(23)
+    net, (exc, _) = sparse_2003(23)
+    net.input(exc, snn.Pulses(rate=5.3, amplitude=20.0))  # 8.48 pulses per step
     return net, 500.0
 
 
@@ -61,13 +62,15 @@ def kernels_network():
 
 
 def streams_network():
-    """Array and callable inputs (uploaded per chunk) on top of noise."""
+    """Array and callable inputs (uploaded per chunk), two noise inputs and random pulses."""
     net = snn.Network(dt=0.5, seed=2)
     pop = net.population(30, "chattering", label="p")
     rng = np.random.default_rng(1)
     net.input(pop, rng.normal(5.0, 4.0, (400, 30)).astype(np.float32))
     net.input(pop, lambda t: 3.0 * np.sin(t / 10.0) * np.ones(30))
     net.input(pop, snn.Noise(0.0, 2.0))
+    net.input(pop, snn.Noise(1.0, 1.5))        # a second noise input: its own stream
+    net.input(pop, snn.Pulses(rate=40.0, amplitude=12.0))
     net.connect(pop, pop, snn.FixedProbability(0.2), weight=snn.Uniform(-2, 3), delay=snn.Uniform(0, 6))
     return net, 200.0
 

@@ -23,22 +23,22 @@ bool cuda_available();
 
 /// A CUDA device as the runtime reports it.
 struct cuda_device {
-  int index = 0;
-  std::string name;
-  std::uint64_t memory_bytes = 0;
+  int index = 0;                             ///< CUDA device number
+  std::string name;                          ///< e.g. "NVIDIA H100 80GB HBM3"
+  std::uint64_t memory_bytes = 0;            ///< global memory
   int compute_major = 0, compute_minor = 0;  ///< compute capability, e.g. 9.0 (H100)
-  int multiprocessors = 0;
+  int multiprocessors = 0;                   ///< streaming multiprocessors
 };
 
 /// What this build contains and which CUDA devices it sees.
 struct build_config {
-  std::string version;
-  bool cuda_compiled = false;
+  std::string version;                  ///< SNN_VERSION
+  bool cuda_compiled = false;           ///< SNN_HAVE_CUDA
   std::vector<int> cuda_architectures;  ///< compiled for, e.g. {80, 90}
   int cuda_runtime_version = 0;         ///< e.g. 13000 (13.0); 0 without CUDA
   int cuda_driver_version = 0;          ///< highest CUDA version the driver supports; 0: none
-  std::vector<cuda_device> devices;
-  std::string cuda_status;  ///< "ok", or why the CUDA backend cannot run here
+  std::vector<cuda_device> devices;     ///< the devices visible now
+  std::string cuda_status;              ///< "ok", or why the CUDA backend cannot run here
 };
 
 /// The build's configuration and the devices visible now. Never throws for a missing
