@@ -185,3 +185,24 @@ def test_sampled_kernels_share_history_per_target(threads):
     assert res[dst].n_spikes > 100
     assert_same_spikes(res[dst], out[2], "dst")
     np.testing.assert_array_equal(res[dst].I, out[2]["I"])
+
+
+def test_kernel_from_samples_equals_the_sampled_function():
+    """Kernel.from_samples(kappa) is the kernel whose samples are kappa, per step."""
+    dt = 0.25
+    t = np.arange(13) * dt
+    runs = []
+    for kernel in (snn.Kernel(wavelet, 13 * dt - 1e-9), snn.Kernel.from_samples(wavelet(t))):
+        net = snn.Network(dt=dt, seed=2)
+        src = net.population(5, "chattering", label="src")
+        dst = net.population(4, "regular_spiking", label="dst")
+        net.input(src, 12.0)
+        net.connect(src, dst, snn.AllToAll(), weight=3.0, delay=1.0, kernel=kernel)
+        runs.append(net.run(100.0, record=["I"], backend="cpu")["dst"].I)
+    assert np.abs(runs[0]).max() > 1
+    np.testing.assert_array_equal(runs[0], runs[1])
+    for bad, match in (([], "needs 1 to"), ([[1.0]], "must be 1-D"), ("x", "1-D array")):
+        with pytest.raises(snn.ConfigError, match=match):
+            net = snn.Network(dt=dt)
+            p = net.population(1, "regular_spiking")
+            net.connect(p, p, snn.AllToAll(), kernel=snn.Kernel.from_samples(bad))
