@@ -92,8 +92,8 @@ def test_snn_and_snn_network_import_without_matplotlib():
 
 @pytest.mark.parametrize("module, args, expect", [
     (synapse_demo, ["--T", "300"], ["snn.network: N1 6.67 Hz", "native: N1"]),
-    (simple_network, ["--T", "50", "--synapse", "simple"], ["snn.network (simple):", "native:"]),
-    (basal_ganglia, ["--T", "20"], ["CTX", "STN"]),
+    (simple_network, ["--T", "50", "--synapse", "simple"], ["snn.network (simple): RS", "native: RS"]),
+    (basal_ganglia, ["--T", "20"], ["snn.network: CTX", "native: CTX"]),
 ])
 def test_examples_write_figures_and_print_rates(module, args, expect, tmp_path, capsys):
     assert module.main([*args, "--backend", "cpu", "--out", str(tmp_path)]) == 0

@@ -32,14 +32,24 @@ def timed(what: str, run: Callable[[], Any]) -> Any:
     return out
 
 
-def save(fig: Any, out: str | None, name: str) -> None:
-    """Writes ``fig`` as out/name.png (nothing without --out) and closes it."""
+def report(what: str, rates: list[tuple[str, float]]) -> None:
+    """Prints each population's firing rate."""
+    print(what + ": " + ", ".join(f"{label} {rate:.2f} Hz" for label, rate in rates))
+
+
+def figures(out: str | None, makers: dict[str, Callable[[], Any]]) -> None:
+    """Draws each figure (a function returning one or a list) and writes it as
+    out/name.png, or out/name_1.png, ... for a list; nothing without --out."""
     if out is None:
         return
     import matplotlib.pyplot as plt
 
     os.makedirs(out, exist_ok=True)
-    path = os.path.join(out, f"{name}.png")
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    print(f"wrote {path}")
+    for name, make in makers.items():
+        made = make()
+        many = isinstance(made, list)
+        for i, fig in enumerate(made if many else [made]):
+            path = os.path.join(out, f"{name}_{i + 1}.png" if many else f"{name}.png")
+            fig.savefig(path, dpi=110, bbox_inches="tight")
+            plt.close(fig)
+            print(f"wrote {path}")

@@ -10,6 +10,7 @@ import numpy as np
 
 import snn
 from snn import network as old
+from snn import plot
 
 from . import _cli
 
@@ -113,25 +114,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.api in ("network", "both"):
         nuclei = _cli.timed("snn.network (construction and run)",
                             lambda: run_network(args.T, args.backend, args.threads))
-        for N in nuclei:
-            print(f"  {N.label:4s} {N.firing_rate:7.2f} Hz")
-        if args.out:
-            from snn import plot
-
-            _cli.save(plot.raster(nuclei, title="Basal ganglia (snn.network)"), args.out,
-                      "basal_ganglia_raster")
-            _cli.save(old.plot_neuron_by_idx(args.T, DT, {nuclei[5]: [0]}), args.out, "basal_ganglia_TI_v")
-            _cli.save(plot.rate_histogram(nuclei), args.out, "basal_ganglia_rates")
+        _cli.report("snn.network", [(N.label, N.firing_rate) for N in nuclei])
+        _cli.figures(args.out, {
+            "basal_ganglia_raster": lambda: plot.raster(nuclei, title="Basal ganglia (snn.network)"),
+            "basal_ganglia_TI_v": lambda: old.plot_neuron_by_idx(args.T, DT, {nuclei[5]: [0]}),
+            "basal_ganglia_rates": lambda: plot.rate_histogram(nuclei),
+        })
     if args.api in ("native", "both"):
         res = _cli.timed("native (construction and run)",
                          lambda: run_native(args.T, args.backend, args.threads))
-        for r in res:
-            print(f"  {r.label:4s} {r.rate:7.2f} Hz")
-        if args.out:
-            from snn import plot
-
-            _cli.save(plot.raster(res, title="Basal ganglia (native API)"), args.out,
-                      "basal_ganglia_native_raster")
+        _cli.report("native", [(r.label, r.rate) for r in res])
+        _cli.figures(args.out, {
+            "basal_ganglia_native_raster": lambda: plot.raster(res, title="Basal ganglia (native API)"),
+        })
     return 0
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 import snn
 from snn import network as old
+from snn import plot
 
 from . import _cli
 
@@ -54,26 +55,20 @@ def run_native(T: float = T, backend: str = "auto", threads: int | None = None) 
 
 def main(argv: list[str] | None = None) -> int:
     args = _cli.parse(__doc__.splitlines()[0], T, argv, synapse="voltage_jump")
-    synapse = args.synapse
     if args.api in ("network", "both"):
-        N = _cli.timed("snn.network", lambda: run_network(args.T, synapse, args.backend, args.threads))
-        print(f"snn.network ({synapse}): {N.firing_rate:.2f} Hz")
-        if args.out:
-            from snn import plot
-
-            _cli.save(old.raster_plot(N, label=synapse), args.out, "simple_network_raster")
-            figs = old.plot_neuron_by_idx(args.T, DT, {N: [0]}, variables=["v", "I"])
-            for var, fig in zip("vI", figs):
-                _cli.save(fig, args.out, f"simple_network_{var}")
-            _cli.save(plot.rate_histogram(N), args.out, "simple_network_rates")
+        N = _cli.timed("snn.network", lambda: run_network(args.T, args.synapse, args.backend, args.threads))
+        _cli.report(f"snn.network ({args.synapse})", [(N.label, N.firing_rate)])
+        _cli.figures(args.out, {
+            "simple_network_raster": lambda: old.raster_plot(N, label=args.synapse),
+            "simple_network_v_I": lambda: old.plot_neuron_by_idx(args.T, DT, {N: [0]}, variables=["v", "I"]),
+            "simple_network_rates": lambda: plot.rate_histogram(N),
+        })
     if args.api in ("native", "both"):
         res = _cli.timed("native", lambda: run_native(args.T, args.backend, args.threads))
-        print(f"native: {res['RS'].rate:.2f} Hz")
-        if args.out:
-            from snn import plot
-
-            _cli.save(plot.raster(res, title="Simple network (native API)"), args.out,
-                      "simple_network_native_raster")
+        _cli.report("native", [(r.label, r.rate) for r in res])
+        _cli.figures(args.out, {
+            "simple_network_native_raster": lambda: plot.raster(res, title="Simple network (native API)"),
+        })
     return 0
 
 

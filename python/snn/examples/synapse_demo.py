@@ -12,6 +12,7 @@ import numpy as np
 
 import snn
 from snn import network as old
+from snn import plot
 
 from . import _cli
 
@@ -54,23 +55,19 @@ def main(argv: list[str] | None = None) -> int:
     args = _cli.parse(__doc__.splitlines()[0], T, argv)
     if args.api in ("network", "both"):
         N1, N2 = _cli.timed("snn.network", lambda: run_network(args.T, args.backend, args.threads))
-        print(f"snn.network: N1 {N1.firing_rate:.2f} Hz, N2 {N2.firing_rate:.2f} Hz")
-        if args.out:
-            from snn import plot
-
-            _cli.save(plot.raster([N1, N2], title="Synapse demo (snn.network): raster"), args.out,
-                      "synapse_demo_raster")
-            for var in ("v", "I"):
-                fig = old.plot_neuron_by_idx(args.T, DT, {N1: [0], N2: [0]}, variables=[var])
-                _cli.save(fig, args.out, f"synapse_demo_{var}")
+        _cli.report("snn.network", [(N.label, N.firing_rate) for N in (N1, N2)])
+        _cli.figures(args.out, {
+            "synapse_demo_raster": lambda: plot.raster([N1, N2], title="Synapse demo (snn.network)"),
+            "synapse_demo_v_I": lambda: old.plot_neuron_by_idx(args.T, DT, {N1: [0], N2: [0]},
+                                                               variables=["v", "I"]),
+        })
     if args.api in ("native", "both"):
         res = _cli.timed("native", lambda: run_native(args.T, args.backend, args.threads))
-        print(f"native: N1 {res['N1'].rate:.2f} Hz, N2 {res['N2'].rate:.2f} Hz")
-        if args.out:
-            from snn import plot
-
-            _cli.save(plot.traces(res, "v", [0], title="Synapse demo (native API): v of neuron 0"),
-                      args.out, "synapse_demo_native_v")
+        _cli.report("native", [(r.label, r.rate) for r in res])
+        _cli.figures(args.out, {
+            "synapse_demo_native_v": lambda: plot.traces(res, "v", [0],
+                                                         title="Synapse demo (native API): v of neuron 0"),
+        })
     return 0
 
 
