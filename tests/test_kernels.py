@@ -180,8 +180,8 @@ def test_sampled_kernels_share_history_per_target(threads):
     tw.connect(a, dst, snn.FixedInDegree(10), ref.Sampled(wavelet, 2.0),
                weight=snn.Uniform(0, 4), label="a2")
     tw.connect(dst, dst, snn.FixedProbability(0.1), shared, weight=-0.7, delay=0.5, label="dd")
-    res = tw.run(300.0, record=["I"], threads=threads)
-    out = tw.reference().run(1200)
+    res = tw.run(100.0, record=["I"], threads=threads)
+    out = tw.reference().run(400)
     assert res[dst].n_spikes > 100
     assert_same_spikes(res[dst], out[2], "dst")
     np.testing.assert_array_equal(res[dst].I, out[2]["I"])
