@@ -281,6 +281,19 @@ def test_samples_and_initial_state():
         np.testing.assert_array_equal(N.historique[k], x)
 
 
+def test_two_connections_between_the_same_nuclei_add_up():
+    """Same labels, two connections A -> B: both count (3 = 1 + 2 per source spike)."""
+    a = old.Izhi_Nucleus(1, 0.02, 0.2, -65, 8, 10, label="A")
+    b = old.Izhi_Nucleus(1, 0.02, 0.2, -65, 8, 0, label="A")
+    old.connect(a, b, 1.0)
+    old.connect(a, b, 2.0, delay=1)
+    old.simulate(40, 0.5, None, [a, b], old.build_izhi(0.5, [a, b], "voltage_jump"))
+    spikes = [round(t / 0.5) for t, ids in a.historique["fired"].items() if len(ids)]
+    I = b.historique["I"][:, 0, 0]
+    assert spikes and I[spikes[0] + 1] == 1.0 and I[spikes[0] + 3] == 2.0
+    assert I.sum() == 3.0 * sum(1 for m in spikes if m + 3 < I.size)
+
+
 def test_graph_and_seed_are_accepted():
     g = old.Graph()
     with g.as_default() as same:

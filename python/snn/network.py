@@ -3,7 +3,7 @@
 ``from snn.network import *`` gives ``Izhi_Nucleus``, ``connect``, ``build_izhi``,
 ``simulate``, ``raster_plot``, ``plot_neuron_by_idx``, ``show``, ``savefig``, ``Graph`` and
 ``set_random_seed``: an old script runs by changing its imports only, and gets the old
-library's numbers, quirks included (see ``DESIGN.md`` section 3):
+library's numbers, quirks included (the README's "Migrating from the TensorFlow version"):
 
 - every neuron starts at ``v = -65``, ``u = b*v``, ``I = 0``;
 - ``simulate(T, dt, ...)`` keeps ``M = int(T/dt)`` samples: the initial state and ``M-1``
@@ -215,8 +215,7 @@ class Model:
                         continue  # an empty window: no input
                     kernel = Kernel.from_samples(_decay_samples(who, decay, K))
                 # old step m's spike reaches the I of old step m + 1 + D
-                net.connect(pops[self.nuclei.index(S)], pop, W, delay=(D + 1) * dt, kernel=kernel,
-                            label=f"{pops[self.nuclei.index(S)].label}->{pop.label}")
+                net.connect(pops[self.nuclei.index(S)], pop, W, delay=(D + 1) * dt, kernel=kernel)
             if callable(N.Iext):
                 net.input(pop, _Iext(N), start=dt)
             elif N.Iext != 0:
