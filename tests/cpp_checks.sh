@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# C++ checks of snn without Python: configure and build the engine with the ctest suite
-# (tests/cpp), run it, install into a temporary prefix, then build and run the standalone
-# consumer tests/embed against that prefix with find_package(snn).
+# C++ checks of snn: configure and build the engine (without Python) with the ctest suite
+# (tests/cpp), run it, install into a temporary prefix, then build the standalone consumer
+# tests/embed against that prefix alone with find_package(snn), run it, and compare its spikes
+# with the Python API's for the same seeds (tests/test_embed.py, with the installed snn
+# package).
 #
-# Needs cmake (>= 3.24), ninja and a C++17 compiler with OpenMP. Environment:
+# Needs cmake (>= 3.24), ninja and a C++17 compiler with OpenMP, and for the last step a
+# Python with snn, numpy and pytest installed. Environment:
 #   SNN_ENABLE_CUDA  AUTO|ON|OFF (default OFF, to keep it fast)
+#   SNN_CUDA_ARCHITECTURES  passed on to CMake when set (e.g. 90, to compile faster)
 #   SNN_JOBS         parallel build/test jobs (default: number of CPUs)
 #   SNN_KEEP_BUILD=1 keep the temporary build tree (its path is printed)
+#   SNN_PYTHON       the Python for the comparison (default: python, else python3);
+#                    SNN_PYTHON=none skips it, which is reported as a skipped check
 # Exit status 0 only if everything passed; the last line reads
 #   cpp checks: N passed, M failed
 set -u -o pipefail
@@ -55,9 +61,11 @@ build=$work/build
 prefix=$work/prefix
 embed=$work/embed
 
+arch=()
+if [[ -n "${SNN_CUDA_ARCHITECTURES:-}" ]]; then arch=(-DSNN_CUDA_ARCHITECTURES="$SNN_CUDA_ARCHITECTURES"); fi
 step "configure (SNN_ENABLE_CUDA=$cuda)" \
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DSNN_BUILD_TESTS=ON -DSNN_BUILD_PYTHON=OFF -DSNN_ENABLE_CUDA="$cuda"
+    -DSNN_BUILD_TESTS=ON -DSNN_BUILD_PYTHON=OFF -DSNN_ENABLE_CUDA="$cuda" "${arch[@]}"
 step "build" cmake --build "$build" --parallel "$jobs"
 
 echo "== ctest"
@@ -78,15 +86,33 @@ else
 fi
 
 step "install into $prefix" cmake --install "$build" --prefix "$prefix"
+# Only the install prefix is searched: nothing from the build tree or this checkout.
 step "configure tests/embed against the installed prefix" \
   cmake -S "$root/tests/embed" -B "$embed" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_PREFIX_PATH="$prefix"
+    -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
 step "build tests/embed" cmake --build "$embed" --parallel "$jobs"
-echo "== run tests/embed"
-if "$embed/snn_embed_demo"; then
+for app in snn_embed_demo readme_example; do
+  echo "== run tests/embed: $app"
+  if "$embed/$app"; then
+    passed=$((passed + 1))
+  else
+    echo "cpp checks: FAILED: $app" >&2
+    failed=$((failed + 1))
+  fi
+done
+
+echo "== tests/embed vs the Python API (tests/test_embed.py)"
+python=${SNN_PYTHON:-}
+if [[ -z "$python" ]]; then
+  python=$(command -v python || command -v python3 || echo none)
+fi
+if [[ "$python" == none ]]; then
+  echo "cpp checks: SKIPPED: comparison with the Python API (SNN_PYTHON=none or no python)"
+elif SNN_EMBED_DEMO="$embed/snn_embed_demo" "$python" -m pytest -q -p no:cacheprovider \
+    "$root/tests/test_embed.py"; then
   passed=$((passed + 1))
 else
-  echo "cpp checks: FAILED: snn_embed_demo" >&2
+  echo "cpp checks: FAILED: tests/test_embed.py (with $python)" >&2
   failed=$((failed + 1))
 fi
 

@@ -122,15 +122,42 @@ PURPOSE_DELAYS = 4
 PURPOSE_NOISE = 5
 
 
-def noise_normals(seed, pop_index, n, step):
-    """Standard normals (float64, approximate) of the noise of population ``pop_index``
-    (n neurons) at global step ``step``: counter (i/4, k lo, k hi, 5<<24 | p), lane i%4."""
+PURPOSE_PULSES = 6
+
+
+def step_word2(step, input_index):
+    """Counter word 2 of a per-step input draw: (k >> 32) ^ (m << 16)."""
+    return ((int(step) >> 32) ^ (int(input_index) << 16)) & 0xFFFFFFFF
+
+
+def noise_normals(seed, pop_index, n, step, input_index=0):
+    """Standard normals (float64, approximate) of noise input ``input_index`` of population
+    ``pop_index`` (n neurons) at global step ``step``: counter (i/4, k lo, w2(k, m),
+    5<<24 | p), lane i%4."""
     i = np.arange(n, dtype=np.int64)
     step = int(step)
-    ctr = (i // 4, step & 0xFFFFFFFF, (step >> 32) & 0xFFFFFFFF,
+    ctr = (i // 4, step & 0xFFFFFFFF, step_word2(step, input_index),
            (PURPOSE_NOISE << 24) | int(pop_index))
     lanes = np.stack(philox_normals(ctr, philox_key(seed)))  # (4, n)
     return lanes[i % 4, i]
+
+
+def pulse_targets(seed, pop_index, input_index, n, rate, dt, step):
+    """Neurons hit (with repeats) by the pulses of input ``input_index`` of population
+    ``pop_index`` at ``step``: floor(lam) pulses, one more if x0 * 2^-32 < frac(lam)
+    (counter (2^32-1, k lo, w2, 6<<24 | p)), pulse j at floor((x1 << 32 | x0) * n / 2^64)
+    (counter (j, k lo, w2, 6<<24 | p)), lam = n * rate * dt / 1000."""
+    step = int(step)
+    lam = float(n) * float(rate) * float(dt) / 1000.0
+    word2 = step_word2(step, input_index)
+    word3 = (PURPOSE_PULSES << 24) | int(pop_index)
+    x0 = philox4x32((0xFFFFFFFF, step & 0xFFFFFFFF, word2, word3), philox_key(seed))[0]
+    whole = np.floor(lam)
+    count = int(whole) + int(float(x0) * 2.0**-32 < lam - whole)
+    j = np.arange(count, dtype=np.int64)
+    w = philox4x32((j, step & 0xFFFFFFFF, word2, word3), philox_key(seed))
+    bits = [(int(hi) << 32) | int(lo) for lo, hi in zip(np.atleast_1d(w[0]), np.atleast_1d(w[1]))]
+    return np.array([(b * int(n)) >> 64 for b in bits], dtype=np.int64)
 
 
 def synapse_words(seed, purpose, proj_index, pre, post):

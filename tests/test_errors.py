@@ -365,6 +365,18 @@ def test_input_non_finite_or_bad_noise():
     _bad_input(snn.Noise(mean=NAN, std=1.0), r"\bmean\b", "nan")
 
 
+@pytest.mark.parametrize("rate, amplitude, what", [
+    (-1.0, 1.0, "rate"), (float("nan"), 1.0, "rate"), (2001.0, 1.0, "rate"),
+    (10.0, float("inf"), "amplitude"), ("fast", 1.0, "Pulses"), (10.0, None, "Pulses"),
+])
+def test_bad_pulses(rate, amplitude, what):
+    net = snn.Network(dt=0.5)
+    pop = net.population(4, "regular_spiking", label="cells")
+    with pytest.raises(snn.ConfigError, match=what) as e:
+        net.input(pop, snn.Pulses(rate=rate, amplitude=amplitude))
+    assert "cells" in str(e.value)
+
+
 def test_input_callable_wrong_shape_names_time():
     net = snn.Network(dt=0.5, seed=1)
     pop = net.population(5, "regular_spiking", label="callpop")

@@ -297,3 +297,73 @@ def test_callables_are_called_step_by_step_in_the_order_added():
     for T in (3.0, 17.0, 20.0):
         net.run(T, backend=BACKEND)
     assert calls == one_run
+
+
+def test_two_noise_inputs_of_one_population_draw_independent_streams():
+    """numerics.md: input m of a population uses counter word 2 = (k >> 32) ^ (m << 16), so a
+    second Noise input is not a copy of the first."""
+    seed, steps = 5, 40
+    net = snn.Network(dt=1.0, seed=seed)
+    pop = net.population(16, "regular_spiking", label="p")
+    net.input(pop, snn.Noise(0.0, 1.0))
+    net.input(pop, snn.Noise(0.0, 1.0))
+    I = net.run(float(steps), record="I", backend=BACKEND)[pop].I.astype(np.float64)
+    first = np.stack([ref.noise_normals(seed, 0, 16, k, 0) for k in range(steps)])
+    second = np.stack([ref.noise_normals(seed, 0, 16, k, 1) for k in range(steps)])
+    np.testing.assert_allclose(I, first + second, atol=4e-4, rtol=1e-5)
+    assert abs(np.corrcoef(first.ravel(), second.ravel())[0, 1]) < 0.2
+
+
+@pytest.mark.parametrize("rate, dt", [(3.7, 0.5), (1.0, 1.0)])
+def test_pulses_follow_documented_stream(rate, dt):
+    """Pulses hit floor(lam) neurons per step plus one with probability frac(lam), drawn as
+    numerics.md says; the amplitude adds to the other inputs, once per hit."""
+    seed, n, steps, amplitude = 21, 1000, 300, 20.0
+    net = snn.Network(dt=dt, seed=seed)
+    net.population(3, "regular_spiking", label="other")                  # p = 0
+    pop = net.population(n, "regular_spiking", label="p")              # p = 1
+    net.input(pop, 1.0)                                                # input 0
+    net.input(pop, snn.Pulses(rate=rate, amplitude=amplitude))         # input 1
+    I = net.run(steps * dt, record="I", backend=BACKEND)[pop].I
+    expected = np.zeros((steps, n), F32)
+    counts = []
+    for k in range(steps):
+        hits = ref.pulse_targets(seed, 1, 1, n, rate, dt, k)
+        counts.append(hits.size)
+        row = np.full(n, F32(1.0))
+        for i in hits:
+            row[i] = row[i] + F32(amplitude)
+        expected[k] = row
+    np.testing.assert_array_equal(I, expected)
+    lam = n * rate * dt / 1000
+    assert set(counts) <= {math.floor(lam), math.floor(lam) + 1}
+    assert abs(np.mean(counts) - lam) < 4 * math.sqrt(0.25 / steps) + 1e-12
+
+
+def test_pulses_rate_and_uniform_targets():
+    """Over many steps each neuron is hit at the requested rate (Poisson-like counts)."""
+    n, rate, dt, steps = 200, 50.0, 1.0, 4000
+    net = snn.Network(dt=dt, seed=3)
+    pop = net.population(n, "regular_spiking", v_peak=1e9, label="p")  # no spikes: plain sums
+    net.input(pop, snn.Pulses(rate=rate, amplitude=1.0))
+    I = net.run(steps * dt, record="I", backend=BACKEND)[pop].I
+    hits = I.sum(axis=0)
+    expected = rate * steps * dt / 1000                                # 200 per neuron
+    assert abs(hits.mean() - expected) < 1e-9 + 4 * math.sqrt(expected / n)
+    # Binomial spread across neurons: variance about the mean (chi-square, loose bounds).
+    assert 0.6 * expected < hits.var() < 1.5 * expected
+
+
+def test_pulses_identical_for_any_thread_count():
+    def spikes(threads):
+        net = snn.Network(dt=1.0, seed=9)
+        pop = net.population(3000, "regular_spiking", label="p")
+        net.connect(pop, pop, snn.FixedOutDegree(20), weight=4.0, delay=snn.Uniform(1, 10))
+        net.input(pop, snn.Pulses(rate=20.0, amplitude=20.0))
+        r = net.run(200.0, threads=threads, backend=BACKEND)[pop]
+        return r.spike_steps, r.spike_ids
+
+    one, two = spikes(1), spikes(2)
+    assert one[0].size > 100
+    np.testing.assert_array_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])

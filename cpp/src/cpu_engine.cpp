@@ -299,7 +299,9 @@ class cpu_engine final : public engine {
           for (std::uint32_t i = lo; i < hi; ++i) I[i] = I[i] + c[i];
         }
       } else if (x.type == input_type::noise) {
-        add_noise(x, pi, k, lo, hi, I);
+        add_noise(x, pi, static_cast<std::uint32_t>(in), k, lo, hi, I);
+      } else if (x.type == input_type::pulses) {
+        add_pulses(x, pi, static_cast<std::uint32_t>(in), k, pop.n, lo, hi, I);
       } else {
         const stream_view& sv = streams[in];
         const float* row = sv.data + (k - sv.first_step) * pop.n;
@@ -450,14 +452,27 @@ class cpu_engine final : public engine {
     return bad;
   }
 
-  void add_noise(const input_data& x, std::uint32_t pi, std::uint64_t k, std::uint32_t lo,
+  // Every thread draws all of the step's pulses (a handful) and adds those in its range;
+  // equal amplitudes make repeated hits order-independent.
+  void add_pulses(const input_data& x, std::uint32_t pi, std::uint32_t in, std::uint64_t k, std::uint32_t n,
+                  std::uint32_t lo, std::uint32_t hi, float* I) {
+    const counter_rng rng(net_->seed);
+    const float amplitude = x.mean[0];
+    const std::uint32_t count = pulse_count(rng, x.per_step, k, in, pi);
+    for (std::uint32_t j = 0; j < count; ++j) {
+      const std::uint32_t i = pulse_target(rng, n, k, in, pi, j);
+      if (i >= lo && i < hi) I[i] = I[i] + amplitude;
+    }
+  }
+
+  void add_noise(const input_data& x, std::uint32_t pi, std::uint32_t in, std::uint64_t k, std::uint32_t lo,
                  std::uint32_t hi, float* I) {
     constexpr std::uint32_t G = 8;
     const counter_rng rng(net_->seed);
     const std::uint32_t first = lo / 4, blocks = (hi - first * 4 + 3) / 4;
     std::vector<float>& z = noise_[omp_get_thread_num()];
     z.resize((blocks + G) * 4);
-    const std::uint32_t c1 = static_cast<std::uint32_t>(k), c2 = static_cast<std::uint32_t>(k >> 32);
+    const std::uint32_t c1 = static_cast<std::uint32_t>(k), c2 = step_word2(k, in);
     const std::uint32_t c3 = counter_word3(purpose_noise, pi);
     for (std::uint32_t g = 0; g < blocks; g += G) {
       std::uint32_t x0[G], x1[G], x2[G], x3[G];

@@ -10,7 +10,8 @@ namespace snn {
 
 struct input_data {
   input_type type = input_type::constant;
-  std::vector<float> mean, std;  // 1 or n values
+  std::vector<float> mean, std;  // 1 or n values (pulses: mean = {amplitude})
+  double per_step = 0.0;         // pulses: expected pulses per step, n * rate * dt / 1000
 };
 
 struct population_data {

@@ -335,6 +335,13 @@ std::size_t network::add_input(std::size_t population, const input& in) {
     if (in.std.size() == 1) data.std.resize(1);
     for (float s : data.std)
       if (s < 0) config_fail(who, ": noise 'std' must be >= 0, got ", s);
+  } else if (in.type == input_type::pulses) {
+    if (!(in.rate >= 0) || in.rate * d.dt > 1000.0)
+      config_fail(who, ": pulse 'rate' must be between 0 and 1000/dt = ", 1000.0 / d.dt, " Hz, got ", in.rate);
+    if (in.mean.size() != 1 || !std::isfinite(in.mean[0]))
+      config_fail(who, ": pulse 'amplitude' must be one finite number");
+    data.mean = in.mean;
+    data.per_step = static_cast<double>(pop.n) * in.rate * d.dt / 1000.0;
   }
   pop.inputs.push_back(std::move(data));
   return pop.inputs.size() - 1;

@@ -16,6 +16,7 @@ enum purpose : std::uint32_t {
   purpose_weight = 3,
   purpose_delay = 4,
   purpose_noise = 5,
+  purpose_pulses = 6,
 };
 
 struct u32x4 {
@@ -67,6 +68,37 @@ struct counter_rng {
     return philox4x32(u32x4{{c0, c1, c2, counter_word3(purpose, object)}}, k0, k1);
   }
 };
+
+/// Counter word 2 of a per-step draw of an input: the high bits of the step, xor the input's
+/// index among its population's inputs in bits 16-31 (0 for the first input).
+SNN_HD std::uint32_t step_word2(std::uint64_t k, std::uint32_t input) {
+  return static_cast<std::uint32_t>(k >> 32) ^ (input << 16);
+}
+
+/// floor(x * n / 2^64): an unbiased-enough index in [0, n) from 64 random bits.
+SNN_HD std::uint32_t scale_to(std::uint64_t x, std::uint32_t n) {
+#if defined(__CUDA_ARCH__)
+  return static_cast<std::uint32_t>(__umul64hi(x, n));
+#else
+  return static_cast<std::uint32_t>((static_cast<unsigned __int128>(x) * n) >> 64);
+#endif
+}
+
+/// Random pulses (docs/numerics.md): at step k, input `input` of population `pop` hits
+/// floor(per_step) neurons, plus one more with probability frac(per_step).
+SNN_HD std::uint32_t pulse_count(const counter_rng& rng, double per_step, std::uint64_t k,
+                                 std::uint32_t input, std::uint32_t pop) {
+  const double whole = floor(per_step);
+  const u32x4 w = rng(0xFFFFFFFFu, static_cast<std::uint32_t>(k), step_word2(k, input), purpose_pulses, pop);
+  return static_cast<std::uint32_t>(whole) + (static_cast<double>(w.x[0]) * 0x1p-32 < per_step - whole ? 1u : 0u);
+}
+
+/// The neuron hit by pulse j (j < pulse_count) of that step, uniform over the n neurons.
+SNN_HD std::uint32_t pulse_target(const counter_rng& rng, std::uint32_t n, std::uint64_t k,
+                                  std::uint32_t input, std::uint32_t pop, std::uint32_t j) {
+  const u32x4 w = rng(j, static_cast<std::uint32_t>(k), step_word2(k, input), purpose_pulses, pop);
+  return scale_to((static_cast<std::uint64_t>(w.x[1]) << 32) | w.x[0], n);
+}
 
 SNN_HD float bits_as_float(std::uint32_t b) {
 #if defined(__CUDA_ARCH__)

@@ -110,6 +110,11 @@ void simulation::set_stream(std::size_t population, std::size_t input_index, con
   if (row_length != n)
     config_fail("population '", s.net->populations[population].label, "' input ", input_index,
                 ": stream rows have ", row_length, " values, expected ", n);
+  for (std::uint64_t i = 0; i < n_steps * n; ++i)
+    if (!std::isfinite(data[i]))
+      config_fail("population '", s.net->populations[population].label, "' input ", input_index,
+                  ": stream value at step ", s.step + i / n, ", neuron ", i % n,
+                  " must be finite, got ", data[i]);
   std::vector<float>& buf = s.stream_data[flat];
   buf.assign(data, data + n_steps * n);
   s.streams[population][input_index] = stream_view{buf.data(), s.step, n_steps};

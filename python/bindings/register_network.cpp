@@ -103,6 +103,10 @@ void register_network(py::module_& m) {
              return n.add_input(pop, input::noise(as_values(mean), as_values(std)));
            })
       .def("add_input_stream", [](network& n, std::size_t pop) { return n.add_input(pop, input::stream()); })
+      .def("add_input_pulses",
+           [](network& n, std::size_t pop, double rate, float amplitude) {
+             return n.add_input(pop, input::pulses(rate, amplitude));
+           })
       .def_property_readonly("population_count", &network::population_count)
       .def_property_readonly("projection_count", &network::projection_count)
       .def("population_size", &network::population_size)

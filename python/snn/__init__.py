@@ -30,6 +30,7 @@ from ._specs import (
     Noise,
     Normal,
     OneToOne,
+    Pulses,
     Trace,
     Uniform,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "Noise",
     "Normal",
     "OneToOne",
+    "Pulses",
     "PRESETS",
     "Population",
     "PopulationResult",

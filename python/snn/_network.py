@@ -12,7 +12,7 @@ from . import _core
 from ._core import ConfigError
 from ._progress import Progress
 from ._result import Result
-from ._specs import KERNELS, RULES, Instant, Noise, Trace, distribution, is_integer, is_number
+from ._specs import KERNELS, RULES, Instant, Noise, Pulses, Trace, distribution, is_integer, is_number
 from .presets import ALIASES, PRESETS, RANDOM_PRESETS
 
 _NEURON_PARAMS = ("a", "b", "c", "d", "v0", "u0")
@@ -308,12 +308,18 @@ class Network:
         who = f"input of population '{p.label}'"
         first = self._steps(start, f"{who}: start")
         n = self._native
+        if isinstance(source, (Noise, Pulses)) and first:
+            raise ConfigError(f"{who}: snn.{type(source).__name__} starts with the run; start must be 0")
         if isinstance(source, Noise):
-            if first:
-                raise ConfigError(f"{who}: snn.Noise starts with the run; start must be 0")
             mean = np.ascontiguousarray(np.asarray(source.mean, dtype=np.float64).reshape(-1), np.float32)
             std = np.ascontiguousarray(np.asarray(source.std, dtype=np.float64).reshape(-1), np.float32)
             n.add_input_noise(p.index, mean, std)
+            return
+        if isinstance(source, Pulses):
+            if not (is_number(source.rate) and is_number(source.amplitude)):
+                raise ConfigError(f"{who}: snn.Pulses needs numbers, got rate={source.rate!r} Hz, "
+                                  f"amplitude={source.amplitude!r}")
+            n.add_input_pulses(p.index, float(source.rate), float(source.amplitude))
             return
         if callable(source):
             self._streams.append(_Stream(p, n.add_input_stream(p.index), source, first))

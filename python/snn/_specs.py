@@ -245,6 +245,18 @@ class Noise:
 
 
 @dataclass(frozen=True)
+class Pulses:
+    """Random one-step current pulses of ``amplitude`` at ``rate`` Hz per neuron: each step,
+    ``n * rate * dt / 1000`` neurons drawn uniformly (with repeats) get ``amplitude`` added to
+    their input for that step; a fractional count is one more pulse with that probability.
+    At ``n = 1000``, ``rate = 1`` Hz and ``dt = 1`` ms this is one random neuron per step, the
+    thalamic input of Izhikevich's 2006 polychronization network."""
+
+    rate: float
+    amplitude: float = 1.0
+
+
+@dataclass(frozen=True)
 class Trace:
     """Record ``var`` ("v", "u" or "I") of ``pop`` (all if None) for ``neurons`` (all if None)
     at the steps k with k % every == 0."""

@@ -145,6 +145,30 @@ void other_errors() {
   CHECK_EQ(sim.step(), std::uint64_t{5});
 }
 
+// Stream input data is validated by the engine, as Python validates its arrays: the right
+// row length and finite values, the message naming population, input, step and neuron.
+void stream_errors() {
+  snn::network net(0.5, 3);
+  const std::size_t pop = net.add_population(5, snn::presets::regular_spiking(), "streamed");
+  const std::size_t in = net.add_input(pop, snn::input::stream());
+  snn::simulation sim(net, snn::backend::cpu, 1);
+  std::vector<float> rows(4 * 5, 1.0f);
+  sim.begin_run(2, {});  // 2 steps first: a later run's rows are numbered from its first step
+  sim.set_stream(pop, in, rows.data(), 2, 5);
+  sim.advance(2);
+  sim.end_run();
+  sim.begin_run(4, {});
+  expect_config_error("short rows", [&] { sim.set_stream(pop, in, rows.data(), 5, 4); },
+                      {"'streamed'", "input 0", "4 values", "expected 5"});
+  rows[2 * 5 + 3] = static_cast<float>(nan);
+  expect_config_error("NaN in a stream", [&] { sim.set_stream(pop, in, rows.data(), 4, 5); },
+                      {"'streamed'", "input 0", "step 4", "neuron 3", "finite"});
+  rows[2 * 5 + 3] = 0.5f;
+  sim.set_stream(pop, in, rows.data(), 4, 5);
+  sim.advance(4);
+  CHECK_EQ(sim.end_run().steps, std::uint64_t{4});
+}
+
 // A neuron driven to -infinity (then NaN) stops the run with simulation_error, not a crash.
 // (A huge positive input would not do: v >= v_peak is clamped and reset.)
 void blow_up() {
@@ -172,6 +196,7 @@ int main() {
   RUN_TEST(bad_delay);
   RUN_TEST(bad_probability);
   RUN_TEST(other_errors);
+  RUN_TEST(stream_errors);
   RUN_TEST(blow_up);
   return snn_test::finish("errors");
 }

@@ -19,8 +19,11 @@ using values = std::vector<float>;
 
 /// Izhikevich (2003) neuron parameters. Units: mV, ms.
 struct izhikevich {
-  values a, b, c, d;
-  values v0{-65.0f};
+  values a;              ///< time scale of u (1/ms)
+  values b;              ///< sensitivity of u to v
+  values c;              ///< reset value of v after a spike (mV)
+  values d;              ///< increment of u after a spike
+  values v0{-65.0f};     ///< initial v (mV)
   values u0;             ///< empty: b * v0
   float v_peak = 30.0f;  ///< spike cut-off (mV)
   int v_substeps = 1;    ///< Euler substeps of dt / v_substeps for v
@@ -28,35 +31,49 @@ struct izhikevich {
 
 /// The classic firing types of Izhikevich (2003), fig. 2.
 namespace presets {
-izhikevich regular_spiking();
-izhikevich intrinsically_bursting();
-izhikevich chattering();
-izhikevich fast_spiking();
-izhikevich low_threshold_spiking();
-izhikevich thalamo_cortical();
-izhikevich resonator();
+izhikevich regular_spiking();         ///< RS: a 0.02, b 0.2, c -65, d 8
+izhikevich intrinsically_bursting();  ///< IB: a 0.02, b 0.2, c -55, d 4
+izhikevich chattering();              ///< CH: a 0.02, b 0.2, c -50, d 2
+izhikevich fast_spiking();            ///< FS: a 0.1, b 0.2, c -65, d 2
+izhikevich low_threshold_spiking();   ///< LTS: a 0.02, b 0.25, c -65, d 2
+izhikevich thalamo_cortical();        ///< TC: a 0.02, b 0.25, c -65, d 0.05
+izhikevich resonator();               ///< RZ: a 0.1, b 0.26, c -65, d 2
 }  // namespace presets
 
-/// Largest delay and kernel window, in steps.
+/// Largest synaptic delay, in steps.
 inline constexpr std::uint32_t max_delay_steps = 4096;
+/// Largest window of a sampled kernel, in steps.
 inline constexpr std::uint32_t max_kernel_steps = 4096;
 
-enum class kernel_type { instant, voltage_jump, exponential, alpha, sampled };
+/// How a synaptic event acts on its target (see kernel).
+enum class kernel_type {
+  instant,       ///< the weight is input current for one step
+  voltage_jump,  ///< the weight is added to v at arrival (mV)
+  exponential,   ///< current weight * exp(-t / tau)
+  alpha,         ///< current weight * (t / tau) exp(1 - t / tau)
+  sampled        ///< current weight * samples[m], m steps after arrival
+};
 
 /// Synaptic kernel kappa[m], m steps after arrival (see docs/numerics.md).
 struct kernel {
   kernel_type type = kernel_type::instant;
   double tau = 0.0;            ///< ms (exponential, alpha)
   std::vector<float> samples;  ///< kappa[m] (sampled)
+  /// kappa = [1]: current for exactly one step.
   static kernel instant() { return {}; }
+  /// The weight is added to v directly at arrival (NEST-style jump).
   static kernel voltage_jump() { return {kernel_type::voltage_jump, 0.0, {}}; }
+  /// kappa[m] = exp(-m dt / tau), tau in ms (> 0).
   static kernel exponential(double tau) { return {kernel_type::exponential, tau, {}}; }
+  /// kappa[m] = (m dt / tau) exp(1 - m dt / tau): peak 1 at tau ms (> 0).
   static kernel alpha(double tau) { return {kernel_type::alpha, tau, {}}; }
+  /// Any kernel, given as its samples kappa[m] = f(m dt) (1 to max_kernel_steps values).
   static kernel sampled(std::vector<float> kappa) {
     return {kernel_type::sampled, 0.0, std::move(kappa)};
   }
 };
 
+/// The kinds of distribution.
 enum class dist_type { constant, array, uniform, normal };
 
 /// A weight or delay specification. Arrays hold one value per synapse: per (pre, post) pair
@@ -67,21 +84,25 @@ struct distribution {
   double p0 = 0.0, p1 = 0.0;  ///< value | low, high | mean, std
   double low = -std::numeric_limits<double>::infinity();  ///< clip (normal)
   double high = std::numeric_limits<double>::infinity();
-  std::vector<float> array;
+  std::vector<float> array;  ///< one value per synapse (array)
+  /// The same value for every synapse.
   static distribution constant(double v) {
     return {dist_type::constant, v, 0.0, -std::numeric_limits<double>::infinity(),
             std::numeric_limits<double>::infinity(), {}};
   }
+  /// One value per synapse (see the ordering above).
   static distribution from_array(std::vector<float> a) {
     distribution d;
     d.type = dist_type::array;
     d.array = std::move(a);
     return d;
   }
+  /// Uniform in [low, high), drawn per synapse.
   static distribution uniform(double low, double high) {
     return {dist_type::uniform, low, high, -std::numeric_limits<double>::infinity(),
             std::numeric_limits<double>::infinity(), {}};
   }
+  /// Normal(mean, std) drawn per synapse, clipped to [low, high].
   static distribution normal(double mean, double std,
                              double low = -std::numeric_limits<double>::infinity(),
                              double high = std::numeric_limits<double>::infinity()) {
@@ -89,6 +110,7 @@ struct distribution {
   }
 };
 
+/// The native connection rules.
 enum class rule_type { all_to_all, one_to_one, fixed_probability, fixed_in_degree, fixed_out_degree };
 
 /// A connection rule, built natively with the network's counter-based generator.
@@ -97,49 +119,70 @@ struct rule {
   double p = 0.0;          ///< fixed_probability
   std::uint64_t k = 0;     ///< fixed in/out-degree
   bool allow_self = true;  ///< i -> i when source and target are the same population
+  /// Every source to every target (dense rows when the delay is a constant).
   static rule all_to_all(bool allow_self = true) { return {rule_type::all_to_all, 0, 0, allow_self}; }
+  /// Source i to target i (populations of equal size).
   static rule one_to_one() { return {rule_type::one_to_one, 0, 0, true}; }
+  /// Each (pre, post) pair independently with probability p in [0, 1].
   static rule fixed_probability(double p, bool allow_self = true) {
     return {rule_type::fixed_probability, p, 0, allow_self};
   }
+  /// Exactly k distinct sources for every target.
   static rule fixed_in_degree(std::uint64_t k, bool allow_self = true) {
     return {rule_type::fixed_in_degree, 0, k, allow_self};
   }
+  /// Exactly k distinct targets for every source.
   static rule fixed_out_degree(std::uint64_t k, bool allow_self = true) {
     return {rule_type::fixed_out_degree, 0, k, allow_self};
   }
 };
 
-enum class input_type { constant, noise, stream };
+/// The kinds of external input.
+enum class input_type { constant, noise, stream, pulses };
 
 /// External input to a population (current, same units as I).
 struct input {
   input_type type = input_type::constant;
   values mean;  ///< constant value, or noise mean (1 or n values)
   values std;   ///< noise standard deviation (1 or n values)
-  static input constant(values v) { return {input_type::constant, std::move(v), {}}; }
-  static input noise(values mean, values std) { return {input_type::noise, std::move(mean), std::move(std)}; }
+  double rate = 0.0;  ///< pulses: mean rate per neuron, Hz
+  /// A constant current (1 or n values).
+  static input constant(values v) { return {input_type::constant, std::move(v), {}, 0.0}; }
+  /// Gaussian current mean + std * N(0, 1), drawn fresh each step (1 or n values each).
+  static input noise(values mean, values std) {
+    return {input_type::noise, std::move(mean), std::move(std), 0.0};
+  }
+  /// Random one-step pulses of `amplitude` at `rate` Hz per neuron: each step hits
+  /// n*rate*dt/1000 neurons drawn uniformly (the fraction as a chance of one more).
+  static input pulses(double rate_hz, float amplitude) {
+    return {input_type::pulses, {amplitude}, {}, rate_hz};
+  }
   /// Values supplied before each simulation::advance (simulation::set_stream).
-  static input stream() { return {input_type::stream, {}, {}}; }
+  static input stream() { return {input_type::stream, {}, {}, 0.0}; }
 };
 
 /// Built synapses of a projection, in (pre, post) order.
 struct synapse_list {
-  std::vector<std::int32_t> pre, post;
+  std::vector<std::int32_t> pre;   ///< source neuron
+  std::vector<std::int32_t> post;  ///< target neuron
   std::vector<double> weight;             ///< the exact values the engine uses
   std::vector<std::int32_t> delay_steps;  ///< D >= 1
 };
 
-/// A network description. Cheap to copy (shared); frozen once a simulation is made of it.
+/// A network description. Cheap to copy (copies share one description); frozen once a
+/// simulation is made of it. Every method throws config_error (message naming the
+/// population or projection, the parameter and the bad value) on bad input.
 class network {
  public:
   /// \param dt time step in ms (finite, > 0); \param seed fixes every random draw.
   explicit network(double dt, std::uint64_t seed = 0);
 
+  /// The time step, ms.
   double dt() const;
+  /// The seed of every random draw.
   std::uint64_t seed() const;
 
-  /// Adds n neurons; returns the population index.
+  /// Adds n neurons; returns the population index. An empty label becomes "pop<index>".
   std::size_t add_population(std::int64_t n, const izhikevich& params, const std::string& label = "");
   /// Parameters of the heterogeneous populations of Izhikevich's 2003 network, drawn per
   /// neuron for the population that is added next.
@@ -162,19 +205,28 @@ class network {
   /// Adds an input; returns its index among the population's inputs.
   std::size_t add_input(std::size_t population, const input& in);
 
+  /// Number of populations.
   std::size_t population_count() const;
+  /// Number of projections.
   std::size_t projection_count() const;
+  /// Number of neurons of a population.
   std::size_t population_size(std::size_t population) const;
+  /// Label of a population.
   const std::string& population_label(std::size_t population) const;
+  /// Label of a projection.
   const std::string& projection_label(std::size_t projection) const;
   /// Per-neuron parameters a, b, c, d, v0, u0 (n values each).
   izhikevich parameters(std::size_t population) const;
+  /// Number of synapses of a projection.
   std::uint64_t synapse_count(std::size_t projection) const;
+  /// True if the projection is stored as dense rows (no per-synapse indices).
   bool is_dense(std::size_t projection) const;
   /// Bytes the projection's connectivity occupies.
   std::uint64_t projection_bytes(std::size_t projection) const;
+  /// The built synapses of a projection, in (pre, post) order.
   synapse_list synapses(std::size_t projection) const;
 
+  /// The shared description (engine internals; not needed by embedders).
   std::shared_ptr<network_data> data() const { return data_; }
 
  private:

@@ -11,7 +11,12 @@
 
 namespace snn {
 
-enum class backend { automatic, cpu, cuda };
+/// Which engine runs a simulation.
+enum class backend {
+  automatic,  ///< CUDA if compiled in and a device is present, else the CPU
+  cpu,        ///< the OpenMP CPU engine
+  cuda        ///< the CUDA engine; backend_unavailable if not compiled in or no device
+};
 
 /// True if the CUDA backend is compiled in and a device is present.
 bool cuda_available();
@@ -26,37 +31,42 @@ struct trace_request {
 
 /// Spikes of one population during a run, in (step, neuron) order.
 struct spike_record {
-  std::vector<std::int64_t> steps;
-  std::vector<double> times;  ///< ms, step * dt
-  std::vector<std::int32_t> ids;
+  std::vector<std::int64_t> steps;  ///< step index k of each spike
+  std::vector<double> times;        ///< ms, step * dt
+  std::vector<std::int32_t> ids;    ///< neuron index within the population
 };
 
 /// One recorded variable: data[sample * neurons.size() + j] after step steps[sample].
 struct trace_record {
   std::size_t population = 0;
-  std::string variable;
-  std::vector<std::int32_t> neurons;
-  std::vector<std::int64_t> steps;
-  std::vector<float> data;
+  std::string variable;               ///< "v", "u" or "I"
+  std::vector<std::int32_t> neurons;  ///< recorded neurons
+  std::vector<std::int64_t> steps;    ///< the step after which each sample was taken
+  std::vector<float> data;            ///< samples x neurons, row-major
 };
 
+/// What a run recorded.
 struct run_result {
-  std::uint64_t first_step = 0;
-  std::uint64_t steps = 0;  ///< steps actually run (fewer if interrupted)
-  double dt = 0.0;
+  std::uint64_t first_step = 0;  ///< index of the run's first step
+  std::uint64_t steps = 0;       ///< steps actually run (fewer if interrupted)
+  double dt = 0.0;               ///< ms
   std::vector<spike_record> spikes;  ///< one per population
   std::vector<trace_record> traces;
 };
 
+/// A running network. Every method throws the exceptions of errors.hpp, never aborts.
 class simulation {
  public:
-  /// Builds the engine. threads <= 0: chosen from the network size (CPU backend).
+  /// Builds the engine and freezes the network. threads: CPU threads, 0 = chosen from the
+  /// network size (< 0: config_error). backend::cuda without a device: backend_unavailable.
   simulation(const network& net, backend b = backend::automatic, int threads = 0);
   ~simulation();
   simulation(const simulation&) = delete;
   simulation& operator=(const simulation&) = delete;
 
+  /// "cpu" or "cuda".
   const char* backend_name() const;
+  /// CPU threads in use.
   int threads() const;
   /// Steps run so far (the index of the next step).
   std::uint64_t step() const;
@@ -64,7 +74,7 @@ class simulation {
   /// Starts recording a run of up to n_steps.
   void begin_run(std::uint64_t n_steps, const std::vector<trace_request>& traces);
   /// Supplies the next n_steps rows (n_steps x row_length, row-major; row_length must be the
-  /// population size) of a stream input.
+  /// population size, every value finite) of a stream input.
   void set_stream(std::size_t population, std::size_t input_index, const float* data,
                   std::uint64_t n_steps, std::size_t row_length);
   /// Runs n_steps (within the run begun). Thread-safe to call without the Python GIL.
@@ -74,7 +84,9 @@ class simulation {
   /// begin_run + advance + end_run, for networks without stream inputs.
   run_result run(std::uint64_t n_steps, const std::vector<trace_request>& traces = {});
 
+  /// The current value of "v", "u" or "I" for every neuron of a population.
   std::vector<float> get_state(std::size_t population, const std::string& variable) const;
+  /// Sets "v", "u" or "I" of every neuron (n must be the population size).
   void set_state(std::size_t population, const std::string& variable, const float* values,
                  std::size_t n);
 
