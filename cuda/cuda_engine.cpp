@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <memory>
 
@@ -83,8 +84,15 @@ struct projection_buffers {
   device_array<device_synapse> synapses;
   device_array<std::int32_t> weights;
   device_array<unsigned long long> ring;
-  device_array<float> s0, s1, hist, kappa;
+  device_array<float> s0, s1;
   projection_args args;
+};
+
+/// Sampled-kernel projections into one population with bitwise-equal samples.
+struct sampled_group {
+  std::uint32_t post = 0;
+  std::vector<float> kappa;
+  device_array<float> kappa_dev, hist;  // hist: [L][n] summed arrivals
 };
 
 struct trace_buffers {
@@ -318,11 +326,6 @@ class cuda_engine final : public engine {
       b.s1 = device_array<float>(n_post);
       b.s1.zero();
     }
-    if (kt == kernel_type::sampled) {
-      b.kappa = device_array<float>(p.kernel.samples);
-      b.hist = device_array<float>(p.kernel.samples.size() * n_post);
-      b.hist.zero();
-    }
     return b;
   }
 
@@ -342,9 +345,29 @@ class cuda_engine final : public engine {
       x.c = p.kernel.c;
       x.s0 = b.s0.get();
       x.s1 = b.s1.get();
-      x.hist = b.hist.get();
-      x.kappa = b.kappa.get();
-      x.samples = static_cast<std::uint32_t>(p.kernel.samples.size());
+      if (p.kernel.type == kernel_type::sampled) {
+        // Projections into pi with bitwise-equal samples share a history (docs/numerics.md).
+        const std::vector<float>& kappa = p.kernel.samples;
+        auto same = [&](const sampled_group& g) {
+          return g.post == pi && g.kappa.size() == kappa.size() &&
+                 std::memcmp(g.kappa.data(), kappa.data(), kappa.size() * sizeof(float)) == 0;
+        };
+        auto g = std::find_if(groups_.begin(), groups_.end(), same);
+        x.leader = g == groups_.end();
+        if (x.leader) {
+          sampled_group fresh;
+          fresh.post = pi;
+          fresh.kappa = kappa;
+          fresh.kappa_dev = device_array<float>(kappa);
+          fresh.hist = device_array<float>(kappa.size() * std::uint64_t(net_->populations[pi].n));
+          fresh.hist.zero();
+          groups_.push_back(std::move(fresh));
+          g = groups_.end() - 1;
+        }
+        x.hist = g->hist.get();
+        x.kappa = g->kappa_dev.get();
+        x.samples = static_cast<std::uint32_t>(kappa.size());
+      }
       list.push_back(x);
     }
     population_buffers& b = pops_[pi];
@@ -537,6 +560,7 @@ class cuda_engine final : public engine {
   pinned_array<step_control> ctl_host_;
   std::vector<population_buffers> pops_;
   std::vector<projection_buffers> projs_;
+  std::vector<sampled_group> groups_;
   std::uint32_t chunk_ = 1, longest_ = 1;  // steps per chunk, longest graph
   std::vector<pinned_array<std::uint32_t>> offsets_host_;
   std::vector<trace_shape> shapes_;

@@ -47,9 +47,12 @@ struct arrival_args {
   float q = 0.0f, c = 0.0f;
   float* s0 = nullptr;  // exponential S, alpha X
   float* s1 = nullptr;  // alpha Y
-  float* hist = nullptr;  // sampled: [L][n] arrivals
+  // Sampled: the history [L][n] of summed arrivals shared by the projections into this
+  // population with bitwise-equal samples; the first of them (leader) adds the current.
+  float* hist = nullptr;
   const float* kappa = nullptr;
   std::uint32_t samples = 0;  // L
+  std::uint32_t leader = 0;
 };
 
 struct population_args {

@@ -120,38 +120,57 @@ __global__ void deliver_dense(projection_args p, const step_control* ctl, std::u
   if (k > 0 && j < p.n_post) deliver_column(p, q, k, j);
 }
 
-// Synaptic input of projection `x` for neuron i at step k, in the CPU engine's order and
-// rounding; voltage jumps go to v.
-__device__ __forceinline__ void add_arrival(const arrival_args& x, std::uint32_t n, std::uint64_t k,
-                                            std::uint32_t i, float& I, float& v) {
+// The fixed-point arrivals of projection x for neuron i at step k, as float32; the ring
+// cell is cleared for its next use.
+__device__ __forceinline__ float take_arrival(const arrival_args& x, std::uint32_t n, std::uint64_t k,
+                                             std::uint32_t i) {
   unsigned long long* cell = x.ring + (k % x.slots) * n + i;
   const auto fixed = static_cast<std::int64_t>(*cell);
   *cell = 0;
-  const float a = fixed_to_float(fixed, x.inv_scale);
+  return fixed_to_float(fixed, x.inv_scale);
+}
+
+// Sampled kernels first take this step's arrivals into their shared histories, in
+// projection order: h[k] = a_leader, then h[k] = h[k] + a_j for the others.
+__device__ __forceinline__ void take_sampled_arrival(const arrival_args& x, std::uint32_t n,
+                                                     std::uint64_t k, std::uint32_t i) {
+  float* h = x.hist + (k % x.samples) * n + i;
+  const float a = take_arrival(x, n, k, i);
+  *h = x.leader ? a : *h + a;
+}
+
+// cur = float32(sum_m double(kappa[m]) * double(h[k - m])), summed for m = 0, 1, ...
+__device__ __forceinline__ float sampled_current(const arrival_args& x, std::uint32_t n, std::uint64_t k,
+                                                 std::uint32_t i) {
+  const std::uint64_t L = x.samples, now = k % L;
+  double acc = 0.0;
+  for (std::uint64_t m = 0; m < L; ++m) {
+    const std::uint64_t slot = now >= m ? now - m : now + L - m;
+    acc += static_cast<double>(x.kappa[m]) * static_cast<double>(x.hist[slot * n + i]);
+  }
+  return static_cast<float>(acc);
+}
+
+// Synaptic input of projection `x` for neuron i at step k, in the CPU engine's order and
+// rounding; voltage jumps go to v. A sampled kernel's group adds its current at its leader.
+__device__ __forceinline__ void add_arrival(const arrival_args& x, std::uint32_t n, std::uint64_t k,
+                                            std::uint32_t i, float& I, float& v) {
   switch (static_cast<kernel_type>(x.kernel)) {
     case kernel_type::instant:
-      I = I + a;
+      I = I + take_arrival(x, n, k, i);
       break;
     case kernel_type::voltage_jump:
-      v = v + a;
+      v = v + take_arrival(x, n, k, i);
       break;
     case kernel_type::exponential:
-      I = I + exp_kernel_step(x.s0[i], a, x.q);
+      I = I + exp_kernel_step(x.s0[i], take_arrival(x, n, k, i), x.q);
       break;
     case kernel_type::alpha:
-      I = I + alpha_kernel_step(x.s0[i], x.s1[i], a, x.q, x.c);
+      I = I + alpha_kernel_step(x.s0[i], x.s1[i], take_arrival(x, n, k, i), x.q, x.c);
       break;
-    case kernel_type::sampled: {
-      const std::uint64_t L = x.samples, now = k % L;
-      x.hist[now * n + i] = a;
-      double acc = 0.0;
-      for (std::uint64_t m = 0; m < L; ++m) {
-        const std::uint64_t slot = now >= m ? now - m : now + L - m;
-        acc += static_cast<double>(x.kappa[m]) * static_cast<double>(x.hist[slot * n + i]);
-      }
-      I = I + static_cast<float>(acc);
+    case kernel_type::sampled:
+      if (x.leader) I = I + sampled_current(x, n, k, i);
       break;
-    }
   }
 }
 
@@ -178,6 +197,9 @@ __device__ bool update_neuron(const population_args& p, step_control* ctl, std::
   }
   float v = p.v[i], u = p.u[i];
   if (p.spiked[i]) izh_reset(v, u, p.c[i], p.d[i]);
+  for (std::uint32_t j = 0; j < p.n_arrivals; ++j)
+    if (p.arrivals[j].kernel == static_cast<std::uint32_t>(kernel_type::sampled))
+      take_sampled_arrival(p.arrivals[j], p.n, k, i);
   for (std::uint32_t j = 0; j < p.n_arrivals; ++j) add_arrival(p.arrivals[j], p.n, k, i, I, v);
   const bool spiked = izh_integrate(v, u, I, p.a[i], p.b[i], p.h, p.dt, p.substeps, p.v_peak);
   p.v[i] = v;

@@ -309,11 +309,7 @@ class _KernelState:
             self.c = F32(math.e * float(dt) / kernel.tau)
             self.X = np.zeros(n, dtype=F32)
             self.Y = np.zeros(n, dtype=F32)
-        elif isinstance(kernel, Sampled):
-            self.kappa64 = kernel.samples(dt).astype(F64)
-            self.L = self.kappa64.size
-            self.h = np.zeros((max(self.L, 1), n), dtype=F32)
-        elif not isinstance(kernel, (Instant, InstantV)):
+        elif not isinstance(kernel, (Instant, InstantV, Sampled)):
             raise TypeError(f"unknown kernel {kernel!r}")
 
     def current(self, k, a):
@@ -332,16 +328,36 @@ class _KernelState:
             self.Y = self.q * (self.Y + self.X)
             self.X = self.q * self.X
             return cur
-        if isinstance(kern, Sampled):
-            L = self.L
-            if L == 0:
-                return np.zeros(self.n, dtype=F32)
-            self.h[k % L] = a
-            # products kappa[m] * h[k - m] are exact in double; cumsum adds them strictly in
-            # the order m = 0, 1, ... (unlike np.sum, which may sum pairwise)
-            hist = self.h[(k - np.arange(L)) % L].astype(F64)
-            return np.cumsum(self.kappa64[:, None] * hist, axis=0)[-1].astype(F32)
         raise TypeError(kern)
+
+
+class _SampledGroup:
+    """Sampled-kernel projections into one population with bitwise-equal samples: one
+    history of summed arrivals h[k] = a_1 + a_2 + ... (float32, projection order), one current
+    added at the first of them."""
+
+    def __init__(self, leader, samples, n):
+        self.leader = leader
+        self.samples = samples
+        self.kappa64 = samples.astype(F64)
+        self.L = samples.size
+        self.h = np.zeros((max(self.L, 1), n), dtype=F32)
+
+    def matches(self, post, samples):
+        return self.leader.post is post and self.samples.tobytes() == samples.tobytes()
+
+    def take(self, pr, k, a):
+        slot = k % self.h.shape[0]
+        self.h[slot] = a if pr is self.leader else self.h[slot] + a
+
+    def current(self, k):
+        L = self.L
+        if L == 0:
+            return np.zeros(self.h.shape[1], dtype=F32)
+        # products kappa[m] * h[k - m] are exact in double; cumsum adds them strictly in
+        # the order m = 0, 1, ... (unlike np.sum, which may sum pairwise)
+        hist = self.h[(k - np.arange(L)) % L].astype(F64)
+        return np.cumsum(self.kappa64[:, None] * hist, axis=0)[-1].astype(F32)
 
 
 # --------------------------------------------------------------------------------------
@@ -396,6 +412,7 @@ class Projection:
         self.ring = np.zeros((self.R, post.n), dtype=np.int64)
         self.kernel = kernel
         self.state = _KernelState(kernel, dt, post.n)
+        self.group = None  # a _SampledGroup for sampled kernels (set by Network.connect)
 
     def take_arrival(self, k):
         slot = k % self.R
@@ -420,6 +437,7 @@ class Network:
         self.dt32 = F32(self.dt)
         self.populations = []
         self.projections = []
+        self.groups = []
         self.step = 0
 
     def population(self, n, a, b, c, d, v0=-65.0, u0=None, v_peak=30.0, v_substeps=1,
@@ -434,6 +452,12 @@ class Network:
         kernel = Instant() if kernel is None else kernel
         pr = Projection(len(self.projections), pre, post, pre_ids, post_ids, weights, delays,
                         kernel, self.dt)
+        if isinstance(kernel, Sampled):
+            samples = kernel.samples(self.dt)
+            pr.group = next((g for g in self.groups if g.matches(post, samples)), None)
+            if pr.group is None:
+                pr.group = _SampledGroup(pr, samples, post.n)
+                self.groups.append(pr.group)
         self.projections.append(pr)
         return pr
 
@@ -479,7 +503,13 @@ class Network:
                 arrivals = [pr.take_arrival(k) for pr in projs]
                 currents = [None] * len(projs)
                 for j, pr in enumerate(projs):
-                    if pr.kernel.target == "I":
+                    if pr.group is not None:
+                        pr.group.take(pr, k, arrivals[j])
+                for j, pr in enumerate(projs):
+                    if pr.group is not None:
+                        if pr.group.leader is pr:
+                            currents[j] = pr.group.current(k)
+                    elif pr.kernel.target == "I":
                         currents[j] = pr.state.current(k, arrivals[j])
                 for p in pops:
                     s = p.spiked
@@ -490,7 +520,7 @@ class Network:
                             v = v + arrivals[j]
                     I = self._external(p, k)
                     for j, pr in enumerate(projs):
-                        if pr.post is p and pr.kernel.target == "I":
+                        if pr.post is p and currents[j] is not None:
                             I = I + currents[j]
                     h = F32(self.dt / p.v_substeps)
                     for _ in range(p.v_substeps):

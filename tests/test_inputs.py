@@ -254,6 +254,54 @@ def test_noise_follows_documented_philox_stream(seed):
     np.testing.assert_allclose(I, expected, atol=2e-4, rtol=1e-5)
 
 
+def test_start_delays_each_kind_of_input_by_whole_steps():
+    """start = 3 steps: the input is 0 before; then a callable gets t = 0, dt, ... and an
+    array gives rows 0, 1, ... (zero after its end); a constant is on from there."""
+    dt, n, start = 0.5, 2, 3
+    net = snn.Network(dt=dt)
+    pops = [net.population(n, "regular_spiking", v_peak=1e9, label=x) for x in "abc"]
+    seen = []
+    net.input(pops[0], lambda t: seen.append(t) or 1.0 + t, start=start * dt)
+    rows = np.array([[2.0, 3.0], [4.0, 5.0]])
+    net.input(pops[1], rows, start=start * dt)
+    net.input(pops[2], 7.0, start=start * dt)
+    res = net.run(5.0, record=["I"], backend=BACKEND)
+    expected_a = np.r_[np.zeros(start), 1.0 + dt * np.arange(10 - start)]
+    np.testing.assert_array_equal(res["a"].I[:, 0], expected_a.astype(F32))
+    assert seen == [j * dt for j in range(10 - start)]
+    expected_b = np.zeros((10, n))
+    expected_b[start:start + 2] = rows
+    np.testing.assert_array_equal(res["b"].I, expected_b.astype(F32))
+    np.testing.assert_array_equal(res["c"].I[:, 1], np.r_[np.zeros(start), np.full(10 - start, 7.0)])
+    with pytest.raises(snn.ConfigError, match="start = 0.3 ms is not a whole number of steps"):
+        net.input(pops[0], 1.0, start=0.3)
+    with pytest.raises(snn.ConfigError, match="Noise starts with the run"):
+        net.input(pops[0], snn.Noise(0, 1), start=dt)
+
+
+def test_callables_are_called_step_by_step_in_the_order_added():
+    """Two callables sharing one random generator see the same draws whatever the chunk
+    sizes of the run: step-major order, inputs in the order added."""
+    calls = []
+
+    def build():
+        net = snn.Network(dt=1.0)
+        a = net.population(1, "regular_spiking", label="a")
+        b = net.population(1, "regular_spiking", label="b")
+        net.input(a, lambda t: calls.append(("a", t)) or 0.0)
+        net.input(b, lambda t: calls.append(("b", t)) or 0.0)
+        return net
+
+    build().run(40.0, backend=BACKEND)
+    one_run = list(calls)
+    assert one_run == [(x, float(t)) for t in range(40) for x in "ab"]
+    calls.clear()
+    net = build()
+    for T in (3.0, 17.0, 20.0):
+        net.run(T, backend=BACKEND)
+    assert calls == one_run
+
+
 def test_two_noise_inputs_of_one_population_draw_independent_streams():
     """numerics.md: input m of a population uses counter word 2 = (k >> 32) ^ (m << 16), so a
     second Noise input is not a copy of the first."""

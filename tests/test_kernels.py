@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import reference as ref
+import snn
 from twin import Twin, assert_same_spikes, assert_trace_close
 
 # The backend suite: every test runs on each backend (conftest.py).
@@ -158,3 +159,53 @@ def test_kernel_superposition_of_several_spikes(kernel):
     np.testing.assert_allclose(cur, expected, rtol=1e-5, atol=1e-5)
     out = tw.reference().run(300)
     assert_trace_close(res[dst].I, out[1]["I"], atol=1e-6, what="I")
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_sampled_kernels_share_history_per_target(threads):
+    """Sampled projections into one population with equal samples share one history (sums of
+    arrivals in projection order, one current at the first of them), interleaved with other
+    kernels and a different sampled kernel; 100 targets (tiles of 32 plus a partial one);
+    identical bits to the reference."""
+    dt = 0.25
+    tw = Twin(dt, seed=5)
+    a = tw.population(60, "regular_spiking", label="a")
+    b = tw.population(40, "chattering", label="b")
+    dst = tw.population(100, "fast_spiking", label="dst")
+    tw.input(a, np.random.default_rng(1).uniform(4, 12, 60))
+    tw.input(b, 9.0)
+    tw.input(dst, 2.0)
+    rng = np.random.default_rng(2)
+    shared = ref.Sampled(wavelet, 3.3)
+    tw.connect(a, dst, rng.uniform(0, 2, (60, 100)), shared, delay=1.0, label="a1")
+    tw.connect(b, dst, snn.FixedProbability(0.3), ref.Exponential(2.0), weight=-1.5, label="b1")
+    tw.connect(b, dst, rng.uniform(-3, 0, (40, 100)), shared, delay=2.0, label="b2")
+    tw.connect(a, dst, snn.FixedInDegree(10), ref.Sampled(wavelet, 2.0),
+               weight=snn.Uniform(0, 4), label="a2")
+    tw.connect(dst, dst, snn.FixedProbability(0.1), shared, weight=-0.7, delay=0.5, label="dd")
+    res = tw.run(100.0, record=["I"], threads=threads)
+    out = tw.reference().run(400)
+    assert res[dst].n_spikes > 100
+    assert_same_spikes(res[dst], out[2], "dst")
+    np.testing.assert_array_equal(res[dst].I, out[2]["I"])
+
+
+def test_kernel_from_samples_equals_the_sampled_function():
+    """Kernel.from_samples(kappa) is the kernel whose samples are kappa, per step."""
+    dt = 0.25
+    t = np.arange(13) * dt
+    runs = []
+    for kernel in (snn.Kernel(wavelet, 13 * dt - 1e-9), snn.Kernel.from_samples(wavelet(t))):
+        net = snn.Network(dt=dt, seed=2)
+        src = net.population(5, "chattering", label="src")
+        dst = net.population(4, "regular_spiking", label="dst")
+        net.input(src, 12.0)
+        net.connect(src, dst, snn.AllToAll(), weight=3.0, delay=1.0, kernel=kernel)
+        runs.append(net.run(100.0, record=["I"], backend="cpu")["dst"].I)
+    assert np.abs(runs[0]).max() > 1
+    np.testing.assert_array_equal(runs[0], runs[1])
+    for bad, match in (([], "needs 1 to"), ([[1.0]], "must be 1-D"), ("x", "1-D array")):
+        with pytest.raises(snn.ConfigError, match=match):
+            net = snn.Network(dt=dt)
+            p = net.population(1, "regular_spiking")
+            net.connect(p, p, snn.AllToAll(), kernel=snn.Kernel.from_samples(bad))

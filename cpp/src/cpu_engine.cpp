@@ -60,7 +60,23 @@ struct projection_state {
   // per-spike row cursors on a calendar: the queue was 1.3-1.6x faster here.)
   std::vector<event_buffer> pending;
   std::vector<float> s0, s1;       // kernel state (exponential: S; alpha: X, Y)
-  std::vector<float> hist;         // sampled kernel: [slot][post] arrivals
+  std::int32_t group = -1;         // sampled kernel: its kernel_group
+};
+
+/// Sampled-kernel projections into one population with bitwise-equal samples share one
+/// history of summed arrivals (the kernel is linear): the window is walked once per
+/// (target population, kernel) and step, not once per projection.
+struct kernel_group {
+  static constexpr std::uint32_t B = 32;  // neurons per tile
+  std::uint32_t post = 0;
+  std::uint32_t leader = 0;  // first projection of the group: the current is added there
+  std::vector<float> kappa;
+  // Summed arrivals in tiles of B neurons, [tile][slot][B], so that walking one tile's
+  // window reads memory sequentially.
+  std::vector<float> hist;
+  float* slot_of_tile(std::uint32_t tile, std::uint32_t slot) {
+    return hist.data() + (std::uint64_t(tile) * kappa.size() + slot) * B;
+  }
 };
 
 struct failure {
@@ -101,12 +117,11 @@ class cpu_engine final : public engine {
       if (!p.dense) s.pending.resize(std::size_t(nt_) * p.d_max);
       if (p.kernel.type == kernel_type::exponential) s.s0.assign(n, 0.0f);
       if (p.kernel.type == kernel_type::alpha) s.s0.assign(n, 0.0f), s.s1.assign(n, 0.0f);
-      if (p.kernel.type == kernel_type::sampled) s.hist.assign(p.kernel.samples.size() * n, 0.0f);
+      if (p.kernel.type == kernel_type::sampled) s.group = kernel_group_of(j, p, n);
       projs_.push_back(std::move(s));
       into_[p.post].push_back(j);
     }
     for (auto& lists : spikes_) lists.resize(std::size_t(nt_) * d.populations.size());
-    scratch_.resize(nt_);
     noise_.resize(nt_);
     tails_.resize(nt_);
   }
@@ -300,16 +315,24 @@ class cpu_engine final : public engine {
     if (k > 0)
       for (std::uint32_t i : spikes_[(k - 1) & 1][t * pops_.size() + pi]) izh_reset(v[i], u[i], c[i], dd[i]);
 
+    // Sampled kernels first take this step's arrivals into their groups' histories, in
+    // projection order; each group's current is then added at its first projection.
+    for (std::uint32_t j : into_[pi])
+      if (projs_[j].group >= 0) {
+        kernel_group& g = groups_[projs_[j].group];
+        take_arrivals(g, j, k, lo, hi, arrivals(j, k, pop.n, lo, hi), d.projections[j].inv_scale());
+      }
+
     // Synaptic input arriving at step k, through each projection's kernel.
     for (std::uint32_t j : into_[pi]) {
       const projection_data& p = d.projections[j];
       projection_state& ps = projs_[j];
-      std::int64_t* __restrict a = ps.ring.data() + (k % ps.ring_slots) * pop.n;
-      if (!p.dense)  // the other threads' accumulators into the first
-        for (int tt = 1; tt < nt_; ++tt) {
-          std::int64_t* __restrict other = ps.ring.data() + std::uint64_t(tt) * pop.n;
-          for (std::uint32_t i = lo; i < hi; ++i) a[i] += other[i], other[i] = 0;
-        }
+      if (ps.group >= 0) {
+        kernel_group& g = groups_[ps.group];
+        if (g.leader == j) sampled_current(g, k, lo, hi, I);
+        continue;
+      }
+      std::int64_t* __restrict a = arrivals(j, k, pop.n, lo, hi);
       const double inv = p.inv_scale();
       switch (p.kernel.type) {
         case kernel_type::instant:
@@ -334,8 +357,7 @@ class cpu_engine final : public engine {
           break;
         }
         case kernel_type::sampled:
-          sampled_kernel(p, ps, k, pop.n, lo, hi, a, inv, I);
-          break;
+          break;  // grouped above
       }
     }
 
@@ -476,21 +498,74 @@ class cpu_engine final : public engine {
     }
   }
 
-  void sampled_kernel(const projection_data& p, projection_state& ps, std::uint64_t k, std::uint32_t n,
-                      std::uint32_t lo, std::uint32_t hi, std::int64_t* a, double inv, float* I) {
-    const auto& kappa = p.kernel.samples;
-    const std::uint64_t L = kappa.size();
-    float* hist = ps.hist.data();
-    float* now = hist + (k % L) * n;
-    for (std::uint32_t i = lo; i < hi; ++i) now[i] = fixed_to_float(a[i], inv), a[i] = 0;
-    std::vector<double>& acc = scratch_[omp_get_thread_num()];
-    acc.assign(hi - lo, 0.0);
-    for (std::uint64_t m = 0; m < L; ++m) {
-      const float* h = hist + ((k + L - m) % L) * n;
-      const double km = kappa[m];
-      for (std::uint32_t i = lo; i < hi; ++i) acc[i - lo] += km * static_cast<double>(h[i]);
+  // The fixed-point arrivals of projection j at step k for neurons [lo, hi): sparse
+  // projections first fold the other threads' accumulators into the first.
+  std::int64_t* arrivals(std::uint32_t j, std::uint64_t k, std::uint32_t n, std::uint32_t lo, std::uint32_t hi) {
+    projection_state& ps = projs_[j];
+    std::int64_t* __restrict a = ps.ring.data() + (k % ps.ring_slots) * n;
+    if (!net_->projections[j].dense)
+      for (int tt = 1; tt < nt_; ++tt) {
+        std::int64_t* __restrict other = ps.ring.data() + std::uint64_t(tt) * n;
+        for (std::uint32_t i = lo; i < hi; ++i) a[i] += other[i], other[i] = 0;
+      }
+    return a;
+  }
+
+  std::int32_t kernel_group_of(std::uint32_t j, const projection_data& p, std::uint32_t n) {
+    const std::vector<float>& kappa = p.kernel.samples;
+    for (std::size_t g = 0; g < groups_.size(); ++g)
+      if (groups_[g].post == p.post && groups_[g].kappa.size() == kappa.size() &&
+          std::memcmp(groups_[g].kappa.data(), kappa.data(), kappa.size() * sizeof(float)) == 0)
+        return static_cast<std::int32_t>(g);
+    kernel_group g;
+    g.post = p.post, g.leader = j, g.kappa = kappa;
+    g.hist.assign(kappa.size() * ((std::size_t(n) + kernel_group::B - 1) / kernel_group::B) * kernel_group::B, 0.0f);
+    groups_.push_back(std::move(g));
+    return static_cast<std::int32_t>(groups_.size() - 1);
+  }
+
+  // h[k] = a_1 + a_2 + ... (float32, in projection order: the leader writes the slot).
+  // Thread ranges start at multiples of 64 neurons, so [lo, hi) covers whole tiles
+  // (the last one possibly partly).
+  static void take_arrivals(kernel_group& g, std::uint32_t j, std::uint64_t k, std::uint32_t lo,
+                            std::uint32_t hi, std::int64_t* __restrict a, double inv) {
+    constexpr std::uint32_t B = kernel_group::B;
+    const auto slot = static_cast<std::uint32_t>(k % g.kappa.size());
+    const bool first = g.leader == j;
+    for (std::uint32_t i0 = lo; i0 < hi; i0 += B) {
+      float* __restrict now = g.slot_of_tile(i0 / B, slot) - i0;
+      const std::uint32_t end = std::min(hi, i0 + B);
+      if (first)
+        for (std::uint32_t i = i0; i < end; ++i) now[i] = fixed_to_float(a[i], inv), a[i] = 0;
+      else
+        for (std::uint32_t i = i0; i < end; ++i) now[i] = now[i] + fixed_to_float(a[i], inv), a[i] = 0;
     }
-    for (std::uint32_t i = lo; i < hi; ++i) I[i] = I[i] + static_cast<float>(acc[i - lo]);
+  }
+
+  // cur = float32(sum_m double(kappa[m]) * double(h[k - m])), summed in double in the order
+  // m = 0, 1, ... for each neuron: vectorised across the B neurons of a tile, whose sums
+  // stay in registers while the window is walked (slots now, now-1, ..., 0, L-1, ..., now+1).
+  static void sampled_current(kernel_group& g, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
+                              float* __restrict I) {
+    constexpr std::uint32_t B = kernel_group::B;
+    const auto L = static_cast<std::uint32_t>(g.kappa.size());
+    const auto now = static_cast<std::uint32_t>(k % L);
+    const float* kappa = g.kappa.data();
+    for (std::uint32_t i0 = lo; i0 < hi; i0 += B) {
+      double acc[B] = {};
+      const float* __restrict h = g.slot_of_tile(i0 / B, now);
+      for (std::uint32_t m = 0; m <= now; ++m, h -= B) {
+        const double km = kappa[m];
+        for (std::uint32_t b = 0; b < B; ++b) acc[b] += km * static_cast<double>(h[b]);
+      }
+      h = g.slot_of_tile(i0 / B, L - 1);
+      for (std::uint32_t m = now + 1; m < L; ++m, h -= B) {
+        const double km = kappa[m];
+        for (std::uint32_t b = 0; b < B; ++b) acc[b] += km * static_cast<double>(h[b]);
+      }
+      const std::uint32_t nb = std::min(B, hi - i0);
+      for (std::uint32_t b = 0; b < nb; ++b) I[i0 + b] = I[i0 + b] + static_cast<float>(acc[b]);
+    }
   }
 
   void record_traces(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, recorder& rec) {
@@ -517,9 +592,9 @@ class cpu_engine final : public engine {
   bool sparse_ = false;  // any sparse projection
   std::vector<population_state> pops_;
   std::vector<projection_state> projs_;
+  std::vector<kernel_group> groups_;
   std::vector<std::vector<std::uint32_t>> into_;             // projections by target population
   std::vector<std::vector<std::uint32_t>> spikes_[2];        // [step parity][thread * n_pop + pop]
-  std::vector<std::vector<double>> scratch_;  // per thread
   std::vector<std::vector<float>> noise_;     // per thread
   std::vector<std::vector<event*>> tails_;    // per thread
 };

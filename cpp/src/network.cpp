@@ -22,6 +22,33 @@ izhikevich fast_spiking() { return make(0.1f, 0.2f, -65.0f, 2.0f); }
 izhikevich low_threshold_spiking() { return make(0.02f, 0.25f, -65.0f, 2.0f); }
 izhikevich thalamo_cortical() { return make(0.02f, 0.25f, -65.0f, 0.05f); }
 izhikevich resonator() { return make(0.1f, 0.26f, -65.0f, 2.0f); }
+
+namespace {
+struct named {
+  const char* name;
+  izhikevich (*make)();
+};
+constexpr named table[] = {
+    {"regular_spiking", regular_spiking},    {"intrinsically_bursting", intrinsically_bursting},
+    {"chattering", chattering},              {"fast_spiking", fast_spiking},
+    {"low_threshold_spiking", low_threshold_spiking}, {"thalamo_cortical", thalamo_cortical},
+    {"resonator", resonator},
+};
+}  // namespace
+
+std::vector<std::string> names() {
+  std::vector<std::string> out;
+  for (const named& p : table) out.emplace_back(p.name);
+  return out;
+}
+
+izhikevich by_name(const std::string& name) {
+  for (const named& p : table)
+    if (name == p.name) return p.make();
+  std::string known;
+  for (const named& p : table) known += (known.empty() ? "" : ", ") + std::string(p.name);
+  config_fail("unknown preset '", name, "'; known presets: ", known);
+}
 }  // namespace presets
 
 double projection_data::inv_scale() const { return std::ldexp(1.0, -scale_exp); }

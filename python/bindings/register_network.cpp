@@ -34,6 +34,16 @@ void register_network(py::module_& m) {
       .def_static("fixed_in_degree", &rule::fixed_in_degree, py::arg("k"), py::arg("allow_self"))
       .def_static("fixed_out_degree", &rule::fixed_out_degree, py::arg("k"), py::arg("allow_self"));
 
+  m.def("preset_names", &presets::names);
+  m.def(
+      "preset",
+      [](const std::string& name) {
+        const izhikevich p = presets::by_name(name);
+        return py::dict(py::arg("a") = p.a[0], py::arg("b") = p.b[0], py::arg("c") = p.c[0],
+                        py::arg("d") = p.d[0]);
+      },
+      py::arg("name"));
+
   m.attr("max_delay_steps") = max_delay_steps;
   m.attr("max_kernel_steps") = max_kernel_steps;
 

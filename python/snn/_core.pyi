@@ -8,7 +8,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BackendUnavailable', 'ConfigError', 'CudaError', 'Distribution', 'Kernel', 'Network', 'Rule', 'Simulation', 'SimulationError', 'SnnError', 'TraceRequest', 'config', 'cuda_available', 'cuda_compiled', 'max_delay_steps', 'max_kernel_steps']
+__all__: list[str] = ['BackendUnavailable', 'ConfigError', 'CudaError', 'Distribution', 'Kernel', 'Network', 'Rule', 'Simulation', 'SimulationError', 'SnnError', 'TraceRequest', 'config', 'cuda_available', 'cuda_compiled', 'max_delay_steps', 'max_kernel_steps', 'preset', 'preset_names']
 class SnnError(RuntimeError):
     pass
 class SimulationError(SnnError):
@@ -148,6 +148,10 @@ def cuda_available() -> bool:
     """
     True if the CUDA backend is compiled in and a CUDA device is present.
     """
+def preset(name: str) -> dict:
+    ...
+def preset_names() -> list[str]:
+    ...
 __version__: str = '0.1.0'
 cuda_compiled: bool = True
 max_delay_steps: int = 4096

@@ -94,31 +94,42 @@ class Projection:
 
 
 class _Stream:
-    """An input evaluated in Python per chunk: an array (steps, n) or a callable f(t_ms)."""
+    """An input evaluated in Python per chunk: an array (steps, n), a callable f(t_ms) or a
+    constant (n,) delivered from ``start`` (steps) on; zero before."""
 
-    def __init__(self, pop: Population, index: int, source: Any) -> None:
-        self.pop, self.index, self.source = pop, index, source
+    def __init__(self, pop: Population, index: int, source: Any, start: int) -> None:
+        self.pop, self.index, self.source, self.start = pop, index, source, start
 
-    def rows(self, first: int, count: int, dt: float) -> np.ndarray:
-        n = self.pop.size
-        if callable(self.source):
-            out = np.empty((count, n), np.float32)
-            for r in range(count):
-                t = (first + r) * dt
-                value = np.asarray(self.source(t), dtype=np.float64)
-                if value.shape not in ((), (n,), (n, 1)):
-                    raise ConfigError(f"input of population '{self.pop.label}': the callable returned "
-                                      f"shape {value.shape} at t = {t:g} ms; expected a scalar or ({n},)")
-                if not np.all(np.isfinite(value)):
-                    raise ConfigError(f"input of population '{self.pop.label}': the callable returned "
-                                      f"a non-finite value at t = {t:g} ms")
-                out[r] = value.reshape(-1) if value.ndim else value
-            return out
-        data = self.source  # (steps, n) float32
-        out = np.zeros((count, n), np.float32)
-        lo, hi = min(first, len(data)), min(first + count, len(data))
-        out[: hi - lo] = data[lo:hi]
-        return out
+    def value(self, step: int, dt: float) -> np.ndarray | float:
+        """The input of one step (a callable is called with t = (step - start) * dt)."""
+        n, j = self.pop.size, step - self.start
+        if j < 0:
+            return 0.0
+        if not callable(self.source):
+            data = self.source
+            if data.ndim == 1:  # a constant
+                return data
+            return data[j] if j < len(data) else 0.0
+        t = j * dt
+        value = np.asarray(self.source(t), dtype=np.float64)
+        if value.shape not in ((), (n,), (n, 1)):
+            raise ConfigError(f"input of population '{self.pop.label}': the callable returned "
+                              f"shape {value.shape} at t = {t:g} ms; expected a scalar or ({n},)")
+        if not np.all(np.isfinite(value)):
+            raise ConfigError(f"input of population '{self.pop.label}': the callable returned "
+                              f"a non-finite value at t = {t:g} ms")
+        return value.reshape(-1) if value.ndim else value
+
+
+def _stream_rows(streams: list[_Stream], first: int, count: int, dt: float) -> list[np.ndarray]:
+    """Rows of steps [first, first + count) of every stream, evaluated step by step and,
+    within a step, in the order the inputs were added (so callables drawing from one random
+    generator see the same sequence whatever the chunk sizes)."""
+    out = [np.zeros((count, s.pop.size), np.float32) for s in streams]
+    for r in range(count):
+        for s, rows in zip(streams, out):
+            rows[r] = s.value(first + r, dt)
+    return out
 
 
 class Network:
@@ -284,13 +295,21 @@ class Network:
                               f"got {arr.dtype} of shape {arr.shape}")
         return np.ascontiguousarray(arr, dtype=np.int64)
 
-    def input(self, pop: Population | str, source: Any) -> None:
+    def input(self, pop: Population | str, source: Any, start: float = 0.0) -> None:
         """Adds an external input current to ``pop``: a number, an ``(n,)`` array,
-        :class:`Noise`, an array ``(steps, n)`` (row k = step k from the start), or a
-        callable ``f(t_ms)`` returning a scalar or ``(n,)``. Inputs add up."""
+        :class:`Noise`, an array ``(steps, n)`` (row j = step j from ``start``), or a
+        callable ``f(t_ms)`` returning a scalar or ``(n,)``. Inputs add up.
+
+        ``start`` (ms, a whole number of steps): the input is 0 before it; an array's row 0
+        and a callable's ``t = 0`` fall on the step at ``start``. Callables are called once
+        per step, in step order and within a step in the order the inputs were added.
+        """
         p = self._population(pop, "input")
         who = f"input of population '{p.label}'"
+        first = self._steps(start, f"{who}: start")
         n = self._native
+        if isinstance(source, (Noise, Pulses)) and first:
+            raise ConfigError(f"{who}: snn.{type(source).__name__} starts with the run; start must be 0")
         if isinstance(source, Noise):
             mean = np.ascontiguousarray(np.asarray(source.mean, dtype=np.float64).reshape(-1), np.float32)
             std = np.ascontiguousarray(np.asarray(source.std, dtype=np.float64).reshape(-1), np.float32)
@@ -303,15 +322,20 @@ class Network:
             n.add_input_pulses(p.index, float(source.rate), float(source.amplitude))
             return
         if callable(source):
-            self._streams.append(_Stream(p, n.add_input_stream(p.index), source))
+            self._streams.append(_Stream(p, n.add_input_stream(p.index), source, first))
             return
         try:
             arr = np.asarray(source, dtype=np.float64)
         except (TypeError, ValueError):
             raise ConfigError(f"{who}: must be a number, an array, snn.Noise or a callable, "
                               f"got {source!r}") from None
-        if arr.ndim <= 1:
+        if arr.ndim <= 1 and first == 0:
             n.add_input_constant(p.index, np.ascontiguousarray(arr.reshape(-1), np.float32))
+        elif arr.ndim <= 1:  # a constant from `start` on: delivered as a stream
+            if arr.size not in (1, p.size):
+                raise ConfigError(f"{who}: constant input has {arr.size} values, expected 1 or {p.size}")
+            data = np.ascontiguousarray(np.broadcast_to(arr.reshape(-1), (p.size,)), np.float32)
+            self._streams.append(_Stream(p, n.add_input_stream(p.index), data, first))
         elif arr.ndim == 2:
             if arr.shape[1] != p.size:
                 raise ConfigError(f"{who}: array input has shape {arr.shape}, expected (steps, {p.size})")
@@ -321,7 +345,7 @@ class Network:
                 raise ConfigError(f"{who}: array input holds a non-finite value {arr[step, neuron]} "
                                   f"at step {step}, neuron {neuron}")
             data = np.ascontiguousarray(arr, np.float32)
-            self._streams.append(_Stream(p, n.add_input_stream(p.index), data))
+            self._streams.append(_Stream(p, n.add_input_stream(p.index), data, first))
         else:
             raise ConfigError(f"{who}: array input must be (n,) or (steps, n), got shape {arr.shape}")
 
@@ -353,15 +377,15 @@ class Network:
                                   f"build a new network for threads={threads}")
         return self._sim
 
-    def _steps(self, T: Any) -> int:
+    def _steps(self, T: Any, what: str = "run: T") -> int:
         if not is_number(T):
-            raise ConfigError(f"run: T must be a number of ms, got {T!r}")
+            raise ConfigError(f"{what} must be a number of ms, got {T!r}")
         T = float(T)
         if not math.isfinite(T) or T < 0:
-            raise ConfigError(f"run: T must be a finite number >= 0 ms, got {T}")
+            raise ConfigError(f"{what} must be a finite number >= 0 ms, got {T}")
         steps = round(T / self.dt)
         if abs(T / self.dt - steps) > 1e-6:
-            raise ConfigError(f"run: T = {T} ms is not a whole number of steps of dt = {self.dt} ms "
+            raise ConfigError(f"{what} = {T} ms is not a whole number of steps of dt = {self.dt} ms "
                               f"({T / self.dt:.6g} steps)")
         return int(steps)
 
@@ -403,9 +427,8 @@ class Network:
         try:
             while done < steps:
                 n = min(chunk, steps - done)
-                first = sim.step
-                for s in self._streams:
-                    sim.set_stream(s.pop.index, s.index, s.rows(first, n, self.dt))
+                for s, rows in zip(self._streams, _stream_rows(self._streams, sim.step, n, self.dt)):
+                    sim.set_stream(s.pop.index, s.index, rows)
                 t0 = time.perf_counter()
                 sim.advance(n)
                 done += n

@@ -178,12 +178,39 @@ class Alpha:
 
 @dataclass(frozen=True)
 class Kernel:
-    """Any kernel f(t), t in ms since arrival, sampled at m*dt for m*dt < window (ms)."""
+    """Any kernel f(t), t in ms since arrival, sampled at m*dt for m*dt < window (ms).
 
-    f: Callable[[Any], Any]
-    window: float
+    ``Kernel.from_samples(kappa)`` gives the samples directly: ``kappa[m]`` is the factor
+    ``m`` steps after arrival, whatever dt is.
+    """
+
+    f: Callable[[Any], Any] | None
+    window: float | None
+    samples: tuple[float, ...] | None = None
+
+    @classmethod
+    def from_samples(cls, kappa: Any) -> Kernel:
+        """A kernel given by its samples, one per step after arrival (a 1-D array)."""
+        try:
+            values = np.asarray(kappa, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ConfigError(f"Kernel.from_samples: samples must be a 1-D array of numbers, "
+                              f"got {kappa!r}") from None
+        if values.ndim != 1:
+            raise ConfigError(f"Kernel.from_samples: samples must be 1-D, got shape {values.shape}")
+        return cls(None, None, tuple(float(x) for x in values))
 
     def _native(self, who: str, dt: float) -> _core.Kernel:
+        if self.samples is not None:
+            values = np.asarray(self.samples, dtype=np.float64)
+            if values.size == 0 or values.size > _core.max_kernel_steps:
+                raise ConfigError(f"{who}: a kernel from samples needs 1 to {_core.max_kernel_steps} "
+                                  f"samples, got {values.size}")
+        else:
+            values = self._sample(who, dt)
+        return _core.Kernel.sampled(values.astype(np.float32))
+
+    def _sample(self, who: str, dt: float) -> np.ndarray:
         window = _number(who, "kernel window", self.window)
         if not math.isfinite(window) or window <= 0:
             raise ConfigError(f"{who}: kernel window must be a finite number > 0 ms, got {window}")
@@ -201,7 +228,7 @@ class Kernel:
                 raise ValueError
         except Exception:  # not vectorised: one call per sample
             values = np.array([float(self.f(float(x))) for x in t])
-        return _core.Kernel.sampled(values.astype(np.float32))
+        return values
 
 
 KERNELS = (Instant, Exponential, Alpha, Kernel)

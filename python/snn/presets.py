@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-#: Fig. 2 of Izhikevich, "Simple model of spiking neurons", IEEE TNN 14 (2003).
+import numpy as np
+
+from . import _core
+
+#: Fig. 2 of Izhikevich, "Simple model of spiking neurons", IEEE TNN 14 (2003). The table
+#: lives in the engine (snn::presets); its float32 values are shown by their shortest
+#: decimal form (0.02, not 0.019999999552965164).
 PRESETS: dict[str, dict[str, float]] = {
-    "regular_spiking": {"a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0},
-    "intrinsically_bursting": {"a": 0.02, "b": 0.2, "c": -55.0, "d": 4.0},
-    "chattering": {"a": 0.02, "b": 0.2, "c": -50.0, "d": 2.0},
-    "fast_spiking": {"a": 0.1, "b": 0.2, "c": -65.0, "d": 2.0},
-    "low_threshold_spiking": {"a": 0.02, "b": 0.25, "c": -65.0, "d": 2.0},
-    "thalamo_cortical": {"a": 0.02, "b": 0.25, "c": -65.0, "d": 0.05},
-    "resonator": {"a": 0.1, "b": 0.26, "c": -65.0, "d": 2.0},
+    name: {k: float(str(np.float32(v))) for k, v in _core.preset(name).items()}
+    for name in _core.preset_names()
 }
 
 #: Heterogeneous populations of the 2003 network; parameters are drawn per neuron.

@@ -96,6 +96,10 @@ void other_errors() {
   const auto w = snn::distribution::constant(1.0);
   const auto d = snn::distribution::constant(1.0);
   const auto k = snn::kernel::instant();
+  CHECK_THROWS(snn::config_error, snn::presets::by_name("regular"));
+  CHECK_EQ(snn::presets::names().size(), std::size_t{7});
+  const snn::izhikevich rz = snn::presets::by_name("resonator");
+  CHECK_EQ(rz.b[0], 0.26f);
   CHECK_THROWS(snn::config_error, net.add_population(0, snn::presets::regular_spiking()));
   CHECK_THROWS(snn::config_error, net.add_population(-5, snn::presets::regular_spiking()));
   CHECK_THROWS(snn::config_error, net.add_population(3, snn::presets::regular_spiking(), "exc"));  // label taken

@@ -1,6 +1,7 @@
 // External input through the engine against docs/numerics.md: I_ext = 0, then + x for each
 // input in the order added (float32), with noise mean + std * z from the Philox counter
-// (i / 4, k & 0xffffffff, k >> 32, 5 << 24 | population), lane i % 4.
+// (i / 4, k & 0xffffffff, (k >> 32) ^ (m << 16), 5 << 24 | population), lane i % 4, where m
+// is the input's index among its population's inputs.
 #include <cstdint>
 #include <cstdio>
 #include <vector>
@@ -14,10 +15,10 @@ namespace {
 
 constexpr std::uint64_t seed = 0x123456789abcdef0ull;  // both key words non-zero
 
-float noise_draw(std::uint32_t population, std::uint32_t i, std::uint64_t k) {
+float noise_draw(std::uint32_t population, std::uint32_t input, std::uint32_t i, std::uint64_t k) {
   const snn::counter_rng rng(seed);
   float z[4];
-  snn::normal4(rng(i / 4, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32),
+  snn::normal4(rng(i / 4, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32) ^ (input << 16),
                    snn::purpose_noise, population),
                z);
   return z[i % 4];
@@ -62,9 +63,9 @@ void inputs(snn::backend be, int threads) {
       for (std::uint32_t i = 0; i < n; ++i) {
         float I = 0.0f;
         I = I + 0.7f;
-        I = I + (mean[i] + sd[i] * noise_draw(1, i, k));
+        I = I + (mean[i] + sd[i] * noise_draw(1, 1, i, k));
         I = I + stream[s * n + i];
-        I = I + (1.5f + 3.0f * noise_draw(1, i, k));
+        I = I + (1.5f + 3.0f * noise_draw(1, 3, i, k));
         I = I + konst[i];
         ++checked;
         if (tr.data[s * n + i] != I) {
@@ -75,7 +76,7 @@ void inputs(snn::backend be, int threads) {
         }
       }
       for (std::uint32_t i = 0; i < 3; ++i) {
-        const float I = 0.0f + (0.0f + 1.0f * noise_draw(0, i, k));
+        const float I = 0.0f + (0.0f + 1.0f * noise_draw(0, 0, i, k));
         ++checked;
         bad += r.traces[1].data[s * 3 + i] != I;
       }

@@ -38,6 +38,10 @@ izhikevich fast_spiking();            ///< FS: a 0.1, b 0.2, c -65, d 2
 izhikevich low_threshold_spiking();   ///< LTS: a 0.02, b 0.25, c -65, d 2
 izhikevich thalamo_cortical();        ///< TC: a 0.02, b 0.25, c -65, d 0.05
 izhikevich resonator();               ///< RZ: a 0.1, b 0.26, c -65, d 2
+/// The names above ("regular_spiking", ...), in this order.
+std::vector<std::string> names();
+/// The preset called `name` (one of names()); config_error otherwise.
+izhikevich by_name(const std::string& name);
 }  // namespace presets
 
 /// Largest synaptic delay, in steps.
