@@ -45,8 +45,12 @@ def kernels_network():
                 kernel=snn.Exponential(3.0), label="exp")
     net.connect(src, dst, snn.AllToAll(), weight=snn.Uniform(-0.3, 0.6), delay=0.7,
                 kernel=snn.Alpha(1.5), label="alpha_dense")
-    net.connect(src, dst, snn.FixedOutDegree(3), weight=3.0, delay=0.2,
-                kernel=snn.Kernel(lambda t: np.exp(-t / 2.0) * np.sin(t + 0.3), 4.0), label="sampled")
+    wavy = snn.Kernel(lambda t: np.exp(-t / 2.0) * np.sin(t + 0.3), 4.0)
+    net.connect(src, dst, snn.FixedOutDegree(3), weight=3.0, delay=0.2, kernel=wavy, label="sampled")
+    # Equal samples: shares the history of "sampled"; different samples: a history of its own.
+    net.connect(src, dst, snn.FixedProbability(0.1), weight=-2.0, delay=1.0, kernel=wavy, label="sampled2")
+    net.connect(src, dst, snn.FixedOutDegree(2), weight=1.5, delay=0.5,
+                kernel=snn.Kernel(lambda t: 1.0 / (1.0 + t), 2.0), label="sampled3")
     net.connect(dst, dst, snn.OneToOne(), weight=0.5, delay=0.3, label="self")
     w = rng.uniform(-2.0, 2.0, (60, 40)) * (rng.random((60, 40)) < 0.3)
     net.connect(src, dst, w.astype(np.float32), delay=1.3, label="matrix")
