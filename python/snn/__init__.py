@@ -30,6 +30,7 @@ from ._specs import (
     Noise,
     Normal,
     OneToOne,
+    Pulses,
     Trace,
     Uniform,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "Normal",
     "OneToOne",
     "PRESETS",
+    "Pulses",
     "Population",
     "PopulationResult",
     "Projection",

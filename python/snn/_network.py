@@ -12,7 +12,7 @@ from . import _core
 from ._core import ConfigError
 from ._progress import Progress
 from ._result import Result
-from ._specs import KERNELS, RULES, Instant, Noise, Trace, distribution, is_integer, is_number
+from ._specs import KERNELS, RULES, Instant, Noise, Pulses, Trace, distribution, is_integer, is_number
 from .presets import ALIASES, PRESETS, RANDOM_PRESETS
 
 _NEURON_PARAMS = ("a", "b", "c", "d", "v0", "u0")
@@ -93,14 +93,37 @@ class Projection:
         return f"<Projection '{self.label}' {self.pre.label}->{self.post.label}: {self.n_synapses} synapses>"
 
 
+class _PulseDraws:
+    """The rows of a :class:`Pulses` input. Step ``k`` draws from its own NumPy Philox stream,
+    keyed by (network seed, population, input) with counter ``k``, so the pulses do not
+    depend on how runs are split into chunks."""
+
+    PURPOSE = 6  # after the engine's 1-5 (parameters, connectivity, weights, delays, noise)
+
+    def __init__(self, seed: int, pop: Population, index: int, p: float, amplitude: float) -> None:
+        self.key = np.array([seed, self.PURPOSE << 32 | pop.index], np.uint64)
+        self.index, self.p, self.amplitude = index, p, np.float32(amplitude)
+
+    def __call__(self, first: int, out: np.ndarray) -> None:
+        n = out.shape[1]
+        for r in range(out.shape[0]):
+            rng = np.random.Generator(np.random.Philox(key=self.key, counter=[first + r, self.index, 0, 0]))
+            out[r, rng.choice(n, size=rng.binomial(n, self.p), replace=False)] = self.amplitude
+
+
 class _Stream:
-    """An input evaluated in Python per chunk: an array (steps, n) or a callable f(t_ms)."""
+    """An input evaluated in Python per chunk: an array (steps, n), a callable f(t_ms) or
+    random pulses (:class:`_PulseDraws`)."""
 
     def __init__(self, pop: Population, index: int, source: Any) -> None:
         self.pop, self.index, self.source = pop, index, source
 
     def rows(self, first: int, count: int, dt: float) -> np.ndarray:
         n = self.pop.size
+        if isinstance(self.source, _PulseDraws):
+            out = np.zeros((count, n), np.float32)
+            self.source(first, out)
+            return out
         if callable(self.source):
             out = np.empty((count, n), np.float32)
             for r in range(count):
@@ -286,7 +309,7 @@ class Network:
 
     def input(self, pop: Population | str, source: Any) -> None:
         """Adds an external input current to ``pop``: a number, an ``(n,)`` array,
-        :class:`Noise`, an array ``(steps, n)`` (row k = step k from the start), or a
+        :class:`Noise`, :class:`Pulses`, an array ``(steps, n)`` (row k = step k from the start), or a
         callable ``f(t_ms)`` returning a scalar or ``(n,)``. Inputs add up."""
         p = self._population(pop, "input")
         who = f"input of population '{p.label}'"
@@ -295,6 +318,15 @@ class Network:
             mean = np.ascontiguousarray(np.asarray(source.mean, dtype=np.float64).reshape(-1), np.float32)
             std = np.ascontiguousarray(np.asarray(source.std, dtype=np.float64).reshape(-1), np.float32)
             n.add_input_noise(p.index, mean, std)
+            return
+        if isinstance(source, Pulses):
+            rate, amp = source.rate, source.amplitude
+            prob = rate * self.dt / 1000.0 if is_number(rate) else math.nan
+            if not 0.0 <= prob <= 1.0 or not is_number(amp) or not math.isfinite(amp):
+                raise ConfigError(f"{who}: snn.Pulses needs 0 <= rate <= 1000/dt Hz and a finite "
+                                  f"amplitude, got rate={rate!r} Hz, amplitude={amp!r}")
+            index = n.add_input_stream(p.index)
+            self._streams.append(_Stream(p, index, _PulseDraws(self.seed, p, index, prob, float(amp))))
             return
         if callable(source):
             self._streams.append(_Stream(p, n.add_input_stream(p.index), source))

@@ -218,6 +218,16 @@ class Noise:
 
 
 @dataclass(frozen=True)
+class Pulses:
+    """Random one-step current pulses: each neuron independently receives ``amplitude`` as
+    input current for one step with probability ``rate * dt`` (rate in Hz, dt in ms / 1000)
+    at every step, a Bernoulli process on the step grid (Poisson pulses at ``rate`` Hz)."""
+
+    rate: float
+    amplitude: float = 1.0
+
+
+@dataclass(frozen=True)
 class Trace:
     """Record ``var`` ("v", "u" or "I") of ``pop`` (all if None) for ``neurons`` (all if None)
     at the steps k with k % every == 0."""
