@@ -423,7 +423,7 @@ def latency(task):
             b2.defaultclock.dt = spec["dt"] * b2.ms
             G, mon, syns, vmon = brian_build(b2, spec, record_v=True)
             brian_connect(syns, spec["dt"])
-            b2.run(spec["t_ms"] * b2.ms)
+            b2.Network(G, mon, vmon, *[s for s, _ in syns]).run(spec["t_ms"] * b2.ms)
             spike = int(np.rint(mon.t[0] / b2.ms / spec["dt"]))
             v = np.asarray(vmon.v)  # (neurons, samples); sample j after step j
         else:
