@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--check-latency", action="store_true",
                     help="only run the three-neuron latency check against the peers in --compare "
                          "(default both)")
+    ap.add_argument("--delivery", action="store_true",
+                    help="also run snn without synapses and report the delivery rate: events / "
+                         "(run - run without synapses)")
     ap.add_argument("--json", metavar="FILE", help="also write the JSON lines to FILE")
     return ap
 
@@ -161,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
                 ours, peer_spec = [], None
                 for backend in args.backend:
                     for threads in args.threads:
-                        rec, peer_spec = measure_snn(name, n, t_ms, backend, threads, args.repeat, args.seed)
+                        rec, peer_spec = measure_snn(name, n, t_ms, backend, threads, args.repeat, args.seed,
+                                                              args.delivery)
                         ours.append(rec)
                         emit(rec)
                 for sim, mode in modes:

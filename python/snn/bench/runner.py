@@ -71,11 +71,13 @@ def snn_events(spec: Spec, net, result) -> int:
 
 
 def measure_snn(workload: str, n: int, t_ms: float, backend: str = "cpu", threads: int | None = None,
-                repeat: int = 1, seed: int = 1) -> tuple[dict[str, Any], Spec]:
+                repeat: int = 1, seed: int = 1, delivery: bool = False) -> tuple[dict[str, Any], Spec]:
     """Builds and runs ``workload`` at size ``n`` ``repeat`` times. Returns the measurement
     (best build and run times, the run's spikes and events, the peak RSS of the process
     while building and running and the RSS before, connectivity bytes per synapse) and the
-    spec with the neurons' exact parameters, for the peers."""
+    spec with the neurons' exact parameters, for the peers. ``delivery``: also time the same
+    neurons and inputs without synapses (``bare_run_s``) and report the delivery rate
+    ``delivery_events_per_s`` = events / (run - bare run)."""
     spec = WORKLOADS[workload].spec(n)
     builds, runs = [], []
     for _ in range(max(1, repeat)):
@@ -91,9 +93,18 @@ def measure_snn(workload: str, n: int, t_ms: float, backend: str = "cpu", thread
         peak = rss_bytes("VmHWM")
     n_syn = sum(p.n_synapses for p in net.projections)
     conn = sum(p.nbytes for p in net.projections)
+    extra: dict[str, Any] = {}
+    if delivery:
+        bare = dict(spec, projections=[])
+        extra["bare_run_s"] = min(build(bare, seed).run(t_ms, backend=backend, threads=threads,
+                                                         progress=False).wall_time
+                                  for _ in range(max(1, repeat)))
+    events = snn_events(spec, net, result)
+    if delivery and runs and min(runs) > extra["bare_run_s"]:
+        extra["delivery_events_per_s"] = events / (min(runs) - extra["bare_run_s"])
     return _record(spec, t_ms, "snn", mode=sim.backend, threads=sim.threads, version=_core.__version__,
                    build_s=min(builds), run_s=min(runs), spikes=result.spike_count, n_synapses=n_syn,
-                   events=snn_events(spec, net, result), peak_rss=peak, base_rss=base,
+                   events=events, peak_rss=peak, base_rss=base, **extra,
                    bytes_per_synapse=conn / n_syn if n_syn else None,
                    device_mem=_device_memory() if sim.backend == "cuda" else None,
                    note="build = connect + engine setup; bytes/synapse = connectivity storage"), \
