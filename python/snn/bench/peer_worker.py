@@ -394,10 +394,14 @@ def nest_run(task):
     steps = round(t_ms / dt)
     spike_steps, ids = nest_spike_steps(rec, pop[0].global_id, dt)
 
-    def synapses(pre, post):
-        conns = nest.GetConnections(pre, post)
-        return (np.asarray(conns.source) - pre[0].global_id,
-                np.rint(np.asarray(conns.delay) / dt).astype(np.int64))
+    def synapses(pre, post):  # in blocks of sources: NEST's connection lists are large
+        src, delay = [], []
+        block = max(1, 200_000 * len(pre) // max(1, n_syn))
+        for lo in range(0, len(pre), block):
+            got = nest.GetConnections(pre[lo:lo + block], post).get(["source", "delay"])
+            src.append(np.atleast_1d(np.asarray(got["source"], np.int64)) - pre[0].global_id)
+            delay.append(np.rint(np.atleast_1d(got["delay"]) / dt).astype(np.int64))
+        return np.concatenate(src), np.concatenate(delay)
 
     events = sum(projection_events(spec, pr, spike_steps, ids, steps, lambda p=p: synapses(*p))
                  for pr, p in zip(spec["projections"], projs))
