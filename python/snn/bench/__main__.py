@@ -32,7 +32,19 @@ best of --repeat. Peers run in the interpreter --peer-python (they need their ow
 NumPy): Brian2 in C++ standalone mode (compiled once, OpenMP threads) and runtime mode
 (Cython, one thread), NEST with --peer-threads threads; a peer's mean rate more than 10%
 from snn's is flagged. Before comparing, a three-neuron test checks that every simulator
-gives the same spike-to-effect latency (snn delay D steps = Brian2 (D-1) dt = NEST D dt).""")
+gives the same spike-to-effect latency (snn delay D steps = Brian2 (D-1) dt = NEST D dt).
+
+peer models (built from the same spec, with the neurons' exact parameters as snn drew
+them; connectivity and weights drawn by each peer's own generator with the same rules):
+Brian2: one NeuronGroup, the step written out in a run_regularly operation (input, v in
+v_substeps Euler substeps, u with the new v), threshold/reset, subgroups per population,
+Synapses adding into an accumulator the next step reads (or into v for jumps), generator
+syntax sample(...) for fixed degrees. NEST: izhikevich (consistent_integration=False: two
+v half-steps, then u), static synapses whose weights jump V_m at the end of the arrival
+step (the stand-in for a one-step current), noise_generator per population,
+poisson_generator for snn.Pulses, fixed_indegree / fixed_outdegree without multapses.
+For voltage jumps (seed_dense) NEST's jump lands after its arrival step's integration,
+one step later than in snn and Brian2: NEST's minimum delay is one step.""")
     return "\n".join(parts)
 
 
