@@ -171,8 +171,9 @@ def measure_peer(sim: str, mode: str, spec: Spec, t_ms: float, peer_python: str,
 
 
 def compare_rates(ours: dict[str, Any], peer: dict[str, Any]) -> None:
-    """Adds to ``peer`` its speed and rate relative to ``ours`` and a flag when the mean
-    rates differ by more than RATE_TOLERANCE."""
+    """Adds to ``peer`` its times and rate relative to ``ours`` (and ``ours``'s thread
+    count) and a flag when the mean rates differ by more than RATE_TOLERANCE."""
+    peer["snn_threads"] = ours["threads"]
     for key in ("run_s", "build_s"):
         if peer.get(key) and ours.get(key):
             peer[f"{key}_vs_snn"] = peer[key] / ours[key]
