@@ -159,6 +159,11 @@ def test_pulses_rate_amplitude_and_determinism():
     assert abs(np.count_nonzero(I) - n * p) < 5 * np.sqrt(n * p * (1 - p))
     per_neuron = np.count_nonzero(I, axis=0)
     assert per_neuron.std() < 2 * np.sqrt(I.shape[0] * p)  # no neuron favoured
+    # independent across steps: a pulse is followed by one of the same neuron with chance p
+    pulses = I != 0
+    again = np.count_nonzero(pulses[1:] & pulses[:-1])
+    expected = np.count_nonzero(pulses[:-1]) * p
+    assert abs(again - expected) < 5 * np.sqrt(expected)
     net2, pop2 = pulse_net()  # the same seed, split into runs of other lengths
     parts = [net2.run(T, record="I")[pop2].I for T in (0.5, 333.0, 1666.5)]
     np.testing.assert_array_equal(np.vstack(parts), I)

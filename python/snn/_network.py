@@ -95,7 +95,7 @@ class Projection:
 
 class _PulseDraws:
     """The rows of a :class:`Pulses` input. Step ``k`` draws from its own NumPy Philox stream,
-    keyed by (network seed, population, input) with counter ``k``, so the pulses do not
+    keyed by (network seed, population) with counter (0, k, input, 0), so the pulses do not
     depend on how runs are split into chunks."""
 
     PURPOSE = 6  # after the engine's 1-5 (parameters, connectivity, weights, delays, noise)
@@ -107,7 +107,9 @@ class _PulseDraws:
     def __call__(self, first: int, out: np.ndarray) -> None:
         n = out.shape[1]
         for r in range(out.shape[0]):
-            rng = np.random.Generator(np.random.Philox(key=self.key, counter=[first + r, self.index, 0, 0]))
+            # Philox counts up from counter word 0: the step goes in word 1, so that the
+            # streams of different steps never overlap.
+            rng = np.random.Generator(np.random.Philox(key=self.key, counter=[0, first + r, self.index, 0]))
             out[r, rng.choice(n, size=rng.binomial(n, self.p), replace=False)] = self.amplitude
 
 
