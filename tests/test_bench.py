@@ -118,6 +118,12 @@ def test_help_documents_every_workload_and_what_is_missing(capsys):
     assert "basal_ganglia" in text and "not available" in text
 
 
+@pytest.mark.skipif(snn.cuda_available(), reason="a CUDA device is present")
+def test_missing_backend_is_skipped_with_a_note(capsys):
+    assert main(["izh2003", "--n", "50", "--t-ms", "5", "--repeat", "1", "--backend", "cuda"]) == 0
+    assert "backend cuda: skipped" in capsys.readouterr().out
+
+
 def test_unknown_workload_is_an_error(capsys):
     assert main(["basal_ganglia"]) == 2
     assert "snn.network" in capsys.readouterr().err

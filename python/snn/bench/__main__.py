@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any
 
+from .._core import SnnError
 from .runner import check_latency, compare_rates, measure_peer, measure_snn, peer_available
 from .workloads import UNAVAILABLE, WORKLOADS
 
@@ -181,10 +182,16 @@ def main(argv: list[str] | None = None) -> int:
                 ours, peer_spec = [], None
                 for backend in args.backend:
                     for threads in args.threads:
-                        rec, peer_spec = measure_snn(name, n, t_ms, backend, threads, args.repeat, args.seed,
-                                                              args.delivery)
+                        try:
+                            rec, peer_spec = measure_snn(name, n, t_ms, backend, threads, args.repeat,
+                                                         args.seed, args.delivery)
+                        except SnnError as exc:  # e.g. backend 'cuda' where there is none
+                            print(f"snn {name} N={n} backend {backend}: skipped: {exc}")
+                            continue
                         ours.append(rec)
                         emit(rec)
+                if not ours:
+                    continue
                 for sim, mode in modes:
                     rec = measure_peer(sim, mode, peer_spec, t_ms, args.peer_python, args.peer_threads,
                                        args.repeat, args.seed, timeout=args.peer_timeout)
