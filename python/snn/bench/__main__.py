@@ -1,0 +1,211 @@
+"""python -m snn.bench: time snn's workloads and, side by side, the same networks in Brian2
+and NEST. Prints one JSON line per measurement as it is taken, then a table and the
+ratios against the peers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from .._core import SnnError
+from .runner import check_latency, compare_rates, measure_peer, measure_snn, peer_available
+from .workloads import UNAVAILABLE, WORKLOADS
+
+
+def _epilog() -> str:
+    parts = ["workloads (N = --n, default sizes in brackets; times in ms):"]
+    for w in WORKLOADS.values():
+        sizes = ", ".join(f"{n:,}" for n in w.sizes)
+        parts.append(f"\n  {w.name} [{sizes}; {w.t_ms:g} ms]: {w.summary}\n"
+                     + "\n".join("    " + line for line in w.details.splitlines()))
+    for name, why in UNAVAILABLE.items():
+        parts.append(f"\n  {name}: {why}")
+    parts.append("""
+figures: build_s (construction: connectivity and engine setup; Brian2 standalone: the
+binary's setup, its code generation and compilation reported apart as compile_s), run_s,
+wall_per_sim_s, events_per_s (delivered synaptic events: each spike times the synapses of
+its source whose delay ends within the run), spikes, rate_hz, peak_rss (bytes, the
+measuring process), bytes_per_synapse (snn's connectivity storage), rss_bytes_per_synapse
+((peak RSS - RSS before building) / synapses), device_mem (CUDA backend). Times are the
+best of --repeat. Peers run in the interpreter --peer-python (they need their own
+NumPy): Brian2 in C++ standalone mode (compiled once, OpenMP threads) and runtime mode
+(Cython, one thread), NEST with --peer-threads threads; a peer's mean rate more than 10%
+from snn's is flagged. Before comparing, a three-neuron test checks that every simulator
+gives the same spike-to-effect latency (snn delay D steps = Brian2 (D-1) dt = NEST D dt).
+
+peer models (built from the same spec, with the neurons' exact parameters as snn drew
+them; connectivity and weights drawn by each peer's own generator with the same rules):
+Brian2: one NeuronGroup, the step written out in a run_regularly operation (input, v in
+v_substeps Euler substeps, u with the new v), threshold/reset, subgroups per population,
+Synapses adding into an accumulator the next step reads (or into v for jumps), generator
+syntax sample(...) for fixed degrees. NEST: izhikevich (consistent_integration=False: two
+v half-steps, then u), static synapses whose weights jump V_m at the end of the arrival
+step (the stand-in for a one-step current), noise_generator per population,
+poisson_generator for snn.Pulses, fixed_indegree / fixed_outdegree without multapses.
+For voltage jumps (seed_dense) NEST's jump lands after its arrival step's integration,
+one step later than in snn and Brian2: NEST's minimum delay is one step.""")
+    return "\n".join(parts)
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m snn.bench", description=__doc__, epilog=_epilog(),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("workloads", nargs="*", metavar="WORKLOAD",
+                    help=f"one or more of {', '.join(WORKLOADS)} (default: all)")
+    ap.add_argument("--n", type=int, nargs="+", help="network sizes (default: the workload's)")
+    ap.add_argument("--t-ms", type=float, help="simulated time, ms (default: the workload's)")
+    ap.add_argument("--backend", nargs="+", default=["cpu"], choices=["auto", "cpu", "cuda"])
+    ap.add_argument("--threads", type=int, nargs="+", default=[2], help="snn CPU threads (default 2)")
+    ap.add_argument("--repeat", type=int, default=3, help="repetitions; best times (default 3)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--compare", default="", help="peers, comma-separated: brian2,nest")
+    ap.add_argument("--brian2-modes", default="standalone,runtime",
+                    help="Brian2 modes, comma-separated (default standalone,runtime)")
+    ap.add_argument("--peer-python", default=sys.executable,
+                    help="interpreter that imports the peers (default: this one)")
+    ap.add_argument("--peer-threads", type=int, default=2, help="threads for the peers (default 2)")
+    ap.add_argument("--peer-timeout", type=float, default=3600.0, help="s per peer configuration")
+    ap.add_argument("--check-latency", action="store_true",
+                    help="only run the three-neuron latency check against the peers in --compare "
+                         "(default both)")
+    ap.add_argument("--delivery", action="store_true",
+                    help="also run snn without synapses and report the delivery rate: events / "
+                         "(run - run without synapses)")
+    ap.add_argument("--json", metavar="FILE", help="also write the JSON lines to FILE")
+    return ap
+
+
+def _fmt(value: Any, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def table(records: list[dict[str, Any]]) -> str:
+    """The measurements as a Markdown table."""
+    head = ("| workload | N | simulator | thr | build s | run s | wall/sim s | events/s | spikes | rate Hz "
+            "| peak RSS MB | B/syn | run / best snn run | rate check |")
+    rows = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in records:
+        if r.get("skipped"):
+            rows.append(f"| {r['workload']} | {r['n']:,} | {r['sim']} | {r['threads']} | skipped: "
+                        f"{r['skipped']} |||||||||")
+            continue
+        bps = r.get("bytes_per_synapse") or r.get("rss_bytes_per_synapse")
+        check = ""
+        if "rate_ok" in r:
+            check = "ok" if r["rate_ok"] else f"RATE DIFFERS ({r['rate_vs_snn']:.2f}x)"
+        peak = None if r.get("peak_rss") is None else r["peak_rss"] / 2**20
+        rows.append(
+            f"| {r['workload']} | {r['n']:,} | {r['sim']} {r.get('mode', '') if r['sim'] == 'snn' else ''} "
+            f"| {r['threads']} | {_fmt(r.get('build_s'), '.3g')} | {_fmt(r.get('run_s'), '.3g')} "
+            f"| {_fmt(r.get('wall_per_sim_s'), '.3g')} | {_fmt(r.get('events_per_s'), '.3g')} "
+            f"| {_fmt(r.get('spikes'), ',')} | {_fmt(r.get('rate_hz'), '.2f')} | {_fmt(peak, '.0f')} "
+            f"| {_fmt(bps, '.1f')} | {_fmt(r.get('run_s_vs_snn'), '.2f')} | {check} |")
+    return "\n".join(rows)
+
+
+def ratios(records: list[dict[str, Any]]) -> list[str]:
+    """One line per peer measurement: how many times snn is faster (run and build)."""
+    out = []
+    for r in records:
+        if "run_s_vs_snn" in r:
+            build = f", build {r['build_s_vs_snn']:.2f}x" if "build_s_vs_snn" in r else ""
+            out.append(f"{r['workload']} N={r['n']:,}: snn ({r['snn_threads']} thr) vs {r['sim']} "
+                       f"({r['threads']} thr): run {r['run_s_vs_snn']:.2f}x faster{build}"
+                       f"{'' if r.get('rate_ok', True) else ' [rates differ]'}")
+    return out
+
+
+def fastest(ours: list[dict[str, Any]]) -> dict[str, Any]:
+    """The snn measurement the peers are compared with: the fastest run."""
+    return min(ours, key=lambda r: r["run_s"])
+
+
+def _latency_report(peer_python: str, sims) -> bool:
+    rows, notes = check_latency(peer_python, sims)
+    print("latency check (steps from a spike to its target's first change; three neurons):")
+    ok = True
+    for case, found in rows:
+        same = len(set(found.values())) == 1
+        ok &= same
+        print(f"  {case}: " + ", ".join(f"{k} {v}" for k, v in found.items()) + ("" if same else "  DIFFER"))
+    for note in notes:
+        print(f"  {note}")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    unknown = [w for w in args.workloads if w not in WORKLOADS]
+    if unknown:
+        why = "; ".join(UNAVAILABLE.get(w, "unknown workload") for w in unknown)
+        print(f"python -m snn.bench: cannot run {unknown}: {why}", file=sys.stderr)
+        return 2
+    peers = [p for p in args.compare.split(",") if p]
+    if any(p not in ("brian2", "nest") for p in peers):
+        print(f"python -m snn.bench: --compare takes brian2 and/or nest, got {args.compare!r}",
+              file=sys.stderr)
+        return 2
+    if args.check_latency:
+        return 0 if _latency_report(args.peer_python, peers or ["brian2", "nest"]) else 1
+
+    modes, notes = [], []
+    for sim in peers:
+        version, why = peer_available(sim, args.peer_python)
+        if version is None:
+            notes.append(why)
+            continue
+        for mode in (args.brian2_modes.split(",") if sim == "brian2" else [""]):
+            modes.append((sim, mode))
+    if modes and not _latency_report(args.peer_python, sorted({s for s, _ in modes})):
+        notes.append("latency check failed: peer timings are not of the same network")
+    for note in notes:
+        print(note)
+
+    json_file = open(args.json, "w") if args.json else None  # closed below
+    records = []
+
+    def emit(rec: dict[str, Any]) -> None:
+        line = json.dumps(rec)
+        print(line, flush=True)
+        if json_file:
+            json_file.write(line + "\n")
+            json_file.flush()
+        records.append(rec)
+
+    try:
+        for name in args.workloads or list(WORKLOADS):
+            w = WORKLOADS[name]
+            t_ms = w.t_ms if args.t_ms is None else args.t_ms
+            for n in args.n or w.sizes:
+                ours, peer_spec = [], None
+                for backend in args.backend:
+                    for threads in args.threads:
+                        try:
+                            rec, peer_spec = measure_snn(name, n, t_ms, backend, threads, args.repeat,
+                                                         args.seed, args.delivery)
+                        except SnnError as exc:  # e.g. backend 'cuda' where there is none
+                            print(f"snn {name} N={n} backend {backend}: skipped: {exc}")
+                            continue
+                        ours.append(rec)
+                        emit(rec)
+                if not ours:
+                    continue
+                for sim, mode in modes:
+                    rec = measure_peer(sim, mode, peer_spec, t_ms, args.peer_python, args.peer_threads,
+                                       args.repeat, args.seed, timeout=args.peer_timeout)
+                    compare_rates(fastest(ours), rec)
+                    emit(rec)
+    finally:
+        if json_file:
+            json_file.close()
+    print()
+    print(table(records))
+    for line in ratios(records):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,474 @@
+"""The benchmark's networks in Brian2 and NEST, run in the peers' own interpreter.
+
+    PEER_PYTHON peer_worker.py TASK.json          # prints one line: PEER_RESULT {...}
+
+The peers need an older NumPy than snn, so they live in their own virtual environment and
+this file runs there as a plain script: at module level it imports only the standard
+library and NumPy, and never snn. snn's bench imports the helpers it shares with the peers
+(:func:`delivered_events`, the memory probes) from here, so each is written once.
+
+A task is JSON: ``{"task": "bench" | "latency", "sim": "brian2" | "nest", "mode":
+"standalone" | "runtime", "threads", "repeat", "t_ms", "workdir", "spec"}``; ``spec`` is
+the network as :mod:`snn.bench.workloads` describes it (populations with their exact
+parameters, projections, inputs, dt, v_substeps).
+
+Timing conventions, so that both peers do what snn does in the same steps:
+
+* snn: a spike at step ``k`` through a delay of ``D`` steps is felt as current in step
+  ``k + D`` (or, for ``target="v"``, added to ``v`` just before that step's integration).
+* Brian2 delivers a spike in the ``synapses`` slot of its own step ``k`` when the delay is
+  0, after the neurons were updated: a delay of ``(D - 1) dt`` into an accumulator that the
+  next update consumes gives snn's timing exactly.
+* NEST's ``izhikevich`` adds a spike's weight to ``V_m`` at the end of the step it arrives
+  in, after the threshold test; a spike sent in step ``k`` with delay ``d`` arrives in step
+  ``k + d/dt``. A one-step current ``w`` under Izhikevich's scheme and NEST's jump ``w`` at
+  the end of the same step move ``v`` alike, so current synapses get NEST delay ``D dt``
+  (hence Brian2's ``d`` matches NEST's ``d + dt``); voltage jumps get ``(D - 1) dt``, at
+  least NEST's minimum of one step. :func:`latency` measures this with three neurons.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def rss_bytes(field: str = "VmRSS") -> int:
+    """Resident memory of this process now (``VmRSS``) or at its peak (``VmHWM``), bytes."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def reset_peak_rss() -> None:
+    """Restarts the kernel's peak-RSS count (``VmHWM``) from the current RSS, where Linux
+    allows it; elsewhere the peak stays the process's lifetime peak."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def dense_events(spike_steps, steps: int, n_post: int, delay: int) -> int:
+    """:func:`delivered_events` for a projection from every source to all ``n_post``
+    targets through one delay (steps), without listing its synapses."""
+    return n_post * int(np.count_nonzero(np.asarray(spike_steps) + delay < steps))
+
+
+def delivered_events(spike_steps, spike_ids, syn_pre, syn_delay, steps: int) -> int:
+    """Synaptic events delivered within a run of ``steps`` steps: for each spike (step ``s``
+    of source ``i``), the synapses of ``i`` whose delay ``D`` (steps) brings it to a step
+    ``s + D < steps``. ``syn_delay`` may be one number for all synapses."""
+    spike_steps = np.asarray(spike_steps, np.int64)
+    spike_ids = np.asarray(spike_ids, np.int64)
+    syn_pre = np.asarray(syn_pre, np.int64)
+    if syn_pre.size == 0 or spike_ids.size == 0:
+        return 0
+    n_pre = int(max(syn_pre.max(), spike_ids.max())) + 1
+    total = int(np.bincount(syn_pre, minlength=n_pre)[spike_ids].sum())
+    delay = np.broadcast_to(np.asarray(syn_delay, np.int64), syn_pre.shape)
+    d_max = int(delay.max())
+    tail = spike_steps + d_max >= steps  # spikes with synapses arriving after the run
+    if not tail.any():
+        return total
+    keys = np.sort(syn_pre * (d_max + 1) + delay)
+    lim = steps - 1 - spike_steps[tail]  # the longest delay still arriving in the run
+    base = spike_ids[tail] * (d_max + 1)
+    late = np.searchsorted(keys, base + d_max, "right") - np.searchsorted(keys, base + lim, "right")
+    return total - int(late.sum())
+
+
+# --------------------------------------------------------------------------- the network spec
+
+
+def population_slices(spec):
+    """(label, first, stop) of each population in one array of all neurons."""
+    out, first = [], 0
+    for p in spec["populations"]:
+        out.append((p["label"], first, first + p["n"]))
+        first += p["n"]
+    return out
+
+
+def per_neuron(spec, key, default=0.0):
+    """A parameter of every neuron (populations give a number or a list), as one array."""
+    return np.concatenate([np.broadcast_to(np.asarray(p.get(key, default), np.float64), (p["n"],))
+                           for p in spec["populations"]])
+
+
+def input_columns(spec):
+    """Per-neuron constant current, noise std, pulse probability and pulse amplitude."""
+    n = sum(p["n"] for p in spec["populations"])
+    cols = {k: np.zeros(n) for k in ("I0", "sigma", "pulse_p", "pulse_amp")}
+    where = {label: slice(a, b) for label, a, b in population_slices(spec)}
+    for x in spec["inputs"]:
+        s = where[x["pop"]]
+        if x["kind"] == "constant":
+            cols["I0"][s] += x["value"]
+        elif x["kind"] == "noise":
+            cols["I0"][s] += x.get("mean", 0.0)
+            cols["sigma"][s] = np.hypot(cols["sigma"][s], x["std"])
+        elif x["kind"] == "pulses":
+            cols["pulse_p"][s] = x["rate_hz"] * spec["dt"] / 1000.0
+            cols["pulse_amp"][s] = x["amplitude"]
+        else:
+            raise ValueError(f"unknown input kind {x['kind']!r}")
+    return cols
+
+
+# --------------------------------------------------------------------------- Brian2
+
+
+def _brian_value(values):
+    """A literal when all neurons share the value, else None (a per-neuron constant)."""
+    return repr(float(values[0])) if np.all(values == values[0]) else None
+
+
+def brian_build(b2, spec, record_v=False):
+    """The network as Brian2 objects; returns (objects, group, monitor, synapses, vmon)."""
+    dt, sub = spec["dt"], spec["v_substeps"]
+    n = sum(p["n"] for p in spec["populations"])
+    columns = {k: per_neuron(spec, k) for k in "abcd"}
+    columns.update(input_columns(spec))
+    declared, literal = [], {}
+    for name, values in columns.items():
+        lit = _brian_value(values)
+        if lit is None:
+            declared.append(name)
+        literal[name] = lit if lit is not None else name
+    targets = {pr["target"] for pr in spec["projections"]}
+    eqs = ["v : 1", "u : 1"] + [f"{k} : 1 (constant)" for k in declared]
+    eqs += [f"{acc} : 1" for acc, t in (("Isyn", "I"), ("Vjump", "v")) if t in targets]
+    # One step of snn's scheme (docs/numerics.md): jumps, input of this step, v by
+    # v_substeps Euler substeps, then u with the new v. Brian2 has already reset the
+    # neurons that spiked (its resets slot ends the step they spiked in).
+    code = ["v += Vjump", "Vjump = 0"] if "v" in targets else []
+    terms = []
+    if float(np.max(np.abs(columns["I0"]))) > 0:
+        terms.append(literal["I0"])
+    if float(np.max(columns["sigma"])) > 0:
+        terms.append(f"{literal['sigma']} * randn()")
+    if float(np.max(columns["pulse_p"])) > 0:
+        terms.append(f"{literal['pulse_amp']} * int(rand() < {literal['pulse_p']})")
+    if "I" in targets:
+        terms.append("Isyn")
+    code.append(f"I = {' + '.join(terms) or '0'}")
+    if "I" in targets:
+        code.append("Isyn = 0")
+    h = dt / sub
+    code += [f"v += {h!r} * (0.04 * v**2 + 5 * v + 140 - u + I)"] * sub
+    code.append(f"u += {dt!r} * {literal['a']} * ({literal['b']} * v - u)")
+    G = b2.NeuronGroup(n, "\n".join(eqs), threshold=f"v >= {spec['v_peak']!r}",
+                       reset=f"v = {literal['c']}; u += {literal['d']}", name="neurons")
+    for k in declared:
+        setattr(G, k, columns[k])
+    G.v = spec["v0"]
+    G.u = columns["b"] * spec["v0"]
+    G.run_regularly("\n".join(code), when="groups", name="izhikevich_step")
+    mon = b2.SpikeMonitor(G, name="spikes")
+    sub_of = {label: G[a:b] for label, a, b in population_slices(spec)}
+    syns = []
+    for j, pr in enumerate(spec["projections"]):
+        acc = "Isyn" if pr["target"] == "I" else "Vjump"
+        kind, *wp = pr["weight"]
+        const_w = kind == "const"
+        on_pre = f"{acc}_post += {wp[0]!r}" if const_w else f"{acc}_post += w"
+        dkind, *dp = pr["delay"]
+        kw = {"delay": (dp[0] - 1) * dt * b2.ms} if dkind == "const" else {}
+        S = b2.Synapses(sub_of[pr["pre"]], sub_of[pr["post"]], "" if const_w else "w : 1 (constant)",
+                        on_pre=on_pre, name=f"syn{j}", **kw)
+        syns.append((S, pr))
+    vmon = b2.StateMonitor(G, "v", record=True, when="end", name="vmon") if record_v else None
+    return G, mon, syns, vmon
+
+
+def brian_connect(syns, dt):
+    for S, pr in syns:
+        rule = pr["rule"]
+        if rule == "all_to_all":
+            S.connect()
+        elif rule == "fixed_out_degree":
+            S.connect(j=f"k for k in sample(N_post, size={pr['k']})")
+        elif rule == "fixed_in_degree":
+            S.connect(i=f"k for k in sample(N_pre, size={pr['k']})")
+        else:
+            raise ValueError(f"unknown rule {rule!r}")
+        kind, *wp = pr["weight"]
+        if kind == "uniform":
+            S.w = f"{wp[0]!r} + {wp[1] - wp[0]!r} * rand()"
+        elif kind == "normal":
+            S.w = f"{wp[0]!r} + {wp[1]!r} * randn()"
+        dkind, *dp = pr["delay"]
+        if dkind == "uniform_int":  # D uniform in lo..hi steps; Brian2 delay (D - 1) dt
+            S.delay = f"({dp[0] - 1} + floor({dp[1] - dp[0] + 1} * rand())) * {dt!r} * ms"
+
+
+def projection_events(spec, pr, spike_steps, ids, steps, synapses) -> int:
+    """Events delivered through projection ``pr``, given the spikes of all neurons (ids in
+    one array of all populations) and ``synapses()`` -> (source index in ``pre``, delay in
+    steps), called only when the projection is not all-to-all with one delay."""
+    where = {label: (lo, hi) for label, lo, hi in population_slices(spec)}
+    lo, hi = where[pr["pre"]]
+    sel = (ids >= lo) & (ids < hi)
+    if pr["rule"] == "all_to_all" and pr["delay"][0] == "const":
+        n_post = where[pr["post"]][1] - where[pr["post"]][0]
+        return dense_events(spike_steps[sel], steps, n_post, pr["delay"][1])
+    return delivered_events(spike_steps[sel], ids[sel] - lo, *synapses(), steps)
+
+
+def brian_events(b2, spec, mon, syns, steps):
+    dt = spec["dt"]
+    spike_steps = np.rint(np.asarray(mon.t / b2.ms) / dt).astype(np.int64)
+    ids = np.asarray(mon.i[:])
+
+    def synapses(S):  # Brian2's delay d is snn's d / dt + 1 steps
+        delay = np.rint(np.asarray(S.delay[:] / b2.ms) / dt).astype(np.int64) + 1
+        return np.asarray(S.i[:]), delay
+
+    return sum(projection_events(spec, pr, spike_steps, ids, steps, lambda S=S: synapses(S))
+               for S, pr in syns)
+
+
+def brian_standalone(task):
+    import brian2 as b2
+
+    spec, t_ms, threads = task["spec"], task["t_ms"], task["threads"]
+    directory = os.path.join(task["workdir"], f"brian2_{spec['name']}_{spec['n']}_t{threads}")
+    rss_file = os.path.join(directory, "peak_rss")
+    b2.set_device("cpp_standalone", directory=directory, build_on_run=False)
+    b2.prefs.devices.cpp_standalone.openmp_threads = 0 if threads == 1 else threads
+    # The binary runs under this script's --rss wrapper, which writes its peak RSS.
+    b2.prefs.devices.cpp_standalone.run_cmd_unix = [sys.executable, os.path.abspath(__file__),
+                                                    "--rss", rss_file, "./main"]
+    b2.defaultclock.dt = spec["dt"] * b2.ms
+    b2.seed(task["seed"])
+    b2.device.insert_code("before_start",
+                          "struct timespec _bb0, _bb1; clock_gettime(CLOCK_MONOTONIC, &_bb0);")
+    G, mon, syns, _ = brian_build(b2, spec)
+    brian_connect(syns, spec["dt"])
+    b2.device.insert_code(
+        "before_network_run",
+        "clock_gettime(CLOCK_MONOTONIC, &_bb1); std::cout << \"BENCH_BUILD \" << "
+        "((_bb1.tv_sec - _bb0.tv_sec) + 1e-9 * (_bb1.tv_nsec - _bb0.tv_nsec)) << std::endl;")
+    net = b2.Network(G, mon, *[s for s, _ in syns])
+    net.run(t_ms * b2.ms)
+    t0 = time.perf_counter()
+    b2.device.build(directory=directory, compile=True, run=False, clean=True)
+    compile_s = time.perf_counter() - t0
+    builds, runs, peaks = [], [], []
+    for _ in range(task["repeat"]):
+        b2.device.run(directory=directory, with_output=False)
+        with open(os.path.join(b2.device.results_dir, "stdout.txt")) as f:
+            builds.append(float(next(ln for ln in f if ln.startswith("BENCH_BUILD")).split()[1]))
+        runs.append(b2.device._last_run_time)
+        with open(rss_file) as f:
+            peaks.append(int(f.read()))
+    steps = round(t_ms / spec["dt"])
+    return dict(build_s=builds, run_s=runs, compile_s=compile_s, peak_rss=max(peaks), base_rss=0,
+                spikes=int(mon.num_spikes), n_synapses=int(sum(len(s) for s, _ in syns)),
+                events=brian_events(b2, spec, mon, syns, steps), version=b2.__version__,
+                note="build = binary's array setup and synapse creation; compile once")
+
+
+def brian_runtime(task):
+    import brian2 as b2
+
+    spec, t_ms = task["spec"], task["t_ms"]
+    b2.prefs.codegen.target = "cython"
+    b2.prefs.codegen.runtime.cython.cache_dir = os.path.join(task["workdir"], "brian2_cython_cache")
+    builds, runs, base = [], [], rss_bytes()
+    for _rep in range(task["repeat"]):
+        b2.start_scope()
+        b2.defaultclock.dt = spec["dt"] * b2.ms
+        b2.seed(task["seed"])
+        t0 = time.perf_counter()
+        G, mon, syns, _ = brian_build(b2, spec)
+        brian_connect(syns, spec["dt"])
+        net = b2.Network(G, mon, *[s for s, _ in syns])
+        net.run(0 * b2.ms)  # generates, compiles (or loads from the cache) every code object
+        builds.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        net.run(t_ms * b2.ms)
+        runs.append(time.perf_counter() - t0)
+    steps = round(t_ms / spec["dt"])
+    return dict(build_s=builds, run_s=runs, peak_rss=rss_bytes("VmHWM"), base_rss=base,
+                spikes=int(mon.num_spikes), n_synapses=int(sum(len(s) for s, _ in syns)),
+                events=brian_events(b2, spec, mon, syns, steps), version=b2.__version__,
+                note="single-threaded (Cython); build includes code generation")
+
+
+# --------------------------------------------------------------------------- NEST
+
+
+def nest_build(nest, spec, record_v=False):
+    """The network in NEST; returns (all neurons, spike recorder, (pre, post) of each
+    projection, number of synapses, multimeter or None)."""
+    dt, n = spec["dt"], sum(p["n"] for p in spec["populations"])
+    if spec["v_substeps"] not in (1, 2):
+        raise ValueError("NEST's izhikevich integrates v in one step or two half-steps")
+    cols = input_columns(spec)
+    a, b, c, d = (per_neuron(spec, k) for k in "abcd")
+    pop = nest.Create("izhikevich", n)
+    # consistent_integration=False is Izhikevich's published scheme (two v half-steps, then
+    # u with the new v); True is one Euler step for both (u with the old v).
+    pop.set(a=a, b=b, c=c, d=d, V_m=np.full(n, spec["v0"]), U_m=b * spec["v0"], V_th=spec["v_peak"],
+            I_e=cols["I0"], consistent_integration=spec["v_substeps"] == 1)
+    sub = {label: pop[lo:hi] for label, lo, hi in population_slices(spec)}
+    for label, lo, _hi in population_slices(spec):
+        sigma, prob = cols["sigma"][lo], cols["pulse_p"][lo]
+        if sigma > 0:  # an independent draw per target and step
+            noise = nest.Create("noise_generator", params={"mean": 0.0, "std": sigma, "dt": dt})
+            nest.Connect(noise, sub[label], syn_spec={"delay": dt})
+        if prob > 0:  # Poisson spikes per target; the jump stands for a one-step current
+            gen = nest.Create("poisson_generator", params={"rate": prob * 1000.0 / dt})
+            nest.Connect(gen, sub[label], syn_spec={"weight": cols["pulse_amp"][lo], "delay": dt})
+    rec = nest.Create("spike_recorder")
+    nest.Connect(pop, rec)
+    projs, before = [], nest.num_connections
+    for pr in spec["projections"]:
+        kind, *wp = pr["weight"]
+        if kind == "const":
+            weight = wp[0]
+        elif kind == "uniform":
+            weight = nest.random.uniform(wp[0], wp[1])
+        else:
+            weight = nest.random.normal(wp[0], wp[1])
+        dkind, *dp = pr["delay"]  # NEST delay = snn's D steps (the module's docstring)
+        delay = dp[0] * dt if dkind == "const" else (dp[0] + nest.random.uniform_int(dp[1] - dp[0] + 1)) * dt
+        conn = {"rule": "all_to_all", "allow_autapses": True}
+        if pr["rule"] != "all_to_all":
+            key = {"fixed_in_degree": "indegree", "fixed_out_degree": "outdegree"}[pr["rule"]]
+            conn = {"rule": "fixed_" + key, key: pr["k"], "allow_autapses": True, "allow_multapses": False}
+        nest.Connect(sub[pr["pre"]], sub[pr["post"]], conn,
+                     {"synapse_model": "static_synapse", "weight": weight, "delay": delay})
+        projs.append((sub[pr["pre"]], sub[pr["post"]]))
+    n_syn = nest.num_connections - before
+    vmon = None
+    if record_v:
+        vmon = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": dt})
+        nest.Connect(vmon, pop)
+    return pop, rec, projs, n_syn, vmon
+
+
+def nest_spike_steps(rec, first_id, dt):
+    ev = rec.get("events")
+    # NEST stamps a spike of step k at the step's end, (k + 1) dt.
+    return np.rint(np.asarray(ev["times"]) / dt).astype(np.int64) - 1, np.asarray(ev["senders"]) - first_id
+
+
+def nest_run(task):
+    import nest
+
+    nest.set_verbosity("M_ERROR")
+    spec, t_ms = task["spec"], task["t_ms"]
+    dt = spec["dt"]
+    builds, runs, base = [], [], rss_bytes()
+    for _ in range(task["repeat"]):
+        nest.ResetKernel()
+        nest.resolution = dt
+        nest.local_num_threads = task["threads"]
+        nest.rng_seed = task["seed"]
+        t0 = time.perf_counter()
+        pop, rec, projs, n_syn, _ = nest_build(nest, spec)
+        nest.Prepare()  # NEST finishes its connection tables here
+        builds.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        nest.Run(t_ms)
+        runs.append(time.perf_counter() - t0)
+        nest.Cleanup()
+    peak = rss_bytes("VmHWM")
+    steps = round(t_ms / dt)
+    spike_steps, ids = nest_spike_steps(rec, pop[0].global_id, dt)
+
+    def synapses(pre, post):  # in blocks of sources: NEST's connection lists are large
+        src, delay = [], []
+        block = max(1, 200_000 * len(pre) // max(1, n_syn))
+        for lo in range(0, len(pre), block):
+            got = nest.GetConnections(pre[lo:lo + block], post).get(["source", "delay"])
+            src.append(np.atleast_1d(np.asarray(got["source"], np.int64)) - pre[0].global_id)
+            delay.append(np.rint(np.atleast_1d(got["delay"]) / dt).astype(np.int64))
+        return np.concatenate(src), np.concatenate(delay)
+
+    events = sum(projection_events(spec, pr, spike_steps, ids, steps, lambda p=p: synapses(*p))
+                 for pr, p in zip(spec["projections"], projs))
+    return dict(build_s=builds, run_s=runs, peak_rss=peak, base_rss=base, spikes=int(ids.size),
+                n_synapses=n_syn, events=events, version=nest.__version__,
+                note="build = Create + Connect + Prepare")
+
+
+# --------------------------------------------------------------------------- latency check
+
+
+def latency(task):
+    """For each case (target "I" or "v", delay in steps) of a three-neuron network (a source
+    driven to spike, a target it excites, an unconnected twin of the target), the steps from
+    the source's first spike to the first step after which target and twin differ."""
+    out = []
+    for spec in task["specs"]:
+        if task["sim"] == "brian2":
+            import brian2 as b2
+
+            b2.start_scope()
+            b2.prefs.codegen.target = "numpy"
+            b2.defaultclock.dt = spec["dt"] * b2.ms
+            G, mon, syns, vmon = brian_build(b2, spec, record_v=True)
+            brian_connect(syns, spec["dt"])
+            b2.Network(G, mon, vmon, *[s for s, _ in syns]).run(spec["t_ms"] * b2.ms)
+            spike = int(np.rint(mon.t[0] / b2.ms / spec["dt"]))
+            v = np.asarray(vmon.v)  # (neurons, samples); sample j after step j
+        else:
+            import nest
+
+            nest.set_verbosity("M_ERROR")
+            nest.ResetKernel()
+            nest.resolution = spec["dt"]
+            pop, rec, _, _, vmon = nest_build(nest, spec, record_v=True)
+            nest.Simulate(spec["t_ms"])
+            spike = int(nest_spike_steps(rec, pop[0].global_id, spec["dt"])[0][0])
+            ev = vmon.get("events")
+            ids = np.asarray(ev["senders"]) - pop[0].global_id
+            steps = np.rint(np.asarray(ev["times"]) / spec["dt"]).astype(np.int64) - 1
+            v = np.full((3, steps.max() + 1), np.nan)
+            v[ids, steps] = ev["V_m"]
+        differ = np.flatnonzero(v[1] != v[2])
+        out.append(int(differ[0]) - spike if differ.size else None)
+    return out
+
+
+TASKS = {("bench", "brian2", "standalone"): brian_standalone, ("bench", "brian2", "runtime"): brian_runtime,
+         ("bench", "nest", ""): nest_run}
+
+
+def main(argv) -> int:
+    if argv[:1] == ["--rss"]:  # run a command, write its peak RSS in bytes
+        proc = subprocess.Popen(argv[2:])
+        _, status, usage = os.wait4(proc.pid, 0)
+        with open(argv[1], "w") as f:
+            f.write(str(usage.ru_maxrss * 1024))
+        return os.waitstatus_to_exitcode(status)
+    with open(argv[0]) as f:
+        task = json.load(f)
+    if task["task"] == "latency":
+        result = latency(task)
+    else:
+        result = TASKS[(task["task"], task["sim"], task.get("mode", ""))](task)
+    print("PEER_RESULT " + json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

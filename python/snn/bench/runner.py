@@ -1,0 +1,234 @@
+"""Measurements: snn in this process, Brian2 and NEST through :mod:`.peer_worker` in the
+peers' interpreter. Each measurement is a flat dict (one JSON line)."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from typing import Any
+
+from .. import _core
+from . import peer_worker
+from .peer_worker import projection_events, reset_peak_rss, rss_bytes
+from .workloads import WORKLOADS, Spec, build, with_parameters
+
+#: Peer configurations: (simulator, mode) -> label.
+PEER_MODES = {("brian2", "standalone"): "brian2 standalone", ("brian2", "runtime"): "brian2 runtime",
+              ("nest", ""): "nest"}
+
+RATE_TOLERANCE = 0.10  # peers' mean rate may differ from snn's by this fraction
+
+
+def _record(spec: Spec, t_ms: float, sim: str, **fields: Any) -> dict[str, Any]:
+    """A measurement with the derived figures filled in (None where a figure is missing)."""
+    rec: dict[str, Any] = dict(workload=spec["name"], n=spec["n"], t_ms=t_ms, sim=sim)
+    rec.update(fields)
+    run, n_syn = rec.get("run_s"), rec.get("n_synapses")
+    spikes = rec.get("spikes")
+    rec["wall_per_sim_s"] = run / (t_ms / 1000.0) if run is not None and t_ms > 0 else None
+    rec["events_per_s"] = rec["events"] / run if run and rec.get("events") is not None else None
+    rec["rate_hz"] = spikes * 1000.0 / (t_ms * spec["n"]) if spikes is not None and t_ms > 0 else None
+    if rec.get("peak_rss") is not None and n_syn:
+        rec["rss_bytes_per_synapse"] = (rec["peak_rss"] - rec.get("base_rss", 0)) / n_syn
+    return rec
+
+
+def _device_memory() -> int | None:
+    """Device memory this process holds now, bytes (nvidia-smi), or None."""
+    smi = shutil.which("nvidia-smi")
+    if smi is None:
+        return None
+    try:
+        out = subprocess.run([smi, "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"],
+                             capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    used = [int(m) for pid, m in (line.split(",") for line in out.splitlines() if "," in line)
+            if int(pid) == os.getpid()]
+    return sum(used) * 2**20 if used else None
+
+
+def snn_events(spec: Spec, net, result) -> int:
+    """Synaptic events delivered during ``result``'s run (started at step 0)."""
+    total = 0
+    for pr, proj in zip(spec["projections"], net.projections):
+        res = result[proj.pre]
+
+        def synapses(proj=proj):
+            pre, _, _, delay = proj.synapses()
+            return pre, delay
+
+        # ids as in one array of all neurons, as projection_events expects
+        first = sum(p.size for p in net.populations[: proj.pre.index])
+        total += projection_events(spec, pr, res.spike_steps - result.first_step, res.spike_ids + first,
+                                   result.steps, synapses)
+    return total
+
+
+def measure_snn(workload: str, n: int, t_ms: float, backend: str = "cpu", threads: int | None = None,
+                repeat: int = 1, seed: int = 1, delivery: bool = False) -> tuple[dict[str, Any], Spec]:
+    """Builds and runs ``workload`` at size ``n`` ``repeat`` times. Returns the measurement
+    (best build and run times, the run's spikes and events, the peak RSS of the process
+    while building and running and the RSS before, connectivity bytes per synapse) and the
+    spec with the neurons' exact parameters, for the peers. ``delivery``: also time the same
+    neurons and inputs without synapses (``bare_run_s``) and report the delivery rate
+    ``delivery_events_per_s`` = events / (run - bare run)."""
+    spec = WORKLOADS[workload].spec(n)
+    builds, runs = [], []
+    for _ in range(max(1, repeat)):
+        gc.collect()
+        reset_peak_rss()
+        base = rss_bytes()
+        t0 = time.perf_counter()
+        net = build(spec, seed)
+        sim = net._simulation(backend, threads)  # the engine sets up its tables here
+        builds.append(time.perf_counter() - t0)
+        result = net.run(t_ms, progress=False)
+        runs.append(result.wall_time)
+        peak = rss_bytes("VmHWM")
+    n_syn = sum(p.n_synapses for p in net.projections)
+    conn = sum(p.nbytes for p in net.projections)
+    extra: dict[str, Any] = {}
+    if delivery:
+        bare = dict(spec, projections=[])
+        extra["bare_run_s"] = min(build(bare, seed).run(t_ms, backend=backend, threads=threads,
+                                                         progress=False).wall_time
+                                  for _ in range(max(1, repeat)))
+    events = snn_events(spec, net, result)
+    if delivery and runs and min(runs) > extra["bare_run_s"]:
+        extra["delivery_events_per_s"] = events / (min(runs) - extra["bare_run_s"])
+    return _record(spec, t_ms, "snn", mode=sim.backend, threads=sim.threads, version=_core.__version__,
+                   build_s=min(builds), run_s=min(runs), spikes=result.spike_count, n_synapses=n_syn,
+                   events=events, peak_rss=peak, base_rss=base, **extra,
+                   bytes_per_synapse=conn / n_syn if n_syn else None,
+                   device_mem=_device_memory() if sim.backend == "cuda" else None,
+                   note="build = connect + engine setup; bytes/synapse = connectivity storage"), \
+        with_parameters(spec, net)
+
+
+# --------------------------------------------------------------------------- peers
+
+
+def run_peer_task(task: dict[str, Any], peer_python: str, threads: int = 1,
+                  timeout: float | None = None) -> tuple[Any, str | None]:
+    """Runs a task in the peers' interpreter: (result, None) or (None, why it failed)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(task, f)
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    env.pop("PYTHONPATH", None)
+    try:
+        p = subprocess.run([peer_python, peer_worker.__file__, f.name], capture_output=True, text=True,
+                           env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {timeout:g} s"
+    except OSError as exc:
+        return None, f"cannot run {peer_python}: {exc}"
+    finally:
+        os.unlink(f.name)
+    lines = [ln for ln in p.stdout.splitlines() if ln.startswith("PEER_RESULT ")]
+    if p.returncode != 0 or not lines:
+        tail = (p.stdout + p.stderr).strip().splitlines()[-3:]
+        return None, f"failed (exit {p.returncode}): " + " | ".join(tail)
+    return json.loads(lines[-1][len("PEER_RESULT "):]), None
+
+
+def peer_available(sim: str, peer_python: str) -> tuple[str | None, str | None]:
+    """(version, None) if ``peer_python`` imports the peer, else (None, a note why not)."""
+    module = {"brian2": "brian2", "nest": "nest"}[sim]
+    try:
+        p = subprocess.run([peer_python, "-c", f"import {module}; print({module}.__version__)"],
+                           capture_output=True, text=True, timeout=300,
+                           env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    except (OSError, subprocess.SubprocessError) as exc:
+        return None, f"{sim} skipped: cannot run {peer_python} ({exc})"
+    if p.returncode != 0:
+        return None, f"{sim} skipped: not importable by {peer_python} (pass --peer-python PATH)"
+    return p.stdout.strip().splitlines()[-1], None
+
+
+def measure_peer(sim: str, mode: str, spec: Spec, t_ms: float, peer_python: str, threads: int = 2,
+                 repeat: int = 1, seed: int = 1, workdir: str | None = None,
+                 timeout: float | None = None) -> dict[str, Any]:
+    """One peer configuration on ``spec`` (with the exact neuron parameters, see
+    :func:`.workloads.with_parameters`); a record with ``skipped`` set if it did not run."""
+    if sim == "brian2" and mode == "runtime":
+        threads = 1  # Brian2's runtime mode has no threads
+    workdir = workdir or os.path.join(tempfile.gettempdir(), f"snn_bench_{os.getuid()}")
+    os.makedirs(workdir, exist_ok=True)
+    task = dict(task="bench", sim=sim, mode=mode, spec=spec, t_ms=t_ms, threads=threads,
+                repeat=max(1, repeat), seed=seed, workdir=workdir)
+    label = PEER_MODES[(sim, mode)]
+    out, why = run_peer_task(task, peer_python, threads, timeout)
+    if out is None:
+        return _record(spec, t_ms, label, threads=threads, skipped=f"{label}: {why}")
+    builds, runs = out.pop("build_s"), out.pop("run_s")
+    return _record(spec, t_ms, label, threads=threads, build_s=min(builds), run_s=min(runs), **out)
+
+
+def compare_rates(ours: dict[str, Any], peer: dict[str, Any]) -> None:
+    """Adds to ``peer`` its times and rate relative to ``ours`` (and ``ours``'s thread
+    count) and a flag when the mean rates differ by more than RATE_TOLERANCE."""
+    peer["snn_threads"] = ours["threads"]
+    for key in ("run_s", "build_s"):
+        if peer.get(key) and ours.get(key):
+            peer[f"{key}_vs_snn"] = peer[key] / ours[key]
+    if peer.get("rate_hz") is not None and ours.get("rate_hz"):
+        peer["rate_vs_snn"] = peer["rate_hz"] / ours["rate_hz"]
+        peer["rate_ok"] = abs(peer["rate_vs_snn"] - 1.0) <= RATE_TOLERANCE
+
+
+# --------------------------------------------------------------------------- latency check
+
+
+def latency_specs(delays=(1, 3), dt: float = 1.0) -> list[Spec]:
+    """Three neurons: a source driven to spike (constant current 20), a target it excites
+    (weight 5, as one-step current or as a jump of v, delay D steps) and an unconnected
+    twin of the target."""
+    specs = []
+    for target in ("I", "v"):
+        for d in delays:
+            rs = {"a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0}
+            specs.append(dict(
+                name=f"latency_{target}_{d}", n=3, dt=dt, v_substeps=1, v0=-65.0, v_peak=30.0, t_ms=40 * dt,
+                populations=[{"label": x, "n": 1, **rs} for x in ("src", "tgt", "twin")],
+                projections=[{"pre": "src", "post": "tgt", "rule": "all_to_all", "weight": ["const", 5.0],
+                              "delay": ["const", d], "target": target}],
+                inputs=[{"pop": "src", "kind": "constant", "value": 20.0}]))
+    return specs
+
+
+def snn_latency(spec: Spec) -> int | None:
+    net = build(spec)
+    res = net.run(spec["t_ms"], record="v", progress=False)
+    differ = (res["tgt"].v[:, 0] != res["twin"].v[:, 0]).nonzero()[0]
+    return int(differ[0]) - int(res["src"].spike_steps[0]) if differ.size else None
+
+
+def check_latency(peer_python: str, sims=("brian2", "nest"), delays=(1, 3), dt: float = 1.0):
+    """Latency in steps from a spike to the first change of its target, for snn and each
+    peer (snn's delay D mapped to Brian2's (D - 1) dt and NEST's D dt), per case.
+    Returns (rows of (case, {sim: steps}), notes)."""
+    specs = latency_specs(delays, dt)
+    found: dict[str, list] = {"snn": [snn_latency(s) for s in specs]}
+    notes = []
+    for sim in sims:
+        version, why = peer_available(sim, peer_python)
+        if version is None:
+            notes.append(why)
+            continue
+        out, why = run_peer_task(dict(task="latency", sim=sim, specs=specs), peer_python, timeout=600)
+        if out is None:
+            notes.append(f"{sim} latency check {why}")
+            continue
+        found[sim] = out
+    rows = []
+    for i, s in enumerate(specs):
+        rows.append((f"target {s['projections'][0]['target']}, D = {s['projections'][0]['delay'][1]} steps",
+                     {sim: v[i] for sim, v in found.items()}))
+    return rows, notes
+

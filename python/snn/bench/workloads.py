@@ -1,0 +1,201 @@
+"""The benchmark's workloads: each a network spec that snn, Brian2 and NEST all build.
+
+A spec is plain JSON-able data (so the peers' interpreter can read it without snn):
+
+* ``dt`` (ms), ``v_substeps``, ``v0`` (mV), ``v_peak`` (mV);
+* ``populations``: ``label``, ``n`` and either ``preset`` (a name :meth:`snn.Network.population`
+  knows) or ``a, b, c, d`` (numbers or one value per neuron);
+* ``projections``: ``pre``, ``post``, ``rule`` (``all_to_all``, ``fixed_in_degree`` or
+  ``fixed_out_degree`` with ``k``; distinct partners, self-connections allowed),
+  ``weight`` (``["const", w]``, ``["uniform", low, high]`` or ``["normal", mean, std]``),
+  ``delay`` in steps (``["const", D]`` or ``["uniform_int", low, high]``, both ends
+  included) and ``target`` (``"I"``: current for one step, ``"v"``: a jump of v);
+* ``inputs``: ``pop`` and ``kind`` ``constant`` (``value``), ``noise`` (``mean``, ``std``:
+  a fresh draw per neuron and step) or ``pulses`` (``rate_hz``, ``amplitude``: one-step
+  current pulses, ``n * rate_hz * dt / 1000`` random neurons per step, see snn.Pulses).
+
+Add a workload with :func:`register`; ``python -m snn.bench`` lists what is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import _specs
+from .._network import Network
+
+Spec = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A named network family: ``spec(n)`` gives the network of ``n`` neurons."""
+
+    name: str
+    summary: str
+    details: str  # the exact parameters, shown by --help
+    sizes: tuple[int, ...]  # default N
+    t_ms: float  # default simulated time
+    spec: Callable[[int], Spec]
+
+
+WORKLOADS: dict[str, Workload] = {}
+
+#: Workloads that are planned but cannot be built yet, with the reason (shown by --help).
+UNAVAILABLE: dict[str, str] = {
+    "basal_ganglia": "the old library's basal ganglia example through snn.network; not available "
+                     "yet: snn.network (the seed-compatible layer) is not in this build",
+}
+
+
+def register(workload: Workload) -> Workload:
+    WORKLOADS[workload.name] = workload
+    UNAVAILABLE.pop(workload.name, None)
+    return workload
+
+
+def _network(name: str, n: int, dt: float, v_substeps: int, populations, projections, inputs) -> Spec:
+    return dict(name=name, n=n, dt=dt, v_substeps=v_substeps, v0=-65.0, v_peak=30.0,
+                populations=populations, projections=projections, inputs=inputs)
+
+
+def _split(n: int) -> tuple[int, int]:
+    """80 % excitatory, 20 % inhibitory."""
+    if n < 2:
+        raise ValueError(f"a network with excitatory and inhibitory neurons needs n >= 2, got {n}")
+    n_exc = max(1, n * 4 // 5)
+    return n_exc, n - n_exc
+
+
+def seed_dense(n: int) -> Spec:
+    return _network(
+        "seed_dense", n, 0.1, 1,
+        [{"label": "rs", "n": n, "preset": "regular_spiking"}],
+        [{"pre": "rs", "post": "rs", "rule": "all_to_all", "weight": ["normal", 0.0, 1.0],
+          "delay": ["const", 1], "target": "v"}],
+        [{"pop": "rs", "kind": "constant", "value": 5.0}])
+
+
+def izh2003(n: int) -> Spec:
+    n_exc, n_inh = _split(n)
+    projections = []
+    sources = (("exc", n_exc, 800, ["uniform", 0.0, 0.5]), ("inh", n_inh, 200, ["uniform", -1.0, 0.0]))
+    for pre, size, k, w in sources:
+        rule = {"rule": "all_to_all"} if k >= size else {"rule": "fixed_in_degree", "k": k}
+        for post in ("exc", "inh"):
+            projections.append({"pre": pre, "post": post, **rule, "weight": w, "delay": ["const", 1],
+                                "target": "I"})
+    return _network(
+        "izh2003", n, 1.0, 2,
+        [{"label": "exc", "n": n_exc, "preset": "izhikevich2003_excitatory"},
+         {"label": "inh", "n": n_inh, "preset": "izhikevich2003_inhibitory"}],
+        projections,
+        [{"pop": "exc", "kind": "noise", "mean": 0.0, "std": 5.0},
+         {"pop": "inh", "kind": "noise", "mean": 0.0, "std": 2.0}])
+
+
+def sparse_delays(n: int) -> Spec:
+    n_exc, n_inh = _split(n)
+    m = 100  # outgoing synapses per neuron
+    k_ee = min(n_exc, m * n_exc // n)
+    k_ei = min(n_inh, m - k_ee)
+    exc = {"weight": ["const", 6.0], "delay": ["uniform_int", 1, 20], "target": "I"}
+    return _network(
+        "sparse_delays", n, 1.0, 2,
+        [{"label": "exc", "n": n_exc, "preset": "regular_spiking"},
+         {"label": "inh", "n": n_inh, "preset": "fast_spiking"}],
+        [{"pre": "exc", "post": "exc", "rule": "fixed_out_degree", "k": k_ee, **exc},
+         {"pre": "exc", "post": "inh", "rule": "fixed_out_degree", "k": k_ei, **exc},
+         {"pre": "inh", "post": "exc", "rule": "fixed_out_degree", "k": min(m, n_exc),
+          "weight": ["const", -5.0], "delay": ["const", 1], "target": "I"}],
+        [{"pop": p, "kind": "pulses", "rate_hz": 1.0, "amplitude": 20.0} for p in ("exc", "inh")])
+
+
+register(Workload(
+    "seed_dense", "N regular-spiking neurons, all-to-all voltage jumps", """\
+N regular-spiking neurons (a=0.02, b=0.2, c=-65, d=8), v0=-65 mV, u0=b*v0, v_peak=30 mV;
+all-to-all including self-connections, weights N(0, 1) mV added to the target's v on
+arrival (a voltage jump), delay one step; constant input current 5; dt=0.1 ms, one forward
+Euler step for v, then u with the new v.""", (1000, 10_000), 1000.0, seed_dense))
+
+register(Workload(
+    "izh2003", "Izhikevich's 2003 network (dense at N=1000, in-degree 1000 above)", """\
+Izhikevich (2003): 80% excitatory (a=0.02, b=0.2, c=-65+15r^2, d=8-6r^2), 20% inhibitory
+(a=0.02+0.08r, b=0.25-0.05r, c=-65, d=2), r ~ U(0,1) per neuron; v0=-65, u0=b*v0.
+Weights U(0, 0.5) from excitatory and U(-1, 0) from inhibitory sources, current for one
+step, delay 1 ms; thalamic noise 5*N(0,1) (exc) and 2*N(0,1) (inh) per neuron and ms;
+dt=1 ms, v by two 0.5 ms Euler half-steps, then u. N <= 1000: all-to-all (self included).
+N > 1000: fixed in-degree 1000 per target: 800 excitatory and 200 inhibitory sources drawn
+without repeats (mean rate stays near 7.5 Hz).""", (1000, 10_000), 1000.0, izh2003))
+
+register(Workload(
+    "sparse_delays", "Izhikevich's 2006 polychronization network, no plasticity", """\
+Izhikevich (2006) without STDP: 80% regular-spiking excitatory (a=0.02, b=0.2, c=-65,
+d=8), 20% fast-spiking inhibitory (a=0.1, b=0.2, c=-65, d=2); 100 outgoing synapses per
+neuron to distinct targets: excitatory to 80 excitatory and 20 inhibitory, weight +6,
+delays uniform over 1..20 ms; inhibitory to 100 excitatory only, weight -5, delay 1 ms;
+weights are current for one step. Input: current 20 for one step to N/1000 random neurons
+per ms, 1 Hz per neuron (snn.Pulses: one neuron per ms at N=1000, as in the original; the
+peers draw each neuron independently with probability 1 Hz * dt, the same rate). dt=1 ms, v by two 0.5 ms half-steps, then u.""",
+    (1000, 100_000), 1000.0, sparse_delays))
+
+
+# --------------------------------------------------------------------------- snn
+
+
+def _distribution(value: list, dt: float | None = None) -> Any:
+    """A spec's weight, or its delay in steps when ``dt`` is given, for snn (ms)."""
+    kind, *p = value
+    if kind == "const":
+        return p[0] if dt is None else p[0] * dt
+    if kind == "uniform_int":  # U((lo - 0.5) dt, (hi + 0.5) dt) rounds to lo..hi steps, evenly
+        return _specs.Uniform((p[0] - 0.5) * dt, (p[1] + 0.5) * dt)
+    return _specs.Uniform(p[0], p[1]) if kind == "uniform" else _specs.Normal(p[0], p[1])
+
+
+def _rule(pr: dict) -> Any:
+    if pr["rule"] == "all_to_all":
+        return _specs.AllToAll()
+    return (_specs.FixedInDegree if pr["rule"] == "fixed_in_degree" else _specs.FixedOutDegree)(pr["k"])
+
+
+def _input(x: dict) -> Any:
+    if x["kind"] == "constant":
+        return x["value"]
+    if x["kind"] == "noise":
+        return _specs.Noise(x["mean"], x["std"])
+    return _specs.Pulses(x["rate_hz"], x["amplitude"])
+
+
+def build(spec: Spec, seed: int = 1) -> Network:
+    """The spec as an snn network, through the native rules."""
+    net = Network(dt=spec["dt"], seed=seed)
+    pops = {}
+    for p in spec["populations"]:
+        params = {k: p[k] for k in "abcd" if k in p}
+        pops[p["label"]] = net.population(p["n"], p.get("preset"), label=p["label"], v0=spec["v0"],
+                                          v_peak=spec["v_peak"], v_substeps=spec["v_substeps"], **params)
+    for pr in spec["projections"]:
+        net.connect(pops[pr["pre"]], pops[pr["post"]], _rule(pr), weight=_distribution(pr["weight"]),
+                    delay=_distribution(pr["delay"], spec["dt"]), kernel=_specs.Instant(target=pr["target"]))
+    for x in spec["inputs"]:
+        net.input(pops[x["pop"]], _input(x))
+    return net
+
+
+def with_parameters(spec: Spec, net: Network) -> Spec:
+    """The spec with each population's exact a, b, c, d as snn drew them (numbers where all
+    neurons share a value), for the peers to build the same neurons."""
+    out = dict(spec, populations=[])
+    for p, pop in zip(spec["populations"], net.populations):
+        params = pop.parameters()
+        q = {k: v for k, v in p.items() if k != "preset"}
+        for k in "abcd":
+            a = np.asarray(params[k], np.float64)
+            q[k] = float(a[0]) if np.all(a == a[0]) else a.tolist()
+        out["populations"].append(q)
+    return out
