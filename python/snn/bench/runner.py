@@ -142,8 +142,9 @@ def measure_basal_ganglia(t_ms: float, backend: str = "cpu", threads: int | None
     """The ``basal_ganglia`` workload (:data:`.workloads.SCRIPTED`), ``repeat`` times: the
     parts of the fastest run (build_s = script_s + build_izhi_s, run_s = simulate_s), its
     spikes, events and synapses, and the last run's peak RSS."""
-    runs = []
+    runs, net, result = [], None, None
     for _ in range(max(1, repeat)):
+        net = result = None  # the last run's network and recordings do not count in the next's base
         gc.collect()
         reset_peak_rss()
         base = rss_bytes()
