@@ -14,8 +14,8 @@ import snn
 from snn.bench import WORKLOADS, measure_snn
 from snn.bench.__main__ import main
 from snn.bench.peer_worker import delivered_events
-from snn.bench.runner import latency_specs, measure_peer, peer_available, snn_latency
-from snn.bench.workloads import build
+from snn.bench.runner import _basal_ganglia_once, latency_specs, measure_peer, peer_available, snn_latency
+from snn.bench.workloads import SCRIPTED, build
 
 TINY = [("seed_dense", 60, 30.0), ("izh2003", 200, 100.0), ("izh2003", 1250, 50.0),
         ("sparse_delays", 500, 100.0)]
@@ -109,13 +109,12 @@ def test_command_prints_table_and_json_and_skips_missing_peers(tmp_path, capsys)
         assert f"| {r['workload']} | 100 | snn cpu | 1 |" in printed
 
 
-def test_help_documents_every_workload_and_what_is_missing(capsys):
+def test_help_documents_every_workload(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     text = capsys.readouterr().out
-    for w in WORKLOADS.values():
+    for w in (*WORKLOADS.values(), *SCRIPTED.values()):
         assert w.details.splitlines()[0] in text
-    assert "basal_ganglia" in text and "not available" in text
 
 
 @pytest.mark.skipif(snn.cuda_available(), reason="a CUDA device is present")
@@ -125,8 +124,40 @@ def test_missing_backend_is_skipped_with_a_note(capsys):
 
 
 def test_unknown_workload_is_an_error(capsys):
-    assert main(["basal_ganglia"]) == 2
-    assert "snn.network" in capsys.readouterr().err
+    assert main(["izh2003", "no_such_workload"]) == 2
+    assert "no_such_workload" in capsys.readouterr().err
+
+
+def test_basal_ganglia_figures_match_the_run(tmp_path, capsys):
+    out_file = tmp_path / "bench.jsonl"
+    rc = main(["basal_ganglia", "--t-ms", "20", "--repeat", "2", "--threads", "1", "--n", "100",
+               "--compare", "nest", "--peer-python", str(tmp_path / "no-python"), "--json", str(out_file)])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert "basal_ganglia: snn only, 3,800 neurons: --n, --compare ignored for it" in printed
+    assert "nest skipped" not in printed  # no peer is even looked for
+    [rec] = [json.loads(x) for x in out_file.read_text().splitlines()]
+    assert json.dumps(rec) in printed and "| basal_ganglia | 3,800 | snn cpu | 1 |" in printed
+    assert (rec["n"], rec["t_ms"], rec["sim"], rec["threads"]) == (3800, 20.0, "snn", 1)
+    assert rec["build_s"] == pytest.approx(rec["script_s"] + rec["build_izhi_s"])
+    assert rec["run_s"] == rec["simulate_s"] >= rec["native_run_s"] > 0
+    assert rec["rate_hz"] == pytest.approx(rec["spikes"] * 1000.0 / (20.0 * 3800))
+    assert rec["events_per_s"] == pytest.approx(rec["events"] / rec["run_s"])
+    assert rec["peak_rss"] >= rec["base_rss"] > 0
+    # the same run again (seeded): spikes, synapses and events counted here the plain way
+    _, (net, res) = _basal_ganglia_once(20.0, "cpu", 1)
+    assert rec["spikes"] == res.spike_count > 0
+    assert rec["n_synapses"] == sum(p.n_synapses for p in net.projections) > 3_000_000
+    conn = sum(p.nbytes for p in net.projections)
+    assert rec["bytes_per_synapse"] == pytest.approx(conn / rec["n_synapses"])
+    events = 0
+    for proj in net.projections:
+        r = res[proj.pre]
+        pre, _, _, delay = proj.synapses()
+        assert np.all(delay == delay[0])  # one delay per projection
+        fan_out = np.bincount(pre, minlength=proj.pre.size)
+        events += int(fan_out[r.spike_ids[r.spike_steps - res.first_step + delay[0] < res.steps]].sum())
+    assert rec["events"] == events > 0
 
 
 PEER_PYTHON = os.environ.get("SNN_PEER_PYTHON") or shutil.which("python", path="/opt/peers-venv/bin")

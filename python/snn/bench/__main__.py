@@ -10,13 +10,20 @@ import sys
 from typing import Any
 
 from .._core import SnnError
-from .runner import check_latency, compare_rates, measure_peer, measure_snn, peer_available
-from .workloads import UNAVAILABLE, WORKLOADS
+from .runner import (
+    check_latency,
+    compare_rates,
+    measure_basal_ganglia,
+    measure_peer,
+    measure_snn,
+    peer_available,
+)
+from .workloads import SCRIPTED, UNAVAILABLE, WORKLOADS
 
 
 def _epilog() -> str:
     parts = ["workloads (N = --n, default sizes in brackets; times in ms):"]
-    for w in WORKLOADS.values():
+    for w in (*WORKLOADS.values(), *SCRIPTED.values()):
         sizes = ", ".join(f"{n:,}" for n in w.sizes)
         parts.append(f"\n  {w.name} [{sizes}; {w.t_ms:g} ms]: {w.summary}\n"
                      + "\n".join("    " + line for line in w.details.splitlines()))
@@ -53,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m snn.bench", description=__doc__, epilog=_epilog(),
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("workloads", nargs="*", metavar="WORKLOAD",
-                    help=f"one or more of {', '.join(WORKLOADS)} (default: all)")
+                    help=f"one or more of {', '.join([*WORKLOADS, *SCRIPTED])} (default: all)")
     ap.add_argument("--n", type=int, nargs="+", help="network sizes (default: the workload's)")
     ap.add_argument("--t-ms", type=float, help="simulated time, ms (default: the workload's)")
     ap.add_argument("--backend", nargs="+", default=["cpu"], choices=["auto", "cpu", "cuda"])
@@ -137,7 +144,8 @@ def _latency_report(peer_python: str, sims) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    unknown = [w for w in args.workloads if w not in WORKLOADS]
+    names = args.workloads or [*WORKLOADS, *SCRIPTED]
+    unknown = [w for w in names if w not in WORKLOADS and w not in SCRIPTED]
     if unknown:
         why = "; ".join(UNAVAILABLE.get(w, "unknown workload") for w in unknown)
         print(f"python -m snn.bench: cannot run {unknown}: {why}", file=sys.stderr)
@@ -151,6 +159,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if _latency_report(args.peer_python, peers or ["brian2", "nest"]) else 1
 
     modes, notes = [], []
+    for name in SCRIPTED.keys() & set(names):
+        options = (("--n", args.n), ("--compare", peers), ("--delivery", args.delivery))
+        ignored = [opt for opt, given in options if given]
+        if ignored:
+            notes.append(f"{name}: snn only, {SCRIPTED[name].sizes[0]:,} neurons: {', '.join(ignored)} "
+                         f"ignored for it")
+    if not any(name in WORKLOADS for name in names):
+        peers = []
     for sim in peers:
         version, why = peer_available(sim, args.peer_python)
         if version is None:
@@ -175,22 +191,25 @@ def main(argv: list[str] | None = None) -> int:
         records.append(rec)
 
     try:
-        for name in args.workloads or list(WORKLOADS):
-            w = WORKLOADS[name]
+        for name in names:
+            w = WORKLOADS.get(name) or SCRIPTED[name]
             t_ms = w.t_ms if args.t_ms is None else args.t_ms
-            for n in args.n or w.sizes:
+            for n in args.n if args.n and name in WORKLOADS else w.sizes:
                 ours, peer_spec = [], None
                 for backend in args.backend:
                     for threads in args.threads:
                         try:
-                            rec, peer_spec = measure_snn(name, n, t_ms, backend, threads, args.repeat,
-                                                         args.seed, args.delivery)
+                            if name in SCRIPTED:
+                                rec = measure_basal_ganglia(t_ms, backend, threads, args.repeat)
+                            else:
+                                rec, peer_spec = measure_snn(name, n, t_ms, backend, threads, args.repeat,
+                                                             args.seed, args.delivery)
                         except SnnError as exc:  # e.g. backend 'cuda' where there is none
                             print(f"snn {name} N={n} backend {backend}: skipped: {exc}")
                             continue
                         ours.append(rec)
                         emit(rec)
-                if not ours:
+                if not ours or name in SCRIPTED:  # no peer model of a script
                     continue
                 for sim, mode in modes:
                     rec = measure_peer(sim, mode, peer_spec, t_ms, args.peer_python, args.peer_threads,

@@ -40,16 +40,13 @@ class Workload:
     details: str  # the exact parameters, shown by --help
     sizes: tuple[int, ...]  # default N
     t_ms: float  # default simulated time
-    spec: Callable[[int], Spec]
+    spec: Callable[[int], Spec] | None  # None: a fixed script (SCRIPTED), snn only
 
 
 WORKLOADS: dict[str, Workload] = {}
 
 #: Workloads that are planned but cannot be built yet, with the reason (shown by --help).
-UNAVAILABLE: dict[str, str] = {
-    "basal_ganglia": "the old library's basal ganglia example through snn.network; not available "
-                     "yet: snn.network (the seed-compatible layer) is not in this build",
-}
+UNAVAILABLE: dict[str, str] = {}
 
 
 def register(workload: Workload) -> Workload:
@@ -140,9 +137,23 @@ neuron to distinct targets: excitatory to 80 excitatory and 20 inhibitory, weigh
 delays uniform over 1..20 ms; inhibitory to 100 excitatory only, weight -5, delay 1 ms;
 weights are current for one step. Input: current 20 for one step to N/1000 random neurons
 per ms, 1 Hz per neuron (snn.Pulses: one neuron per ms at N=1000, as in the original; the
-peers draw each neuron independently with probability 1 Hz * dt, the same rate). dt=1 ms, v by two 0.5 ms half-steps, then u.""",
+peers draw each neuron independently with probability 1 Hz * dt, the same rate).
+dt=1 ms, v by two 0.5 ms half-steps, then u.""",
     (1000, 100_000), 1000.0, sparse_delays))
 
+#: Workloads of a fixed size that time a script rather than build a spec: snn only (the
+#: peers have no model of them), measured by :func:`.runner.measure_basal_ganglia`.
+SCRIPTED: dict[str, Workload] = {"basal_ganglia": Workload(
+    "basal_ganglia", "the old library's basal ganglia example through snn.network (snn only)", """\
+python/snn/examples/basal_ganglia.py as the old script: seven Izhikevich nuclei, 3,800
+neurons, 24 all-to-all projections (3.5 million synapses once zero weights are left out)
+with delays and sampled decay kernels over 100- and 500-step windows, Gaussian input to
+the cortex drawn by NumPy each step; dt=0.2 ms; v, u and I recorded (snn.network.simulate).
+Fixed size (--n is ignored); build_s = script (weights, nuclei, connect) + build_izhi,
+run_s = simulate, split by part in the JSON line (script_s, build_izhi_s, simulate_s and
+native_run_s, the engine's run inside simulate); events count each spike once per synapse
+of its source that it reaches within the run (not per step of the kernel's window).""",
+    (3800,), 1000.0, None)}
 
 # --------------------------------------------------------------------------- snn
 
