@@ -82,7 +82,9 @@ def measure_snn(workload: str, n: int, t_ms: float, backend: str = "cpu", thread
     ``delivery_events_per_s`` = events / (run - bare run)."""
     spec = WORKLOADS[workload].spec(n)
     builds, runs = [], []
+    net = result = sim = None
     for _ in range(max(1, repeat)):
+        net = result = sim = None  # the last run's network does not count in the next's base
         gc.collect()
         reset_peak_rss()
         base = rss_bytes()
