@@ -37,6 +37,23 @@ def report(what: str, rates: list[tuple[str, float]]) -> None:
     print(what + ": " + ", ".join(f"{label} {rate:.2f} Hz" for label, rate in rates))
 
 
+def part(args: argparse.Namespace, api: str, what: str, run: Callable[[], Any],
+         rates: Callable[[Any], list[tuple[str, float]]],
+         makers: Callable[[Any], dict[str, Callable[[], Any]]]) -> None:
+    """One API's version of an example, if --api asks for it ("network" or "native"): runs
+    and times it, prints the rates ``rates(result)`` and draws ``makers(result)``."""
+    if args.api not in (api, "both"):
+        return
+    result = timed(what, run)
+    report(what, rates(result))
+    figures(args.out, makers(result))
+
+
+def native_rates(res: Any) -> list[tuple[str, float]]:
+    """Each population's rate in a native result."""
+    return [(r.label, r.rate) for r in res]
+
+
 def figures(out: str | None, makers: dict[str, Callable[[], Any]]) -> None:
     """Draws each figure (a function returning one or a list) and writes it as
     out/name.png, or out/name_1.png, ... for a list; nothing without --out."""

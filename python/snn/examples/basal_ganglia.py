@@ -111,22 +111,15 @@ def run_native(T: float = T, backend: str = "auto", threads: int | None = None) 
 
 def main(argv: list[str] | None = None) -> int:
     args = _cli.parse(__doc__.splitlines()[0], T, argv)
-    if args.api in ("network", "both"):
-        nuclei = _cli.timed("snn.network (construction and run)",
-                            lambda: run_network(args.T, args.backend, args.threads))
-        _cli.report("snn.network", [(N.label, N.firing_rate) for N in nuclei])
-        _cli.figures(args.out, {
-            "basal_ganglia_raster": lambda: plot.raster(nuclei, title="Basal ganglia (snn.network)"),
-            "basal_ganglia_TI_v": lambda: old.plot_neuron_by_idx(args.T, DT, {nuclei[5]: [0]}),
-            "basal_ganglia_rates": lambda: plot.rate_histogram(nuclei),
-        })
-    if args.api in ("native", "both"):
-        res = _cli.timed("native (construction and run)",
-                         lambda: run_native(args.T, args.backend, args.threads))
-        _cli.report("native", [(r.label, r.rate) for r in res])
-        _cli.figures(args.out, {
-            "basal_ganglia_native_raster": lambda: plot.raster(res, title="Basal ganglia (native API)"),
-        })
+    _cli.part(args, "network", "snn.network", lambda: run_network(args.T, args.backend, args.threads),
+              lambda nuclei: [(N.label, N.firing_rate) for N in nuclei], lambda nuclei: {
+                  "basal_ganglia_raster": lambda: plot.raster(nuclei, title="Basal ganglia (snn.network)"),
+                  "basal_ganglia_TI_v": lambda: old.plot_neuron_by_idx(args.T, DT, {nuclei[5]: [0]}),
+                  "basal_ganglia_rates": lambda: plot.rate_histogram(nuclei)})
+    _cli.part(args, "native", "native", lambda: run_native(args.T, args.backend, args.threads),
+              _cli.native_rates, lambda res: {
+                  "basal_ganglia_native_raster": lambda: plot.raster(
+                      res, title="Basal ganglia (native API)")})
     return 0
 
 

@@ -55,20 +55,17 @@ def run_native(T: float = T, backend: str = "auto", threads: int | None = None) 
 
 def main(argv: list[str] | None = None) -> int:
     args = _cli.parse(__doc__.splitlines()[0], T, argv, synapse="voltage_jump")
-    if args.api in ("network", "both"):
-        N = _cli.timed("snn.network", lambda: run_network(args.T, args.synapse, args.backend, args.threads))
-        _cli.report(f"snn.network ({args.synapse})", [(N.label, N.firing_rate)])
-        _cli.figures(args.out, {
-            "simple_network_raster": lambda: old.raster_plot(N, label=args.synapse),
-            "simple_network_v_I": lambda: old.plot_neuron_by_idx(args.T, DT, {N: [0]}, variables=["v", "I"]),
-            "simple_network_rates": lambda: plot.rate_histogram(N),
-        })
-    if args.api in ("native", "both"):
-        res = _cli.timed("native", lambda: run_native(args.T, args.backend, args.threads))
-        _cli.report("native", [(r.label, r.rate) for r in res])
-        _cli.figures(args.out, {
-            "simple_network_native_raster": lambda: plot.raster(res, title="Simple network (native API)"),
-        })
+    what = f"snn.network ({args.synapse})"
+    _cli.part(args, "network", what, lambda: run_network(args.T, args.synapse, args.backend, args.threads),
+              lambda N: [(N.label, N.firing_rate)], lambda N: {
+                  "simple_network_raster": lambda: old.raster_plot(N, label=args.synapse),
+                  "simple_network_v_I": lambda: old.plot_neuron_by_idx(args.T, DT, {N: [0]},
+                                                                       variables=["v", "I"]),
+                  "simple_network_rates": lambda: plot.rate_histogram(N)})
+    _cli.part(args, "native", "native", lambda: run_native(args.T, args.backend, args.threads),
+              _cli.native_rates, lambda res: {
+                  "simple_network_native_raster": lambda: plot.raster(
+                      res, title="Simple network (native API)")})
     return 0
 
 

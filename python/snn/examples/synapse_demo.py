@@ -53,21 +53,15 @@ def run_native(T: float = T, backend: str = "auto", threads: int | None = None) 
 
 def main(argv: list[str] | None = None) -> int:
     args = _cli.parse(__doc__.splitlines()[0], T, argv)
-    if args.api in ("network", "both"):
-        N1, N2 = _cli.timed("snn.network", lambda: run_network(args.T, args.backend, args.threads))
-        _cli.report("snn.network", [(N.label, N.firing_rate) for N in (N1, N2)])
-        _cli.figures(args.out, {
-            "synapse_demo_raster": lambda: plot.raster([N1, N2], title="Synapse demo (snn.network)"),
-            "synapse_demo_v_I": lambda: old.plot_neuron_by_idx(args.T, DT, {N1: [0], N2: [0]},
-                                                               variables=["v", "I"]),
-        })
-    if args.api in ("native", "both"):
-        res = _cli.timed("native", lambda: run_native(args.T, args.backend, args.threads))
-        _cli.report("native", [(r.label, r.rate) for r in res])
-        _cli.figures(args.out, {
-            "synapse_demo_native_v": lambda: plot.traces(res, "v", [0],
-                                                         title="Synapse demo (native API): v of neuron 0"),
-        })
+    _cli.part(args, "network", "snn.network", lambda: run_network(args.T, args.backend, args.threads),
+              lambda Ns: [(N.label, N.firing_rate) for N in Ns], lambda Ns: {
+                  "synapse_demo_raster": lambda: plot.raster(list(Ns), title="Synapse demo (snn.network)"),
+                  "synapse_demo_v_I": lambda: old.plot_neuron_by_idx(args.T, DT, {N: [0] for N in Ns},
+                                                                     variables=["v", "I"])})
+    _cli.part(args, "native", "native", lambda: run_native(args.T, args.backend, args.threads),
+              _cli.native_rates, lambda res: {
+                  "synapse_demo_native_v": lambda: plot.traces(
+                      res, "v", [0], title="Synapse demo (native API): v of neuron 0")})
     return 0
 
 
