@@ -190,6 +190,7 @@ class Model:
     def __init__(self, dt: float, nuclei: list[Izhi_Nucleus], synapse_type: str) -> None:
         self.dt, self.nuclei, self.synapse_type = dt, list(nuclei), synapse_type
         self.result: Any = None  # the native snn.Result of the last simulate
+        self.net: Network | None = None  # the native network the last simulate ran
         self._fresh: Network | None = self.network()
 
     def network(self) -> Network:
@@ -261,6 +262,7 @@ def simulate(T: float, dt: float, graph: Any, nuclei: list[Izhi_Nucleus], data: 
     if M < 1:
         raise ConfigError(f"simulate: T = {T} ms is shorter than one step of dt = {data.dt} ms")
     net, data._fresh = data._fresh or data.network(), None
+    data.net = net
     # M native steps: v and u of steps 0 .. M-2, and the I of steps 0 .. M-1 (the I of old
     # step M-1 is computed at the end of step M-2, with Iext((M-2)*dt)).
     res = net.run(M * data.dt, record=["v", "u", "I"], backend=backend, threads=threads)

@@ -12,8 +12,6 @@ import tempfile
 import time
 from typing import Any
 
-import numpy as np
-
 from .. import _core
 from . import peer_worker
 from .peer_worker import delivered_events, projection_events, reset_peak_rss, rss_bytes
@@ -122,21 +120,15 @@ def _basal_ganglia_once(t_ms: float, backend: str, threads: int | None) -> tuple
     from ..examples import basal_ganglia as bg
 
     t0 = time.perf_counter()
-    np.random.seed(bg.SEED)
-    nuclei = {name: old.Izhi_Nucleus(n, a, b, c, d, bg.ctx_input if name == "CTX" else 0, label=name)
-              for name, (n, a, b, c, d) in bg.NUCLEI.items()}
-    for src, dst, P, delay, exc in bg.projections():
-        old.connect(nuclei[src], nuclei[dst], P, delay=delay, decay=bg.excitatory if exc else bg.inhibitory,
-                    howfar=bg.EXC_HOWFAR if exc else bg.INH_HOWFAR)
+    nuclei = bg.connected_nuclei()
     t1 = time.perf_counter()
-    data = old.build_izhi(bg.DT, list(nuclei.values()), "simple")
+    data = old.build_izhi(bg.DT, nuclei, "simple")
     t2 = time.perf_counter()
-    net = data._fresh  # the network simulate runs
-    old.simulate(t_ms, bg.DT, None, list(nuclei.values()), data, backend=backend, threads=threads)
+    old.simulate(t_ms, bg.DT, None, nuclei, data, backend=backend, threads=threads)
     t3 = time.perf_counter()
     parts = dict(script_s=t1 - t0, build_izhi_s=t2 - t1, simulate_s=t3 - t2,
                  native_run_s=data.result.wall_time)
-    return parts, (net, data.result)
+    return parts, (data.net, data.result)
 
 
 def measure_basal_ganglia(t_ms: float, backend: str = "cpu", threads: int | None = None,

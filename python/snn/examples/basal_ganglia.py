@@ -77,8 +77,8 @@ def ctx_input(t: float) -> np.ndarray:
     return 7 * np.random.normal(1, 3, (NUCLEI["CTX"][0], 1))
 
 
-def run_network(T: float = T, backend: str = "auto", threads: int | None = None) -> list:
-    """The old script, as it was written for the TensorFlow library."""
+def connected_nuclei() -> list:
+    """The old script's nuclei and connections, with NumPy seeded by SEED first."""
     np.random.seed(SEED)
     nuclei = {name: old.Izhi_Nucleus(n, a, b, c, d, ctx_input if name == "CTX" else 0, label=name)
               for name, (n, a, b, c, d) in NUCLEI.items()}
@@ -87,11 +87,17 @@ def run_network(T: float = T, backend: str = "auto", threads: int | None = None)
             old.connect(nuclei[src], nuclei[dst], P, delay=delay, decay=excitatory, howfar=EXC_HOWFAR)
         else:
             old.connect(nuclei[src], nuclei[dst], P, delay=delay, decay=inhibitory, howfar=INH_HOWFAR)
+    return list(nuclei.values())
+
+
+def run_network(T: float = T, backend: str = "auto", threads: int | None = None) -> list:
+    """The old script, as it was written for the TensorFlow library."""
+    nuclei = connected_nuclei()
     graph = old.Graph()
     with graph.as_default():
-        data = old.build_izhi(DT, list(nuclei.values()), "simple")
-    old.simulate(T, DT, graph, list(nuclei.values()), data, backend=backend, threads=threads)
-    return list(nuclei.values())
+        data = old.build_izhi(DT, nuclei, "simple")
+    old.simulate(T, DT, graph, nuclei, data, backend=backend, threads=threads)
+    return nuclei
 
 
 def run_native(T: float = T, backend: str = "auto", threads: int | None = None) -> snn.Result:
