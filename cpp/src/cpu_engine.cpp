@@ -265,6 +265,7 @@ class cpu_engine final : public engine {
           tail[slot] = buf.data.data() + buf.size, end[slot] = buf.data.data() + buf.data.size();
         }
         event* t = tail[slot];
+        __builtin_prefetch(t + 16, 1);  // the slot's stream: claim the line after next
         for (; b != e && (b->key >> pb) == code; ++b, ++t) *t = event{b->key & post_mask, b->weight};
         tail[slot] = t;
       }

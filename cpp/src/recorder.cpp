@@ -1,6 +1,7 @@
 #include "recorder.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 #include "system.hpp"
@@ -71,16 +72,25 @@ run_result recorder::finish(std::uint64_t steps_done, double dt) {
     if (threads_ == 1) {
       r = std::move(spikes_[p]);
     } else {
-      // Each thread holds its own neuron range in step order: merge by (step, id).
-      std::vector<std::pair<std::int64_t, std::int32_t>> all;
-      for (int t = 0; t < threads_; ++t) {
-        const spike_record& s = spikes_[t * n_pop_ + p];
-        for (std::size_t i = 0; i < s.steps.size(); ++i) all.emplace_back(s.steps[i], s.ids[i]);
+      // Each thread holds its own neuron range (thread t's below thread t+1's) in step order:
+      // per step, the threads' spikes in thread order are in (step, id) order.
+      std::vector<std::size_t> at(threads_, 0);
+      std::size_t total = 0;
+      for (int t = 0; t < threads_; ++t) total += spikes_[t * n_pop_ + p].steps.size();
+      r.steps.reserve(total);
+      r.ids.reserve(total);
+      while (r.steps.size() < total) {
+        std::int64_t step = std::numeric_limits<std::int64_t>::max();
+        for (int t = 0; t < threads_; ++t) {
+          const spike_record& s = spikes_[t * n_pop_ + p];
+          if (at[t] < s.steps.size()) step = std::min(step, s.steps[at[t]]);
+        }
+        for (int t = 0; t < threads_; ++t) {
+          const spike_record& s = spikes_[t * n_pop_ + p];
+          for (std::size_t& i = at[t]; i < s.steps.size() && s.steps[i] == step; ++i)
+            r.steps.push_back(step), r.ids.push_back(s.ids[i]);
+        }
       }
-      std::sort(all.begin(), all.end());
-      r.steps.resize(all.size());
-      r.ids.resize(all.size());
-      for (std::size_t i = 0; i < all.size(); ++i) r.steps[i] = all[i].first, r.ids[i] = all[i].second;
     }
     r.times.resize(r.steps.size());
     for (std::size_t i = 0; i < r.steps.size(); ++i) r.times[i] = static_cast<double>(r.steps[i]) * dt;
