@@ -238,19 +238,20 @@ def test_noise_continues_across_runs():
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("seed", [11, 2**33 + 5])
-def test_noise_follows_documented_philox_stream(seed):
+@pytest.mark.parametrize("seed, n, threads", [(11, 37, 1), (2**33 + 5, 37, 1), (11, 4500, 1), (11, 4500, 2)])
+def test_noise_follows_documented_philox_stream(seed, n, threads):
     """numerics.md: noise of neuron i of population p at step k uses counter
     (i / 4, k lo, k hi, 5 << 24 | p), lane i % 4 of four Box-Muller normals.  The engine's
-    float32 log/cos polynomials are not replicated, so values agree to ~1e-4 only."""
+    float32 log/cos polynomials are not replicated, so values agree to ~1e-4 only.
+    (4500 neurons with two threads: the second thread's noise starts at neuron 2304.)"""
     net = snn.Network(dt=1.0, seed=seed)
     first = net.population(5, "regular_spiking", label="first")        # p = 0
-    pop = net.population(37, "regular_spiking", label="second")        # p = 1
+    pop = net.population(n, "regular_spiking", label="second")         # p = 1
     net.input(first, 1.0)
     net.input(pop, snn.Noise(mean=0.5, std=1.5))
     steps = 60
-    I = net.run(float(steps), record="I", backend=BACKEND)[pop].I.astype(np.float64)
-    expected = np.stack([0.5 + 1.5 * ref.noise_normals(seed, 1, 37, k) for k in range(steps)])
+    I = net.run(float(steps), record="I", backend=BACKEND, threads=threads)[pop].I.astype(np.float64)
+    expected = np.stack([0.5 + 1.5 * ref.noise_normals(seed, 1, n, k) for k in range(steps)])
     np.testing.assert_allclose(I, expected, atol=2e-4, rtol=1e-5)
 
 
@@ -317,17 +318,19 @@ def test_two_noise_inputs_of_one_population_draw_independent_streams():
     assert abs(np.corrcoef(first.ravel(), second.ravel())[0, 1]) < 0.2
 
 
-@pytest.mark.parametrize("rate, dt", [(3.7, 0.5), (1.0, 1.0)])
-def test_pulses_follow_documented_stream(rate, dt):
+@pytest.mark.parametrize("rate, dt, n, threads", [(3.7, 0.5, 1000, 1), (1.0, 1.0, 1000, 1),
+                                                  (3.7, 0.5, 5000, 1), (3.7, 0.5, 5000, 2)])
+def test_pulses_follow_documented_stream(rate, dt, n, threads):
     """Pulses hit floor(lam) neurons per step plus one with probability frac(lam), drawn as
-    numerics.md says; the amplitude adds to the other inputs, once per hit."""
-    seed, n, steps, amplitude = 21, 1000, 300, 20.0
+    numerics.md says; the amplitude adds to the other inputs, once per hit. (With two
+    threads each keeps the pulses that hit its own neurons.)"""
+    seed, steps, amplitude = 21, 300, 20.0
     net = snn.Network(dt=dt, seed=seed)
     net.population(3, "regular_spiking", label="other")                  # p = 0
     pop = net.population(n, "regular_spiking", label="p")              # p = 1
     net.input(pop, 1.0)                                                # input 0
     net.input(pop, snn.Pulses(rate=rate, amplitude=amplitude))         # input 1
-    I = net.run(steps * dt, record="I", backend=BACKEND)[pop].I
+    I = net.run(steps * dt, record="I", backend=BACKEND, threads=threads)[pop].I
     expected = np.zeros((steps, n), F32)
     counts = []
     for k in range(steps):

@@ -95,3 +95,27 @@ def test_random_network_continued_runs_match_reference():
             spike_steps, spike_ids = st, si
         assert_same_spikes(R, out, pop.label)
         assert_trace_close(v, out["v"], what=f"{pop.label} v")
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_large_population_matches_reference(threads):
+    """5000 neurons with delays, three kernels and per-neuron input: the result is the
+    reference's for one thread and for two (which split the neurons at 2560)."""
+    rng = np.random.default_rng(5)
+    tw = Twin(0.5, seed=5)
+    big = tw.population(5000, "regular_spiking", label="big")
+    small = tw.population(40, "fast_spiking", label="small")
+    tw.connect(big, big, snn.FixedOutDegree(8), ref.Exponential(2.0), weight=snn.Uniform(0.0, 4.0),
+               delay=snn.Uniform(0.5, 5.0), label="bb")
+    tw.connect(small, big, snn.FixedProbability(0.05), ref.Sampled(bump, 3.0), weight=6.0,
+               delay=1.0, label="sb")
+    tw.connect(big, small, snn.FixedInDegree(50), ref.Alpha(1.0), weight=0.5, delay=2.0, label="bs")
+    tw.input(big, rng.uniform(3.0, 9.0, 5000))
+    tw.input(small, 4.0)
+    steps = 240
+    res = tw.run(steps * 0.5, record=["v"], threads=threads)
+    outs = tw.reference().run(steps)
+    for pop, out in zip((big, small), outs):
+        assert out["spike_steps"].size > 50, f"{pop.label}: reference barely fires"
+        assert_same_spikes(res[pop], out, f"{pop.label} threads={threads}")
+        assert_trace_close(res[pop].v, out["v"], atol=1e-4, what=f"{pop.label} v")

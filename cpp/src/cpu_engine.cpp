@@ -124,6 +124,7 @@ class cpu_engine final : public engine {
     for (auto& lists : spikes_) lists.resize(std::size_t(nt_) * d.populations.size());
     noise_.resize(nt_);
     tails_.resize(nt_);
+    shares_.resize(nt_);
   }
 
   const char* name() const override { return "cpu"; }
@@ -184,9 +185,9 @@ class cpu_engine final : public engine {
   }
 
  private:
-  // Spikes of step k-1. Dense rows: each thread adds the columns of its own targets. Sparse rows: each thread
-  // delivers the spikes of its own neurons into its own accumulator (summed per target in
-  // update_population); integer sums make the result independent of the split.
+  // Spikes of step k-1. Dense rows: each thread adds the columns of its own targets. Sparse
+  // rows: each thread delivers an equal share of the spikes into its own accumulator (summed
+  // per target in update_population); integer sums make the result independent of the split.
   void deliver(int t, std::uint64_t k) {
     const auto& lists = spikes_[(k - 1) & 1];
     const std::size_t n_pop = pops_.size();
@@ -208,7 +209,7 @@ class cpu_engine final : public engine {
         continue;
       }
       event_buffer* pending = s.pending.data() + std::size_t(t) * R;
-      if (k > 0) queue_rows(p, pending, lists[t * n_pop + p.pre], base);
+      if (k > 0) queue_rows(p, pending, share_of_spikes(t, lists, n_pop, p.pre), base);
       event_buffer& now = pending[base];  // events arriving now -> this thread's accumulator
       std::int64_t* __restrict acc = s.ring.data() + std::uint64_t(t) * n_post;
       const event* ev = now.data.data();
@@ -219,6 +220,26 @@ class cpu_engine final : public engine {
       }
       now.size = 0;
     }
+  }
+
+  // Thread t's equal share of all threads' spikes of population `pop` (each thread holds
+  // its own neurons' spikes; the rows to walk are shared out by count, not by neuron).
+  const std::vector<std::uint32_t>& share_of_spikes(int t, const std::vector<std::vector<std::uint32_t>>& lists,
+                                                   std::size_t n_pop, std::uint32_t pop) {
+    if (nt_ == 1) return lists[pop];
+    std::size_t total = 0;
+    for (int tt = 0; tt < nt_; ++tt) total += lists[tt * n_pop + pop].size();
+    const std::size_t from = total * t / nt_, to = total * (t + 1) / nt_;
+    std::vector<std::uint32_t>& mine = shares_[t];
+    mine.clear();
+    std::size_t at = 0;  // position of list tt's first spike in the concatenation
+    for (int tt = 0; tt < nt_ && at < to; ++tt) {
+      const std::vector<std::uint32_t>& l = lists[tt * n_pop + pop];
+      const std::size_t b = std::max(from, at), e = std::min(to, at + l.size());
+      if (b < e) mine.insert(mine.end(), l.begin() + static_cast<std::ptrdiff_t>(b - at), l.begin() + static_cast<std::ptrdiff_t>(e - at));
+      at += l.size();
+    }
+    return mine;
   }
 
   // Out of line: inlined into the spike loop, GCC stops vectorising it.
@@ -598,6 +619,7 @@ class cpu_engine final : public engine {
   std::vector<std::vector<std::uint32_t>> spikes_[2];        // [step parity][thread * n_pop + pop]
   std::vector<std::vector<float>> noise_;     // per thread
   std::vector<std::vector<event*>> tails_;    // per thread
+  std::vector<std::vector<std::uint32_t>> shares_;  // per thread: its share of a step's spikes
 };
 
 }  // namespace
