@@ -12,7 +12,18 @@ from . import _core
 from ._core import ConfigError
 from ._progress import Progress
 from ._result import Result
-from ._specs import KERNELS, RULES, Instant, Noise, Pulses, Trace, distribution, is_integer, is_number
+from ._specs import (
+    KERNELS,
+    RULES,
+    Instant,
+    Noise,
+    Pulses,
+    Trace,
+    as_array,
+    distribution,
+    is_integer,
+    is_number,
+)
 from .presets import ALIASES, PRESETS, RANDOM_PRESETS
 
 _NEURON_PARAMS = ("a", "b", "c", "d", "v0", "u0")
@@ -201,11 +212,7 @@ class Network:
 
     @staticmethod
     def _param_array(who: str, name: str, value: Any, n: int) -> np.ndarray:
-        try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{who}: parameter '{name}' must be a number or an array, "
-                              f"got {value!r}") from None
+        arr = as_array(value, np.float64, f"{who}: parameter '{name}' must be a number or an array")
         if arr.ndim == 2 and arr.shape[1] == 1:  # (n, 1) columns, as the old library used
             arr = arr[:, 0]
         if arr.ndim > 1:
@@ -274,11 +281,8 @@ class Network:
         else:
             if weight is not None:
                 raise ConfigError(f"{who}: weights come from the matrix; do not pass weight")
-            try:
-                mat = np.asarray(connectivity, dtype=np.float32)
-            except (TypeError, ValueError):
-                raise ConfigError(f"{who}: connectivity must be a rule, a matrix or (pre_ids, post_ids), "
-                                  f"got {connectivity!r}") from None
+            mat = as_array(connectivity, np.float32,
+                           f"{who}: connectivity must be a rule, a matrix or (pre_ids, post_ids)")
             if mat.ndim != 2:
                 raise ConfigError(f"{who}: weight matrix must be 2-D (pre size, post size), "
                                   f"got shape {mat.shape}")
@@ -324,11 +328,7 @@ class Network:
         if callable(source):
             self._streams.append(_Stream(p, n.add_input_stream(p.index), source, first))
             return
-        try:
-            arr = np.asarray(source, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{who}: must be a number, an array, snn.Noise or a callable, "
-                              f"got {source!r}") from None
+        arr = as_array(source, np.float64, f"{who}: must be a number, an array, snn.Noise or a callable")
         if arr.ndim <= 1 and first == 0:
             n.add_input_constant(p.index, np.ascontiguousarray(arr.reshape(-1), np.float32))
         elif arr.ndim <= 1:  # a constant from `start` on: delivered as a stream

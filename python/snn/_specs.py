@@ -23,6 +23,15 @@ def is_integer(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
+def as_array(value: Any, dtype: Any, expected: str) -> np.ndarray:
+    """``np.asarray(value, dtype)``; ``ConfigError("<expected>, got <value>")`` if it is not
+    numeric."""
+    try:
+        return np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{expected}, got {value!r}") from None
+
+
 def _number(who: str, name: str, value: Any) -> float:
     if not is_number(value):
         raise ConfigError(f"{who}: {name} must be a number, got {value!r}")
@@ -129,11 +138,7 @@ def distribution(who: str, name: str, value: Any) -> _core.Distribution:
         return value._native(f"{who} {name}")
     if is_number(value):
         return _core.Distribution.constant(float(value))
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{who}: {name} must be a number, an array or snn.Uniform/snn.Normal, "
-                          f"got {value!r}") from None
+    arr = as_array(value, np.float64, f"{who}: {name} must be a number, an array or snn.Uniform/snn.Normal")
     if arr.ndim == 0:
         return _core.Distribution.constant(float(arr))
     return _core.Distribution.array(np.ascontiguousarray(arr.ravel(), dtype=np.float32))
@@ -191,11 +196,7 @@ class Kernel:
     @classmethod
     def from_samples(cls, kappa: Any) -> Kernel:
         """A kernel given by its samples, one per step after arrival (a 1-D array)."""
-        try:
-            values = np.asarray(kappa, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ConfigError(f"Kernel.from_samples: samples must be a 1-D array of numbers, "
-                              f"got {kappa!r}") from None
+        values = as_array(kappa, np.float64, "Kernel.from_samples: samples must be a 1-D array of numbers")
         if values.ndim != 1:
             raise ConfigError(f"Kernel.from_samples: samples must be 1-D, got shape {values.shape}")
         return cls(None, None, tuple(float(x) for x in values))

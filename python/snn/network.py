@@ -30,7 +30,7 @@ import numpy as np
 
 from ._core import ConfigError
 from ._network import Network
-from ._specs import Instant, Kernel, is_integer, is_number
+from ._specs import Instant, Kernel, as_array, is_integer, is_number
 from .plot import plot_neuron_by_idx, raster_plot, savefig, show
 
 __all__ = ["Graph", "Izhi_Nucleus", "build_izhi", "connect", "plot_neuron_by_idx",
@@ -99,11 +99,7 @@ class Izhi_Nucleus:  # noqa: N801 - the old library's name
         return f"Izhi_Nucleus '{self.label}'" if self.label is not None else "Izhi_Nucleus"
 
     def _param(self, name: str, value: Any) -> np.ndarray:
-        try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{self._who()}: parameter {name} must be a number or an array, "
-                              f"got {value!r}") from None
+        arr = as_array(value, np.float64, f"{self._who()}: parameter {name} must be a number or an array")
         if arr.shape not in ((), (self.n,), (self.n, 1)):
             raise ConfigError(f"{self._who()}: parameter {name} has shape {arr.shape}; expected a "
                               f"number, ({self.n},) or ({self.n}, 1)")
@@ -129,10 +125,7 @@ def connect(N: Izhi_Nucleus, M: Izhi_Nucleus, P: Any, delay: float = 0, decay: C
     if is_number(P):
         W = np.full((N.n, M.n), float(P))
     else:
-        try:
-            W = np.asarray(P, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{who}: P must be a number or a matrix, got {P!r}") from None
+        W = as_array(P, np.float64, f"{who}: P must be a number or a matrix")
         if W.shape == (M.n, N.n) and W.shape != (N.n, M.n):
             W = W.T
         elif W.shape != (N.n, M.n):
