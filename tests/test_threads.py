@@ -69,3 +69,23 @@ def test_other_seed_other_results(one_thread):
             np.array_equal(a[0][:n], other["exc"][0]) and np.array_equal(a[1][:n],
                                                                        other["exc"][1]))
     assert not same
+
+
+def test_smaller_thread_team_still_runs_every_thread_part(one_thread, tmp_path):
+    """If OpenMP grants fewer threads than the simulation was made for (here
+    OMP_THREAD_LIMIT=1; in C++, a run inside another parallel region), the engine runs each
+    thread's part in turn: the same results, not half the network."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "spikes.npz"
+    script = (f"import sys, numpy as np; sys.path.insert(0, {os.path.dirname(__file__)!r}); "
+              f"import test_threads as t; r = t.run(17, threads=3); "
+              f"np.savez({str(out)!r}, "
+              f"**{{k + '_' + str(i): a for k, v in r.items() for i, a in enumerate(v)}})")
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    subprocess.run([sys.executable, "-c", script], check=True, env=env, timeout=300)
+    got = np.load(out)
+    limited = {label: tuple(got[f"{label}_{i}"] for i in range(3)) for label in one_thread}
+    assert_identical(one_thread, limited, "threads=3 under OMP_THREAD_LIMIT=1")

@@ -15,6 +15,7 @@
 #include "neuron_math.hpp"
 #include "random.hpp"
 #include "recorder.hpp"
+#include "step_barrier.hpp"
 #include "system.hpp"
 
 #ifndef SNN_CPU_VARIANT
@@ -134,33 +135,42 @@ class cpu_engine final : public engine {
                          recorder& rec) override {
     std::atomic<std::uint64_t> fail_step{std::numeric_limits<std::uint64_t>::max()};
     std::vector<failure> failures(nt_);
-    auto run_steps = [&](int t) {
-      for (std::uint64_t k = first; k < first + n_steps; ++k) {
-        deliver(t, k);
-        if (nt_ > 1 && sparse_) {  // every thread's deliveries before anyone sums them
-#pragma omp barrier
-        }
-        for (std::uint32_t p = 0; p < pops_.size(); ++p) {
-          const failure f = update_population(t, p, k, streams[p], rec);
-          if (f.step == k) {
-            if (f < failures[t]) failures[t] = f;
-            std::uint64_t cur = fail_step.load();
-            while (k < cur && !fail_step.compare_exchange_weak(cur, k)) {
-            }
+    auto update = [&](int t, std::uint64_t k) {  // thread t's neurons at step k
+      for (std::uint32_t p = 0; p < pops_.size(); ++p) {
+        const failure f = update_population(t, p, k, streams[p], rec);
+        if (f.step == k) {
+          if (f < failures[t]) failures[t] = f;
+          std::uint64_t cur = fail_step.load();
+          while (k < cur && !fail_step.compare_exchange_weak(cur, k)) {
           }
         }
-        if (nt_ > 1) {
-#pragma omp barrier
-        }
-        if (fail_step.load() <= k) break;
       }
     };
-    if (nt_ == 1) {  // no parallel region: a barrier per step costs more than small steps
-      run_steps(0);
-    } else {
+    const std::uint64_t end = first + n_steps;
+    bool in_turn = nt_ == 1;  // no parallel region: a barrier per step costs more than small steps
+    if (!in_turn) {
+      step_barrier barrier(nt_);
 #pragma omp parallel num_threads(nt_)
-      run_steps(omp_get_thread_num());
+      {
+        if (omp_get_num_threads() != nt_) {  // a smaller team (inside another parallel region)
+#pragma omp single
+          in_turn = true;
+        } else {
+          const int t = omp_get_thread_num();
+          for (std::uint64_t k = first; k < end && fail_step.load() >= k; ++k) {
+            deliver(t, k);
+            if (sparse_) barrier.wait();  // every thread's deliveries before anyone sums them
+            update(t, k);
+            barrier.wait();
+          }
+        }
+      }
     }
+    if (in_turn)  // the threads' parts one after another, in the order the barriers impose
+      for (std::uint64_t k = first; k < end && fail_step.load() >= k; ++k) {
+        for (int t = 0; t < nt_; ++t) deliver(t, k);
+        for (int t = 0; t < nt_; ++t) update(t, k);
+      }
     advance_result out;
     const failure f = *std::min_element(failures.begin(), failures.end());
     out.steps = n_steps;
