@@ -34,18 +34,13 @@ struct population_state {
   std::vector<std::uint32_t> bounds;  // thread t owns [bounds[t], bounds[t + 1])
 };
 
-/// A synaptic event waiting for its arrival step.
-struct event {
-  std::uint32_t post;
-  std::int32_t weight;
-};
-
-/// Events of one arrival slot; grows, never shrinks.
+/// Events of one arrival slot, as 32-bit words: (target, weight) pairs, or targets alone
+/// where every synapse of the projection has the same weight. Grows, never shrinks.
 struct event_buffer {
-  std::vector<event> data;
-  std::size_t size = 0;
+  std::vector<std::uint32_t> data;
+  std::size_t size = 0;  // words
   void grow(std::size_t at_least) {
-    std::vector<event> bigger;
+    std::vector<std::uint32_t> bigger;
     assign_huge(bigger, std::max<std::size_t>({64, 2 * data.size(), size + at_least}));
     std::copy(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(size), bigger.begin());
     data.swap(bigger);
@@ -60,6 +55,8 @@ struct projection_state {
   // accumulator (L2-sized) rather than a d_max-times larger ring. (Measured against
   // per-spike row cursors on a calendar: the queue was 1.3-1.6x faster here.)
   std::vector<event_buffer> pending;
+  bool one_weight = false;  // sparse: every synapse has weight `weight` (events are targets)
+  std::int32_t weight = 0;
   std::vector<float> s0, s1;       // kernel state (exponential: S; alpha: X, Y)
   std::int32_t group = -1;         // sampled kernel: its kernel_group
 };
@@ -115,7 +112,12 @@ class cpu_engine final : public engine {
       const std::uint64_t slots = p.dense ? p.d_max : std::uint64_t(nt_);
       assign_huge(s.ring, slots * n);
       sparse_ = sparse_ || !p.dense;
-      if (!p.dense) s.pending.resize(std::size_t(nt_) * p.d_max);
+      if (!p.dense) {
+        s.pending.resize(std::size_t(nt_) * p.d_max);
+        s.weight = p.synapses.empty() ? 0 : p.synapses[0].weight;
+        s.one_weight = std::all_of(p.synapses.begin(), p.synapses.end(),
+                                   [&](const synapse& x) { return x.weight == s.weight; });
+      }
       if (p.kernel.type == kernel_type::exponential) s.s0.assign(n, 0.0f);
       if (p.kernel.type == kernel_type::alpha) s.s0.assign(n, 0.0f), s.s1.assign(n, 0.0f);
       if (p.kernel.type == kernel_type::sampled) s.group = kernel_group_of(j, p, n);
@@ -219,17 +221,29 @@ class cpu_engine final : public engine {
         continue;
       }
       event_buffer* pending = s.pending.data() + std::size_t(t) * R;
-      if (k > 0) queue_rows(p, pending, share_of_spikes(t, lists, n_pop, p.pre), base);
-      event_buffer& now = pending[base];  // events arriving now -> this thread's accumulator
-      std::int64_t* __restrict acc = s.ring.data() + std::uint64_t(t) * n_post;
-      const event* ev = now.data.data();
-      constexpr std::size_t ahead = 16;  // the accumulator outgrows L2: prefetch
-      for (std::size_t i = 0; i < now.size; ++i) {
-        if (i + ahead < now.size) __builtin_prefetch(acc + ev[i + ahead].post, 1);
-        acc[ev[i].post] += ev[i].weight;
+      std::int64_t* acc = s.ring.data() + std::uint64_t(t) * n_post;  // this thread's sums
+      if (s.one_weight) {
+        if (k > 0) queue_rows<1>(p, pending, share_of_spikes(t, lists, n_pop, p.pre), base);
+        drain<1>(pending[base], acc, s.weight);
+      } else {
+        if (k > 0) queue_rows<2>(p, pending, share_of_spikes(t, lists, n_pop, p.pre), base);
+        drain<2>(pending[base], acc, 0);
       }
-      now.size = 0;
     }
+  }
+
+  // The events arriving now into the sums: W words per event (target, weight) or W = 1
+  // (target; every weight `w`).
+  template <int W>
+  static void drain(event_buffer& now, std::int64_t* __restrict acc, std::int32_t w) {
+    const std::uint32_t* ev = now.data.data();
+    const std::size_t n = now.size / W;
+    constexpr std::size_t ahead = 16;  // the accumulator outgrows L2: prefetch
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + ahead < n) __builtin_prefetch(acc + ev[W * (i + ahead)], 1);
+      acc[ev[W * i]] += W == 2 ? static_cast<std::int32_t>(ev[W * i + 1]) : w;
+    }
+    now.size = 0;
   }
 
   // Thread t's equal share of all threads' spikes of population `pop` (each thread holds
@@ -262,6 +276,7 @@ class cpu_engine final : public engine {
   // Queues the synapses of the spiking sources `pres` by arrival slot. Rows are scattered
   // in memory: prefetch a few spikes ahead. The slots' write positions live in a small
   // local table, checked against their ends per event.
+  template <int W>
   void queue_rows(const projection_data& p, event_buffer* pending, const std::vector<std::uint32_t>& pres,
                   std::uint32_t base) {
     const std::size_t n = pres.size();
@@ -271,10 +286,10 @@ class cpu_engine final : public engine {
     const std::uint32_t R = p.d_max, off = base + p.d_min - 1;
     const synapse* syn = p.synapses.data();
     const std::uint64_t* row_ptr = p.row_ptr.data();
-    std::vector<event*>& tails = tails_[omp_get_thread_num()];
+    std::vector<std::uint32_t*>& tails = tails_[omp_get_thread_num()];
     tails.resize(2 * std::size_t(R));
-    event** tail = tails.data();
-    event** end = tail + R;
+    std::uint32_t** tail = tails.data();
+    std::uint32_t** end = tail + R;
     for (std::uint32_t s = 0; s < R; ++s)
       tail[s] = pending[s].data.data() + pending[s].size, end[s] = pending[s].data.data() + pending[s].data.size();
     for (std::size_t i = 0; i < n; ++i) {
@@ -289,15 +304,18 @@ class cpu_engine final : public engine {
         const std::uint32_t code = b->key >> pb;
         std::uint32_t slot = code + off;
         if (slot >= R) slot -= R;
-        if (end[slot] - tail[slot] < e - b) {  // rare: room for the rest of the row
+        if (end[slot] - tail[slot] < W * (e - b)) {  // rare: room for the rest of the row
           event_buffer& buf = pending[slot];
           buf.size = static_cast<std::size_t>(tail[slot] - buf.data.data());
-          buf.grow(static_cast<std::size_t>(e - b));
+          buf.grow(static_cast<std::size_t>(W * (e - b)));
           tail[slot] = buf.data.data() + buf.size, end[slot] = buf.data.data() + buf.data.size();
         }
-        event* t = tail[slot];
-        __builtin_prefetch(t + 16, 1);  // the slot's stream: claim the line after next
-        for (; b != e && (b->key >> pb) == code; ++b, ++t) *t = event{b->key & post_mask, b->weight};
+        std::uint32_t* t = tail[slot];
+        __builtin_prefetch(t + 32, 1);  // the slot's stream: claim the line after next
+        for (; b != e && (b->key >> pb) == code; ++b, t += W) {
+          t[0] = b->key & post_mask;
+          if (W == 2) t[1] = static_cast<std::uint32_t>(b->weight);
+        }
         tail[slot] = t;
       }
     }
@@ -628,7 +646,7 @@ class cpu_engine final : public engine {
   std::vector<std::vector<std::uint32_t>> into_;             // projections by target population
   std::vector<std::vector<std::uint32_t>> spikes_[2];        // [step parity][thread * n_pop + pop]
   std::vector<std::vector<float>> noise_;     // per thread
-  std::vector<std::vector<event*>> tails_;    // per thread
+  std::vector<std::vector<std::uint32_t*>> tails_;  // per thread
   std::vector<std::vector<std::uint32_t>> shares_;  // per thread: its share of a step's spikes
 };
 
