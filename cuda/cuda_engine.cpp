@@ -46,7 +46,7 @@ double network_bytes(const network_data& d) {
     const double n_post = d.populations[p.post].n, n_pre = d.populations[p.pre].n;
     const double L = static_cast<double>(p.kernel.samples.size());
     bytes += 8.0 * p.d_max * n_post + 8.0 * n_post + 4.0 * L * (n_post + 1);
-    bytes += p.dense ? 4.0 * n_pre * n_post : 8.0 * static_cast<double>(p.synapses.size()) + 8.0 * (n_pre + 1);
+    bytes += p.dense ? 4.0 * n_pre * n_post : 8.0 * static_cast<double>(p.n_synapses) + 8.0 * (n_pre + 1);
   }
   return bytes;
 }
@@ -307,8 +307,14 @@ class cuda_engine final : public engine {
     } else {
       static_assert(sizeof(device_synapse) == sizeof(synapse), "synapse layouts differ");
       b.row_ptr = device_array<std::uint64_t>(p.row_ptr);
-      b.synapses = device_array<device_synapse>(p.synapses.size());
-      b.synapses.upload(reinterpret_cast<const device_synapse*>(p.synapses.data()), p.synapses.size());
+      b.synapses = device_array<device_synapse>(p.n_synapses);
+      if (p.one_weight) {  // stored as keys alone: the device rows carry the weight
+        std::vector<synapse> rows(p.n_synapses);
+        for (std::uint64_t s = 0; s < p.n_synapses; ++s) rows[s] = p.synapse_at(s);
+        b.synapses.upload(reinterpret_cast<const device_synapse*>(rows.data()), rows.size());
+      } else {
+        b.synapses.upload(reinterpret_cast<const device_synapse*>(p.synapses.data()), p.synapses.size());
+      }
       a.row_ptr = b.row_ptr.get();
       a.synapses = b.synapses.get();
       // A warp per spike: enough warps for every neuron to spike, or a few waves of blocks.

@@ -382,6 +382,16 @@ void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&&
               [](const synapse& x, const synapse& y) { return x.key < y.key; });
   }
   p.row_ptr = std::move(pairs.row_ptr);
+  // One weight for all: keep the keys alone (4 bytes a synapse).
+  const std::int32_t w0 = p.synapses.empty() ? 0 : p.synapses[0].weight;
+  if (!p.synapses.empty() && std::all_of(p.synapses.begin(), p.synapses.end(),
+                                         [&](const synapse& x) { return x.weight == w0; })) {
+    p.one_weight = true;
+    p.shared_weight = w0;
+    assign_huge(p.keys, p.n_synapses);
+    for (std::uint64_t s = 0; s < p.n_synapses; ++s) p.keys[s] = p.synapses[s].key;
+    std::vector<synapse>().swap(p.synapses);
+  }
 }
 
 }  // namespace snn

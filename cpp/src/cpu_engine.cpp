@@ -55,8 +55,6 @@ struct projection_state {
   // accumulator (L2-sized) rather than a d_max-times larger ring. (Measured against
   // per-spike row cursors on a calendar: the queue was 1.3-1.6x faster here.)
   std::vector<event_buffer> pending;
-  bool one_weight = false;  // sparse: every synapse has weight `weight` (events are targets)
-  std::int32_t weight = 0;
   std::vector<float> s0, s1;       // kernel state (exponential: S; alpha: X, Y)
   std::int32_t group = -1;         // sampled kernel: its kernel_group
 };
@@ -112,12 +110,7 @@ class cpu_engine final : public engine {
       const std::uint64_t slots = p.dense ? p.d_max : std::uint64_t(nt_);
       assign_huge(s.ring, slots * n);
       sparse_ = sparse_ || !p.dense;
-      if (!p.dense) {
-        s.pending.resize(std::size_t(nt_) * p.d_max);
-        s.weight = p.synapses.empty() ? 0 : p.synapses[0].weight;
-        s.one_weight = std::all_of(p.synapses.begin(), p.synapses.end(),
-                                   [&](const synapse& x) { return x.weight == s.weight; });
-      }
+      if (!p.dense) s.pending.resize(std::size_t(nt_) * p.d_max);
       if (p.kernel.type == kernel_type::exponential) s.s0.assign(n, 0.0f);
       if (p.kernel.type == kernel_type::alpha) s.s0.assign(n, 0.0f), s.s1.assign(n, 0.0f);
       if (p.kernel.type == kernel_type::sampled) s.group = kernel_group_of(j, p, n);
@@ -222,11 +215,11 @@ class cpu_engine final : public engine {
       }
       event_buffer* pending = s.pending.data() + std::size_t(t) * R;
       std::int64_t* acc = s.ring.data() + std::uint64_t(t) * n_post;  // this thread's sums
-      if (s.one_weight) {
-        if (k > 0) queue_rows<1>(p, pending, share_of_spikes(t, lists, n_pop, p.pre), base);
-        drain<1>(pending[base], acc, s.weight);
+      if (p.one_weight) {  // rows of keys; events of one word
+        if (k > 0) queue_rows<1>(p, p.keys.data(), pending, share_of_spikes(t, lists, n_pop, p.pre), base);
+        drain<1>(pending[base], acc, p.shared_weight);
       } else {
-        if (k > 0) queue_rows<2>(p, pending, share_of_spikes(t, lists, n_pop, p.pre), base);
+        if (k > 0) queue_rows<2>(p, p.synapses.data(), pending, share_of_spikes(t, lists, n_pop, p.pre), base);
         drain<2>(pending[base], acc, 0);
       }
     }
@@ -276,15 +269,19 @@ class cpu_engine final : public engine {
   // Queues the synapses of the spiking sources `pres` by arrival slot. Rows are scattered
   // in memory: prefetch a few spikes ahead. The slots' write positions live in a small
   // local table, checked against their ends per event.
-  template <int W>
-  void queue_rows(const projection_data& p, event_buffer* pending, const std::vector<std::uint32_t>& pres,
-                  std::uint32_t base) {
+  static std::uint32_t key(const synapse& x) { return x.key; }
+  static std::uint32_t key(std::uint32_t k) { return k; }
+
+  // W = 1: `syn` are keys (one weight for all), events are targets; W = 2: `syn` are
+  // synapses, events (target, weight).
+  template <int W, class S>
+  void queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
+                  const std::vector<std::uint32_t>& pres, std::uint32_t base) {
     const std::size_t n = pres.size();
     if (n == 0) return;
     const int pb = p.post_bits;
     const auto post_mask = static_cast<std::uint32_t>((std::uint64_t(1) << pb) - 1);
     const std::uint32_t R = p.d_max, off = base + p.d_min - 1;
-    const synapse* syn = p.synapses.data();
     const std::uint64_t* row_ptr = p.row_ptr.data();
     std::vector<std::uint32_t*>& tails = tails_[omp_get_thread_num()];
     tails.resize(2 * std::size_t(R));
@@ -295,13 +292,13 @@ class cpu_engine final : public engine {
     for (std::size_t i = 0; i < n; ++i) {
       if (i + 8 < n) __builtin_prefetch(row_ptr + pres[i + 8]);
       if (i + 4 < n)
-        for (const synapse* r = syn + row_ptr[pres[i + 4]]; r < syn + row_ptr[pres[i + 4] + 1]; r += 8)
+        for (const S* r = syn + row_ptr[pres[i + 4]]; r < syn + row_ptr[pres[i + 4] + 1]; r += 64 / sizeof(S))
           __builtin_prefetch(r);
       // A row is sorted by delay: copy it run by run, one slot per run.
-      const synapse* b = syn + row_ptr[pres[i]];
-      const synapse* const e = syn + row_ptr[pres[i] + 1];
+      const S* b = syn + row_ptr[pres[i]];
+      const S* const e = syn + row_ptr[pres[i] + 1];
       while (b != e) {
-        const std::uint32_t code = b->key >> pb;
+        const std::uint32_t code = key(*b) >> pb;
         std::uint32_t slot = code + off;
         if (slot >= R) slot -= R;
         if (end[slot] - tail[slot] < W * (e - b)) {  // rare: room for the rest of the row
@@ -312,9 +309,9 @@ class cpu_engine final : public engine {
         }
         std::uint32_t* t = tail[slot];
         __builtin_prefetch(t + 32, 1);  // the slot's stream: claim the line after next
-        for (; b != e && (b->key >> pb) == code; ++b, t += W) {
-          t[0] = b->key & post_mask;
-          if (W == 2) t[1] = static_cast<std::uint32_t>(b->weight);
+        for (; b != e && (key(*b) >> pb) == code; ++b, t += W) {
+          t[0] = key(*b) & post_mask;
+          if constexpr (W == 2) t[1] = static_cast<std::uint32_t>(b->weight);
         }
         tail[slot] = t;
       }

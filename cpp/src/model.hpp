@@ -39,8 +39,10 @@ struct synapse {
 };
 
 /// A projection's connectivity. Sparse: CSR by source, each row sorted by key, that is by
-/// delay and then target, so that the synapses a spike delivers at one step are one run.
-/// Dense: weights[pre * n_post + post], one delay d_min for all.
+/// delay and then target, so that the synapses a spike delivers at one step are one run;
+/// 8-byte synapses, or 4-byte keys alone where every synapse has the same weight
+/// (`one_weight`, as NEST's homogeneous-weight synapses). Dense: weights[pre * n_post +
+/// post], one delay d_min for all.
 struct projection_data {
   std::string label;
   std::uint32_t pre = 0, post = 0;  // population indices
@@ -53,10 +55,15 @@ struct projection_data {
   int post_bits = 0;
   std::uint64_t n_synapses = 0;
   std::vector<std::uint64_t> row_ptr;  // sparse: n_pre + 1
-  std::vector<synapse> synapses;       // sparse
+  std::vector<synapse> synapses;       // sparse, unless one_weight
+  bool one_weight = false;             // sparse: keys[s] with weight shared_weight
+  std::vector<std::uint32_t> keys;
+  std::int32_t shared_weight = 0;
   std::vector<std::int32_t> weights;   // dense, fixed point
 
   double inv_scale() const;
+  /// Sparse synapse s, whichever the storage.
+  synapse synapse_at(std::uint64_t s) const { return one_weight ? synapse{keys[s], shared_weight} : synapses[s]; }
   std::uint32_t key_of(std::uint32_t post, std::uint32_t delay) const {
     return ((delay - d_min) << post_bits) | post;
   }

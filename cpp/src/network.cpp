@@ -404,7 +404,7 @@ bool network::is_dense(std::size_t i) const { return projection_at(*data_, i).de
 
 std::uint64_t network::projection_bytes(std::size_t i) const {
   const projection_data& p = projection_at(*data_, i);
-  return p.weights.size() * 4 + p.synapses.size() * sizeof(synapse) + p.row_ptr.size() * 8;
+  return p.weights.size() * 4 + p.synapses.size() * sizeof(synapse) + p.keys.size() * 4 + p.row_ptr.size() * 8;
 }
 
 synapse_list network::synapses(std::size_t i) const {
@@ -428,7 +428,8 @@ synapse_list network::synapses(std::size_t i) const {
   } else {
     std::vector<synapse> row;  // stored by (delay, post); listed by post
     for (std::uint32_t i = 0; i < n_pre; ++i) {
-      row.assign(p.synapses.begin() + p.row_ptr[i], p.synapses.begin() + p.row_ptr[i + 1]);
+      row.clear();
+      for (std::uint64_t s = p.row_ptr[i]; s < p.row_ptr[i + 1]; ++s) row.push_back(p.synapse_at(s));
       std::stable_sort(row.begin(), row.end(), [&](const synapse& x, const synapse& y) {
         return p.post_of(x.key) < p.post_of(y.key);
       });

@@ -153,9 +153,8 @@ void rules() {
     const snn::projection_data& pd = stored(net, j);
     bool sorted = true;
     for (std::size_t i = 0; i + 1 < pd.row_ptr.size(); ++i)
-      sorted = sorted && std::is_sorted(pd.synapses.begin() + static_cast<std::ptrdiff_t>(pd.row_ptr[i]),
-                                        pd.synapses.begin() + static_cast<std::ptrdiff_t>(pd.row_ptr[i + 1]),
-                                        [](const snn::synapse& x, const snn::synapse& y) { return x.key < y.key; });
+      for (std::uint64_t s = pd.row_ptr[i]; s + 1 < pd.row_ptr[i + 1]; ++s)
+        sorted = sorted && pd.synapse_at(s).key <= pd.synapse_at(s + 1).key;
     CHECK(sorted);
     CHECK(pd.d_min >= 1 && pd.d_max <= 6);
   }
@@ -174,6 +173,34 @@ void seeded() {
   CHECK(a.post != c.post || a.weight != c.weight);
 }
 
+// A projection whose synapses share one weight stores 4-byte keys alone; any other, 8-byte
+// synapses. Both list the same way.
+void one_weight_storage() {
+  snn::network net = two_populations(50, 40);
+  const snn::distribution d = snn::distribution::uniform(0.5, 3.0);
+  const snn::kernel k = snn::kernel::instant();
+  const std::size_t same = net.connect(0, 1, snn::rule::fixed_out_degree(10, true), snn::distribution::constant(-2.5),
+                                       d, k, "same");
+  const std::size_t varied = net.connect(0, 1, snn::rule::fixed_out_degree(10, true),
+                                         snn::distribution::uniform(1.0, 2.0), d, k, "varied");
+  const snn::projection_data& a = stored(net, same);
+  const snn::projection_data& b = stored(net, varied);
+  CHECK(a.one_weight);
+  CHECK(!b.one_weight);
+  CHECK_EQ(a.keys.size(), 500u);
+  CHECK(a.synapses.empty());
+  CHECK_EQ(b.synapses.size(), 500u);
+  CHECK_EQ(net.projection_bytes(same), 500u * 4 + 51u * 8);
+  CHECK_EQ(net.projection_bytes(varied), 500u * 8 + 51u * 8);
+  const snn::synapse_list l = net.synapses(same);
+  CHECK_EQ(l.weight.size(), 500u);
+  CHECK(std::all_of(l.weight.begin(), l.weight.end(), [](double w) { return w == -2.5; }));
+  for (std::uint64_t s = 0; s < a.n_synapses; ++s) {
+    CHECK_EQ(a.synapse_at(s).key, a.keys[s]);
+    CHECK_EQ(a.synapse_at(s).weight, a.shared_weight);
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -181,5 +208,6 @@ int main() {
   RUN_TEST(dense_matrix_to_csr);
   RUN_TEST(rules);
   RUN_TEST(seeded);
+  RUN_TEST(one_weight_storage);
   return snn_test::finish("csr");
 }
