@@ -99,8 +99,9 @@ def test_random_network_continued_runs_match_reference():
 
 @pytest.mark.parametrize("threads", [1, 2])
 def test_large_population_matches_reference(threads):
-    """5000 neurons with delays, three kernels and per-neuron input: the result is the
-    reference's for one thread and for two (which split the neurons at 2560)."""
+    """5000 neurons with delays, every kernel, per-synapse and shared weights and per-neuron
+    input: the result is the reference's for one thread and for two (which split the neurons
+    at 2560)."""
     rng = np.random.default_rng(5)
     tw = Twin(0.5, seed=5)
     big = tw.population(5000, "regular_spiking", label="big")
@@ -110,6 +111,11 @@ def test_large_population_matches_reference(threads):
     tw.connect(small, big, snn.FixedProbability(0.05), ref.Sampled(bump, 3.0), weight=6.0,
                delay=1.0, label="sb")
     tw.connect(big, small, snn.FixedInDegree(50), ref.Alpha(1.0), weight=0.5, delay=2.0, label="bs")
+    # one weight each (stored as keys alone, arrivals counted): a voltage jump, an exponential
+    tw.connect(big, big, snn.FixedOutDegree(3), ref.InstantV(), weight=0.75, delay=snn.Uniform(1.0, 4.0),
+               label="bv")
+    tw.connect(small, big, snn.FixedProbability(0.1), ref.Exponential(3.0), weight=-2.0, delay=1.5,
+               label="sx")
     tw.input(big, rng.uniform(3.0, 9.0, 5000))
     tw.input(small, 4.0)
     steps = 240

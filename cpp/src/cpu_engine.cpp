@@ -55,6 +55,10 @@ struct projection_state {
   // accumulator (L2-sized) rather than a d_max-times larger ring. (Measured against
   // per-spike row cursors on a calendar: the queue was 1.3-1.6x faster here.)
   std::vector<event_buffer> pending;
+  // Sparse with one weight: per thread, how many synapses arrive at each target this step
+  // (A = count * weight; a count fits 32 bits, and the sums take half the memory). Then
+  // `ring` is unused.
+  std::vector<std::int32_t> counts;
   std::vector<float> s0, s1;       // kernel state (exponential: S; alpha: X, Y)
   std::int32_t group = -1;         // sampled kernel: its kernel_group
 };
@@ -108,7 +112,10 @@ class cpu_engine final : public engine {
       // Dense: d_max slots. Sparse: one accumulator per thread (threads split the spikes).
       s.ring_slots = p.dense ? p.d_max : 1;
       const std::uint64_t slots = p.dense ? p.d_max : std::uint64_t(nt_);
-      assign_huge(s.ring, slots * n);
+      if (counted(p))
+        assign_huge(s.counts, slots * n);
+      else
+        assign_huge(s.ring, slots * n);
       sparse_ = sparse_ || !p.dense;
       if (!p.dense) s.pending.resize(std::size_t(nt_) * p.d_max);
       if (p.kernel.type == kernel_type::exponential) s.s0.assign(n, 0.0f);
@@ -214,21 +221,24 @@ class cpu_engine final : public engine {
         continue;
       }
       event_buffer* pending = s.pending.data() + std::size_t(t) * R;
-      std::int64_t* acc = s.ring.data() + std::uint64_t(t) * n_post;  // this thread's sums
+      const std::uint64_t mine = std::uint64_t(t) * n_post;  // this thread's sums
       if (p.one_weight) {  // rows of keys; events of one word
         if (k > 0) queue_rows<1>(p, p.keys.data(), pending, share_of_spikes(t, lists, n_pop, p.pre), base);
-        drain<1>(pending[base], acc, p.shared_weight);
+        if (counted(p))
+          drain<1>(pending[base], s.counts.data() + mine, 1);
+        else
+          drain<1>(pending[base], s.ring.data() + mine, p.shared_weight);
       } else {
         if (k > 0) queue_rows<2>(p, p.synapses.data(), pending, share_of_spikes(t, lists, n_pop, p.pre), base);
-        drain<2>(pending[base], acc, 0);
+        drain<2>(pending[base], s.ring.data() + mine, 0);
       }
     }
   }
 
   // The events arriving now into the sums: W words per event (target, weight) or W = 1
-  // (target; every weight `w`).
-  template <int W>
-  static void drain(event_buffer& now, std::int64_t* __restrict acc, std::int32_t w) {
+  // (target; every weight `w`, or counts with w = 1).
+  template <int W, class T>
+  static void drain(event_buffer& now, T* __restrict acc, std::int32_t w) {
     const std::uint32_t* ev = now.data.data();
     const std::size_t n = now.size / W;
     constexpr std::size_t ahead = 16;  // the accumulator outgrows L2: prefetch
@@ -367,7 +377,7 @@ class cpu_engine final : public engine {
     for (std::uint32_t j : into_[pi])
       if (projs_[j].group >= 0) {
         kernel_group& g = groups_[projs_[j].group];
-        take_arrivals(g, j, k, lo, hi, arrivals(j, k, pop.n, lo, hi), d.projections[j].inv_scale());
+        with_arrivals(j, k, pop.n, lo, hi, [&](auto a) { take_arrivals(g, j, k, lo, hi, a); });
       }
 
     // Synaptic input arriving at step k, through each projection's kernel.
@@ -379,33 +389,7 @@ class cpu_engine final : public engine {
         if (g.leader == j) sampled_current(g, k, lo, hi, I);
         continue;
       }
-      std::int64_t* __restrict a = arrivals(j, k, pop.n, lo, hi);
-      const double inv = p.inv_scale();
-      switch (p.kernel.type) {
-        case kernel_type::instant:
-          for (std::uint32_t i = lo; i < hi; ++i) I[i] = I[i] + fixed_to_float(a[i], inv), a[i] = 0;
-          break;
-        case kernel_type::voltage_jump:
-          for (std::uint32_t i = lo; i < hi; ++i) v[i] = v[i] + fixed_to_float(a[i], inv), a[i] = 0;
-          break;
-        case kernel_type::exponential: {
-          float* S = ps.s0.data();
-          const float q = p.kernel.q;
-          for (std::uint32_t i = lo; i < hi; ++i)
-            I[i] = I[i] + exp_kernel_step(S[i], fixed_to_float(a[i], inv), q), a[i] = 0;
-          break;
-        }
-        case kernel_type::alpha: {
-          float* X = ps.s0.data();
-          float* Y = ps.s1.data();
-          const float q = p.kernel.q, cc = p.kernel.c;
-          for (std::uint32_t i = lo; i < hi; ++i)
-            I[i] = I[i] + alpha_kernel_step(X[i], Y[i], fixed_to_float(a[i], inv), q, cc), a[i] = 0;
-          break;
-        }
-        case kernel_type::sampled:
-          break;  // grouped above
-      }
+      with_arrivals(j, k, pop.n, lo, hi, [&](auto a) { add_current(p, ps, lo, hi, a, I, v); });
     }
 
     // Integrate, detect spikes.
@@ -440,6 +424,35 @@ class cpu_engine final : public engine {
       for (std::uint32_t i = lo; i < hi; ++i)
         if (!(std::isfinite(v[i]) && std::isfinite(u[i]))) return failure{k, pi, i};
     return fail;
+  }
+
+  // Synaptic input of projection p (not sampled) for neurons [lo, hi) through its kernel.
+  template <class Arrival>
+  static void add_current(const projection_data& p, projection_state& ps, std::uint32_t lo, std::uint32_t hi,
+                          Arrival a, float* __restrict I, float* __restrict v) {
+    switch (p.kernel.type) {
+      case kernel_type::instant:
+        for (std::uint32_t i = lo; i < hi; ++i) I[i] = I[i] + a(i);
+        break;
+      case kernel_type::voltage_jump:
+        for (std::uint32_t i = lo; i < hi; ++i) v[i] = v[i] + a(i);
+        break;
+      case kernel_type::exponential: {
+        float* S = ps.s0.data();
+        const float q = p.kernel.q;
+        for (std::uint32_t i = lo; i < hi; ++i) I[i] = I[i] + exp_kernel_step(S[i], a(i), q);
+        break;
+      }
+      case kernel_type::alpha: {
+        float* X = ps.s0.data();
+        float* Y = ps.s1.data();
+        const float q = p.kernel.q, c = p.kernel.c;
+        for (std::uint32_t i = lo; i < hi; ++i) I[i] = I[i] + alpha_kernel_step(X[i], Y[i], a(i), q, c);
+        break;
+      }
+      case kernel_type::sampled:
+        break;  // through its kernel group
+    }
   }
 
   // Noise for neurons [lo, hi): Philox blocks of four neurons, eight blocks at a time in
@@ -545,6 +558,52 @@ class cpu_engine final : public engine {
     }
   }
 
+  // A one-weight sparse projection counts its arrivals (see projection_state::counts).
+  static bool counted(const projection_data& p) {
+    return !p.dense && p.one_weight && p.n_synapses < (std::uint64_t(1) << 31);
+  }
+
+  /// Arrival of neuron i as float32, read once (the sum is cleared): fixed-point sums...
+  struct fixed_arrivals {
+    std::int64_t* a;
+    double inv;
+    float operator()(std::uint32_t i) const {
+      const float x = fixed_to_float(a[i], inv);
+      a[i] = 0;
+      return x;
+    }
+  };
+  /// ... or counts of one weight w = w_q 2^-s: float32(double(c) * w) is float32(double(c *
+  /// w_q) * 2^-s), both products rounded once (docs/numerics.md), so the same value.
+  struct counted_arrivals {
+    std::int32_t* c;
+    double w;
+    float operator()(std::uint32_t i) const {
+      const float x = static_cast<float>(static_cast<double>(c[i]) * w);
+      c[i] = 0;
+      return x;
+    }
+  };
+
+  // Calls body(arrival) with projection j's arrivals at step k for neurons [lo, hi), after
+  // folding the other threads' sums of a sparse projection into the first's.
+  template <class Body>
+  void with_arrivals(std::uint32_t j, std::uint64_t k, std::uint32_t n, std::uint32_t lo, std::uint32_t hi,
+                     Body&& body) {
+    const projection_data& p = net_->projections[j];
+    projection_state& ps = projs_[j];
+    if (counted(p)) {
+      std::int32_t* __restrict c = ps.counts.data();
+      for (int tt = 1; tt < nt_; ++tt) {
+        std::int32_t* __restrict other = c + std::uint64_t(tt) * n;
+        for (std::uint32_t i = lo; i < hi; ++i) c[i] += other[i], other[i] = 0;
+      }
+      body(counted_arrivals{c, p.shared_weight * p.inv_scale()});
+    } else {
+      body(fixed_arrivals{arrivals(j, k, n, lo, hi), p.inv_scale()});
+    }
+  }
+
   // The fixed-point arrivals of projection j at step k for neurons [lo, hi): sparse
   // projections first fold the other threads' accumulators into the first.
   std::int64_t* arrivals(std::uint32_t j, std::uint64_t k, std::uint32_t n, std::uint32_t lo, std::uint32_t hi) {
@@ -574,8 +633,9 @@ class cpu_engine final : public engine {
   // h[k] = a_1 + a_2 + ... (float32, in projection order: the leader writes the slot).
   // Thread ranges start at multiples of 64 neurons, so [lo, hi) covers whole tiles
   // (the last one possibly partly).
+  template <class Arrival>
   static void take_arrivals(kernel_group& g, std::uint32_t j, std::uint64_t k, std::uint32_t lo,
-                            std::uint32_t hi, std::int64_t* __restrict a, double inv) {
+                            std::uint32_t hi, Arrival a) {
     constexpr std::uint32_t B = kernel_group::B;
     const auto slot = static_cast<std::uint32_t>(k % g.kappa.size());
     const bool first = g.leader == j;
@@ -583,9 +643,9 @@ class cpu_engine final : public engine {
       float* __restrict now = g.slot_of_tile(i0 / B, slot) - i0;
       const std::uint32_t end = std::min(hi, i0 + B);
       if (first)
-        for (std::uint32_t i = i0; i < end; ++i) now[i] = fixed_to_float(a[i], inv), a[i] = 0;
+        for (std::uint32_t i = i0; i < end; ++i) now[i] = a(i);
       else
-        for (std::uint32_t i = i0; i < end; ++i) now[i] = now[i] + fixed_to_float(a[i], inv), a[i] = 0;
+        for (std::uint32_t i = i0; i < end; ++i) now[i] = now[i] + a(i);
     }
   }
 
