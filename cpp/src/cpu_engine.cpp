@@ -52,8 +52,8 @@ struct projection_state {
   std::vector<std::int64_t> ring;  // [slot][post] fixed-point arrivals
   // Sparse: events by arrival slot, [thread * d_max + slot]. Appending to a few sequential
   // streams and draining one slot per step keeps the random writes inside one step's
-  // accumulator (L2-sized) rather than a d_max-times larger ring. (Measured against
-  // per-spike row cursors on a calendar: the queue was 1.3-1.6x faster here.)
+  // accumulator rather than a d_max-times larger ring. (Measured against per-spike row
+  // cursors on a calendar, in two sessions: the queue was as fast or faster.)
   std::vector<event_buffer> pending;
   // Sparse with one weight: per thread, how many synapses arrive at each target this step
   // (A = count * weight; a count fits 32 bits, and the sums take half the memory). Then
@@ -263,7 +263,9 @@ class cpu_engine final : public engine {
     for (int tt = 0; tt < nt_ && at < to; ++tt) {
       const std::vector<std::uint32_t>& l = lists[tt * n_pop + pop];
       const std::size_t b = std::max(from, at), e = std::min(to, at + l.size());
-      if (b < e) mine.insert(mine.end(), l.begin() + static_cast<std::ptrdiff_t>(b - at), l.begin() + static_cast<std::ptrdiff_t>(e - at));
+      if (b < e)
+        mine.insert(mine.end(), l.begin() + static_cast<std::ptrdiff_t>(b - at),
+                    l.begin() + static_cast<std::ptrdiff_t>(e - at));
       at += l.size();
     }
     return mine;
@@ -276,14 +278,14 @@ class cpu_engine final : public engine {
     for (std::uint32_t i = lo; i < hi; ++i) ring[i] += w[i];
   }
 
-  // Queues the synapses of the spiking sources `pres` by arrival slot. Rows are scattered
-  // in memory: prefetch a few spikes ahead. The slots' write positions live in a small
-  // local table, checked against their ends per event.
   static std::uint32_t key(const synapse& x) { return x.key; }
   static std::uint32_t key(std::uint32_t k) { return k; }
 
-  // W = 1: `syn` are keys (one weight for all), events are targets; W = 2: `syn` are
-  // synapses, events (target, weight).
+  // Queues the synapses of the spiking sources `pres` by arrival slot. Rows are scattered
+  // in memory: prefetch a few spikes ahead. The slots' write positions live in a small
+  // local table, checked against their ends per run of one delay. W = 1: `syn` are keys
+  // (one weight for all), events are targets; W = 2: `syn` are synapses, events (target,
+  // weight).
   template <int W, class S>
   void queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
                   const std::vector<std::uint32_t>& pres, std::uint32_t base) {
@@ -593,12 +595,8 @@ class cpu_engine final : public engine {
     const projection_data& p = net_->projections[j];
     projection_state& ps = projs_[j];
     if (counted(p)) {
-      std::int32_t* __restrict c = ps.counts.data();
-      for (int tt = 1; tt < nt_; ++tt) {
-        std::int32_t* __restrict other = c + std::uint64_t(tt) * n;
-        for (std::uint32_t i = lo; i < hi; ++i) c[i] += other[i], other[i] = 0;
-      }
-      body(counted_arrivals{c, p.shared_weight * p.inv_scale()});
+      fold_threads(ps.counts.data(), n, lo, hi);
+      body(counted_arrivals{ps.counts.data(), p.shared_weight * p.inv_scale()});
     } else {
       body(fixed_arrivals{arrivals(j, k, n, lo, hi), p.inv_scale()});
     }
@@ -608,13 +606,19 @@ class cpu_engine final : public engine {
   // projections first fold the other threads' accumulators into the first.
   std::int64_t* arrivals(std::uint32_t j, std::uint64_t k, std::uint32_t n, std::uint32_t lo, std::uint32_t hi) {
     projection_state& ps = projs_[j];
-    std::int64_t* __restrict a = ps.ring.data() + (k % ps.ring_slots) * n;
-    if (!net_->projections[j].dense)
-      for (int tt = 1; tt < nt_; ++tt) {
-        std::int64_t* __restrict other = ps.ring.data() + std::uint64_t(tt) * n;
-        for (std::uint32_t i = lo; i < hi; ++i) a[i] += other[i], other[i] = 0;
-      }
-    return a;
+    if (net_->projections[j].dense) return ps.ring.data() + (k % ps.ring_slots) * n;
+    fold_threads(ps.ring.data(), n, lo, hi);
+    return ps.ring.data();
+  }
+
+  // Per-thread sums [thread][n] of a sparse projection: the other threads' sums for
+  // [lo, hi) added into the first thread's and cleared.
+  template <class T>
+  void fold_threads(T* __restrict sums, std::uint32_t n, std::uint32_t lo, std::uint32_t hi) const {
+    for (int tt = 1; tt < nt_; ++tt) {
+      T* __restrict other = sums + std::uint64_t(tt) * n;
+      for (std::uint32_t i = lo; i < hi; ++i) sums[i] += other[i], other[i] = 0;
+    }
   }
 
   std::int32_t kernel_group_of(std::uint32_t j, const projection_data& p, std::uint32_t n) {
