@@ -1,6 +1,10 @@
 """Determinism: a 2000-neuron random network gives bit-identical results for any thread
 count, and the same seed gives the same results."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -75,10 +79,6 @@ def test_smaller_thread_team_still_runs_every_thread_part(one_thread, tmp_path):
     """If OpenMP grants fewer threads than the simulation was made for (here
     OMP_THREAD_LIMIT=1; in C++, a run inside another parallel region), the engine runs each
     thread's part in turn: the same results, not half the network."""
-    import os
-    import subprocess
-    import sys
-
     out = tmp_path / "spikes.npz"
     script = (f"import sys, numpy as np; sys.path.insert(0, {os.path.dirname(__file__)!r}); "
               f"import test_threads as t; r = t.run(17, threads=3); "
