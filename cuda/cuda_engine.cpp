@@ -13,6 +13,7 @@
 #include "device_buffer.hpp"
 #include "device_types.hpp"
 #include "engine.hpp"
+#include "engine_plan.hpp"
 #include "kernels.hpp"
 #include "plan.hpp"
 #include "recorder.hpp"
@@ -38,7 +39,9 @@ double bytes_per_chunk_step(const network_data& d, std::size_t trace_columns) {
 double network_bytes(const network_data& d) {
   double bytes = 0;
   for (const population_data& p : d.populations) {
-    bytes += (7 * 4.0 + 1 + 4 + 4) * p.n + 4.0 * neuron_blocks(p.n) + 64;
+    const model_desc& m = p.desc();
+    bytes += (4.0 * (m.n_vars + m.n_channels + m.n_params + 2) + 1 + 4 + 4) * p.n + 4.0 * neuron_blocks(p.n) + 64;
+    bytes += 8.0 * (p.table_ptr.size() + p.table_steps.size());
     for (const input_data& x : p.inputs)
       bytes += 4.0 * (x.mean.size() + x.std.size()) + (x.type == input_type::pulses ? 4.0 * p.n : 0.0);
   }
@@ -67,10 +70,12 @@ bool use_fused_kernel(const network_data& d) {
 constexpr std::uint32_t longest_graph_steps = 64;
 
 struct population_buffers {
-  device_array<float> v, u, I, a, b, c, d;
+  std::vector<device_array<float>> vars, channels, params;  // the model's, [n] each
+  device_array<std::uint64_t> table_ptr, table_steps;       // spike sources
   device_array<std::uint8_t> spiked;
   device_array<std::uint32_t> block_counts, ids, offsets, prev, prev_count;
   std::vector<device_array<float>> values;   // input means and stds
+  std::vector<device_array<std::uint32_t>> thresholds;  // poisson inputs' tables
   std::vector<device_array<float>> streams;  // [input]: chunk rows (stream inputs only)
   std::vector<device_array<std::uint32_t>> hits;  // [input]: pulses per neuron (pulses only)
   device_array<input_args> inputs;
@@ -88,11 +93,9 @@ struct projection_buffers {
   projection_args args;
 };
 
-/// Sampled-kernel projections into one population with bitwise-equal samples.
+/// The device arrays of a kernel group (engine_plan.hpp).
 struct sampled_group {
-  std::uint32_t post = 0;
-  std::vector<float> kappa;
-  device_array<float> kappa_dev, hist;  // hist: [L][n] summed arrivals
+  device_array<float> kappa, hist;  // hist: [L][n] summed arrivals
 };
 
 struct trace_buffers {
@@ -103,7 +106,7 @@ struct trace_buffers {
 /// A trace request's shape: the graphs depend on it, not on where the run starts.
 struct trace_shape {
   std::uint32_t population;
-  state_var var;
+  int var;
   std::uint64_t every;
   std::vector<std::int32_t> neurons;
   bool operator==(const trace_shape& o) const {
@@ -131,7 +134,7 @@ std::string device_name(int device) {
 
 class cuda_engine final : public engine {
  public:
-  explicit cuda_engine(std::shared_ptr<const network_data> net) : net_(std::move(net)) {
+  explicit cuda_engine(std::shared_ptr<network_data> net) : net_(std::move(net)), plan_(make_plan(*net_)) {
     const network_data& d = *net_;
     if (d.populations.size() > 0xFFFF)
       config_fail("backend 'cuda': at most 65535 populations, got ", d.populations.size());
@@ -162,6 +165,13 @@ class cuda_engine final : public engine {
     ctl_host_[0] = step_control{};
     ctl_.upload(ctl_host_.get(), 1);
     for (std::uint32_t p = 0; p < d.populations.size(); ++p) pops_.push_back(make_population(p));
+    for (const kernel_group& g : plan_.groups) {
+      sampled_group fresh;
+      fresh.kappa = device_array<float>(g.kappa);
+      fresh.hist = device_array<float>(g.kappa.size() * std::uint64_t(d.populations[g.post].n));
+      fresh.hist.zero();
+      groups_.push_back(std::move(fresh));
+    }
     for (const projection_data& p : d.projections) projs_.push_back(make_projection(p));
     for (std::uint32_t p = 0; p < d.populations.size(); ++p) link_arrivals(p);
     layout(chunk_steps(budget_, bytes_per_chunk_step(d, 0)));
@@ -215,30 +225,54 @@ class cuda_engine final : public engine {
     return out;
   }
 
-  void read_state(std::uint32_t p, state_var var, float* out) const override {
+  void read_state(std::uint32_t p, int var, float* out) const override {
     state(p, var).download(out, net_->populations[p].n);
   }
-  void write_state(std::uint32_t p, state_var var, const float* in) override {
+  void write_state(std::uint32_t p, int var, const float* in) override {
     state(p, var).upload(in, net_->populations[p].n);
   }
 
+  // The weights are kept in the network data as well as on the device (they do not change
+  // on the device yet): read there, written to both.
+  void read_weights(std::uint32_t j, std::int32_t* out) const override {
+    const projection_data& p = net_->projections[j];
+    if (p.dense) std::copy(p.weights.begin(), p.weights.end(), out);
+    if (!p.dense && p.one_weight) out[0] = p.shared_weight;
+    if (!p.dense && !p.one_weight)
+      for (std::uint64_t s = 0; s < p.n_synapses; ++s) out[s] = p.synapses[s].weight;
+  }
+  void write_weights(std::uint32_t j, const std::int32_t* in) override {
+    projection_data& p = net_->projections[j];
+    if (p.dense) {
+      std::copy(in, in + p.weights.size(), p.weights.begin());
+      projs_[j].weights.upload(p.weights.data(), p.weights.size());
+      return;
+    }
+    if (p.one_weight)
+      p.shared_weight = in[0];
+    else
+      for (std::uint64_t s = 0; s < p.n_synapses; ++s) p.synapses[s].weight = in[s];
+    upload_rows(p, projs_[j]);
+  }
+
  private:
-  const device_array<float>& state(std::uint32_t p, state_var var) const {
+  const device_array<float>& state(std::uint32_t p, int var) const {
     const population_buffers& b = pops_[p];
-    return var == state_var::v ? b.v : var == state_var::u ? b.u : b.I;
+    const int n_vars = net_->populations[p].desc().n_vars;
+    return var < n_vars ? b.vars[var] : b.channels[var - n_vars];
   }
 
   population_buffers make_population(std::uint32_t index) {
     const population_data& p = net_->populations[index];
     population_buffers b;
-    b.v = device_array<float>(p.v0);
-    b.u = device_array<float>(p.u0);
-    b.I = device_array<float>(p.n);
-    b.I.zero();
-    b.a = device_array<float>(p.a);
-    b.b = device_array<float>(p.b);
-    b.c = device_array<float>(p.c);
-    b.d = device_array<float>(p.d);
+    for (const std::vector<float>& x : p.init) b.vars.emplace_back(x);
+    for (int j = 0; j < p.desc().n_channels; ++j) {
+      b.channels.emplace_back(p.n);
+      b.channels.back().zero();
+    }
+    for (const std::vector<float>& x : plan_.constants[index].per_neuron) b.params.emplace_back(x);
+    b.table_ptr = device_array<std::uint64_t>(p.table_ptr);
+    b.table_steps = device_array<std::uint64_t>(p.table_steps);
     b.spiked = device_array<std::uint8_t>(p.n);
     b.spiked.zero();
     b.block_counts = device_array<std::uint32_t>(neuron_blocks(p.n));
@@ -251,10 +285,17 @@ class cuda_engine final : public engine {
       const input_data& x = p.inputs[in];
       input_args a;
       a.kind = x.type == input_type::constant ? input_kind::constant
-               : x.type == input_type::noise  ? input_kind::noise
-               : x.type == input_type::pulses ? input_kind::pulses
-                                              : input_kind::stream;
+               : x.type == input_type::noise   ? input_kind::noise
+               : x.type == input_type::pulses  ? input_kind::pulses
+               : x.type == input_type::poisson ? input_kind::poisson
+                                               : input_kind::stream;
       a.index = in;
+      a.to_v = x.to_v;
+      if (x.type == input_type::poisson) {
+        b.thresholds.emplace_back(x.thresholds);
+        a.thresholds = b.thresholds.back().get();
+        a.n_thresholds = static_cast<std::uint32_t>(x.thresholds.size());
+      }
       if (x.type == input_type::pulses) {
         a.per_step = x.per_step;
         b.hits[in] = device_array<std::uint32_t>(p.n);
@@ -277,12 +318,13 @@ class cuda_engine final : public engine {
     population_args& a = b.args;
     a.n = p.n;
     a.index = index;
-    a.v = b.v.get(), a.u = b.u.get(), a.I = b.I.get(), a.spiked = b.spiked.get();
-    a.a = b.a.get(), a.b = b.b.get(), a.c = b.c.get(), a.d = b.d.get();
-    a.h = static_cast<float>(net_->dt / p.v_substeps);
-    a.dt = static_cast<float>(net_->dt);
-    a.v_peak = p.v_peak;
-    a.substeps = p.v_substeps;
+    a.model = p.model;
+    std::memcpy(a.constants, plan_.constants[index].scalars, sizeof a.constants);
+    for (std::size_t j = 0; j < b.vars.size(); ++j) a.vars[j] = b.vars[j].get();
+    for (std::size_t j = 0; j < b.channels.size(); ++j) a.channels[j] = b.channels[j].get();
+    for (std::size_t j = 0; j < b.params.size(); ++j) a.params[j] = b.params[j].get();
+    a.table_ptr = b.table_ptr.get(), a.table_steps = b.table_steps.get();
+    a.spiked = b.spiked.get();
     a.seed = net_->seed;
     a.n_inputs = static_cast<std::uint32_t>(p.inputs.size());
     a.block_counts = b.block_counts.get();
@@ -308,13 +350,7 @@ class cuda_engine final : public engine {
       static_assert(sizeof(device_synapse) == sizeof(synapse), "synapse layouts differ");
       b.row_ptr = device_array<std::uint64_t>(p.row_ptr);
       b.synapses = device_array<device_synapse>(p.n_synapses);
-      if (p.one_weight) {  // stored as keys alone: the device rows carry the weight
-        std::vector<synapse> rows(p.n_synapses);
-        for (std::uint64_t s = 0; s < p.n_synapses; ++s) rows[s] = p.synapse_at(s);
-        b.synapses.upload(reinterpret_cast<const device_synapse*>(rows.data()), rows.size());
-      } else {
-        b.synapses.upload(reinterpret_cast<const device_synapse*>(p.synapses.data()), p.synapses.size());
-      }
+      upload_rows(p, b);
       a.row_ptr = b.row_ptr.get();
       a.synapses = b.synapses.get();
       // A warp per spike: enough warps for every neuron to spike, or a few waves of blocks.
@@ -335,15 +371,27 @@ class cuda_engine final : public engine {
     return b;
   }
 
+  // A sparse projection's 8-byte device rows; one-weight projections, stored as keys
+  // alone on the host, get the weight in every row.
+  static void upload_rows(const projection_data& p, projection_buffers& b) {
+    if (p.one_weight) {
+      std::vector<synapse> rows(p.n_synapses);
+      for (std::uint64_t s = 0; s < p.n_synapses; ++s) rows[s] = p.synapse_at(s);
+      b.synapses.upload(reinterpret_cast<const device_synapse*>(rows.data()), rows.size());
+    } else {
+      b.synapses.upload(reinterpret_cast<const device_synapse*>(p.synapses.data()), p.synapses.size());
+    }
+  }
+
   // The projections into population p, in creation order, and each projection's source.
   void link_arrivals(std::uint32_t pi) {
     std::vector<arrival_args> list;
-    for (std::size_t j = 0; j < projs_.size(); ++j) {
+    for (std::uint32_t j : plan_.into[pi]) {
       const projection_data& p = net_->projections[j];
-      if (p.post != pi) continue;
       const projection_buffers& b = projs_[j];
       arrival_args x;
       x.kernel = static_cast<std::uint32_t>(p.kernel.type);
+      x.channel = p.channel;
       x.slots = p.d_max;
       x.ring = b.ring.get();
       x.inv_scale = p.inv_scale();
@@ -351,28 +399,12 @@ class cuda_engine final : public engine {
       x.c = p.kernel.c;
       x.s0 = b.s0.get();
       x.s1 = b.s1.get();
-      if (p.kernel.type == kernel_type::sampled) {
-        // Projections into pi with bitwise-equal samples share a history (docs/numerics.md).
-        const std::vector<float>& kappa = p.kernel.samples;
-        auto same = [&](const sampled_group& g) {
-          return g.post == pi && g.kappa.size() == kappa.size() &&
-                 std::memcmp(g.kappa.data(), kappa.data(), kappa.size() * sizeof(float)) == 0;
-        };
-        auto g = std::find_if(groups_.begin(), groups_.end(), same);
-        x.leader = g == groups_.end();
-        if (x.leader) {
-          sampled_group fresh;
-          fresh.post = pi;
-          fresh.kappa = kappa;
-          fresh.kappa_dev = device_array<float>(kappa);
-          fresh.hist = device_array<float>(kappa.size() * std::uint64_t(net_->populations[pi].n));
-          fresh.hist.zero();
-          groups_.push_back(std::move(fresh));
-          g = groups_.end() - 1;
-        }
-        x.hist = g->hist.get();
-        x.kappa = g->kappa_dev.get();
-        x.samples = static_cast<std::uint32_t>(kappa.size());
+      if (plan_.group_of[j] >= 0) {  // shares its group's history (docs/numerics.md)
+        const sampled_group& g = groups_[plan_.group_of[j]];
+        x.leader = plan_.groups[plan_.group_of[j]].leader == j;
+        x.hist = g.hist.get();
+        x.kappa = g.kappa.get();
+        x.samples = static_cast<std::uint32_t>(g.kappa.size());
       }
       list.push_back(x);
     }
@@ -550,14 +582,13 @@ class cuda_engine final : public engine {
     const std::uint64_t step = k0 + (fail >> 48);
     const auto pi = static_cast<std::uint32_t>((fail >> 32) & 0xFFFFu);
     const auto i = static_cast<std::uint32_t>(fail & 0xFFFFFFFFu);
-    float v = 0, u = 0;
-    pops_[pi].v.download(&v, 1, i);
-    pops_[pi].u.download(&u, 1, i);
-    return cat("population '", net_->populations[pi].label, "', neuron ", i, ": v or u became ",
-               "NaN or infinite at step ", step, " (t = ", step * net_->dt, " ms); v = ", v, ", u = ", u);
+    float state[max_model_vars] = {};
+    for (std::size_t j = 0; j < pops_[pi].vars.size(); ++j) pops_[pi].vars[j].download(state + j, 1, i);
+    return snn::failure_message(*net_, pi, i, step, state);
   }
 
-  std::shared_ptr<const network_data> net_;
+  std::shared_ptr<network_data> net_;
+  engine_plan plan_;
   int device_ = 0, sm_count_ = 1;
   double budget_ = chunk_budget_bytes;  // bytes for the per-chunk buffers
   std::unique_ptr<std::remove_pointer_t<cudaStream_t>, stream_deleter> stream_holder_, capture_holder_;
@@ -615,7 +646,7 @@ void query_cuda(build_config& out) {
   out.cuda_status = out.devices.empty() ? "no CUDA device is visible" : "ok";
 }
 
-std::unique_ptr<engine> make_cuda_engine(std::shared_ptr<const network_data> net) {
+std::unique_ptr<engine> make_cuda_engine(std::shared_ptr<network_data> net) {
   if (!cuda_device_present())
     throw backend_unavailable("backend 'cuda': no CUDA device (or driver) is present");
   return std::make_unique<cuda::cuda_engine>(std::move(net));

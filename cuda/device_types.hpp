@@ -3,6 +3,8 @@
 // device arrays). No CUDA syntax: the host side compiles them with the ordinary compiler.
 #include <cstdint>
 
+#include "models/registry.hpp"
+
 namespace snn {
 namespace cuda {
 
@@ -25,22 +27,26 @@ struct spike_lists {
   std::uint32_t* prev_count = nullptr;
 };
 
-enum class input_kind : std::uint32_t { constant, noise, stream, pulses };
+enum class input_kind : std::uint32_t { constant, noise, stream, pulses, poisson };
 
 struct input_args {
   input_kind kind = input_kind::constant;
   std::uint32_t index = 0;  // among the population's inputs (its random stream)
   std::uint32_t per_neuron_mean = 0, per_neuron_std = 0;  // else one value
-  const float* mean = nullptr;  // pulses: the amplitude
+  std::uint32_t to_v = 0;       // added to v after the reset, not to the current
+  const float* mean = nullptr;  // pulses: the amplitude; poisson: the weight
   const float* std = nullptr;
   const float* stream = nullptr;  // [position][n] of the chunk
   double per_step = 0.0;          // pulses: expected pulses per step
   std::uint32_t* hits = nullptr;  // pulses: this step's pulses per neuron (zeroed when read)
+  const std::uint32_t* thresholds = nullptr;  // poisson: the count's inversion table
+  std::uint32_t n_thresholds = 0;
 };
 
 /// A projection as its target population reads it: arrivals and kernel state.
 struct arrival_args {
   std::uint32_t kernel = 0;  // snn::kernel_type
+  std::uint32_t channel = 0; // the target model's input channel (voltage jumps: v)
   std::uint32_t slots = 1;   // ring slots (d_max)
   unsigned long long* ring = nullptr;  // [slot][n] int64 fixed point
   double inv_scale = 1.0;
@@ -57,11 +63,14 @@ struct arrival_args {
 
 struct population_args {
   std::uint32_t n = 0, index = 0;
-  float *v = nullptr, *u = nullptr, *I = nullptr;
+  model_id model = model_id::izhikevich;
+  unsigned char constants[max_model_constants] = {};  // the model's scalar constants
+  float* vars[max_model_vars] = {};                   // state variables, [n] each
+  float* channels[max_model_channels] = {};           // this step's inputs, [n] each
+  const float* params[max_model_params] = {};         // per-neuron constants, [n] each
+  const std::uint64_t* table_ptr = nullptr;           // spike sources: steps of neuron i are
+  const std::uint64_t* table_steps = nullptr;         // table_steps[table_ptr[i] .. table_ptr[i+1])
   std::uint8_t* spiked = nullptr;  // spiked at the last step run
-  const float *a = nullptr, *b = nullptr, *c = nullptr, *d = nullptr;
-  float h = 0, dt = 0, v_peak = 30;
-  int substeps = 1;
   std::uint64_t seed = 0;  // Philox key
   const input_args* inputs = nullptr;
   std::uint32_t n_inputs = 0;

@@ -5,11 +5,13 @@
 // synaptic input sums as int64 fixed point (integer atomics: exact, order independent),
 // float32 state, no FMA contraction (--fmad=false).
 #include "cuda_check.hpp"
+#include "input_math.hpp"
 #include "kernels.hpp"
-#include "neuron_math.hpp"
+#include "models/registry.hpp"
 #include "plan.hpp"
 #include "random.hpp"
 #include "snn/network.hpp"
+#include "synapse_math.hpp"
 
 namespace snn {
 namespace cuda {
@@ -49,8 +51,15 @@ __device__ __forceinline__ std::uint32_t warp_sum(std::uint32_t x) {
 __device__ __forceinline__ float noise_normal(std::uint64_t seed, std::uint32_t population,
                                               std::uint32_t in, std::uint64_t k, std::uint32_t i) {
   const counter_rng rng(seed);
-  return normal_lane(rng(i / 4, static_cast<std::uint32_t>(k), step_word2(k, in), purpose_noise, population),
-                     i % 4);
+  return normal_lane(philox4x32(noise_counter(i / 4, k, in, population), rng.k0, rng.k1), i % 4);
+}
+
+/// The Poisson count of input x for neuron i at step k: word i % 4 of its Philox block.
+__device__ __forceinline__ std::uint32_t poisson_draw(const input_args& x, std::uint64_t seed,
+                                                     std::uint32_t population, std::uint64_t k, std::uint32_t i) {
+  const counter_rng rng(seed);
+  const u32x4 w = philox4x32(poisson_counter(i / 4, k, x.index, population), rng.k0, rng.k1);
+  return poisson_count(w.x[i % 4], x.thresholds, x.n_thresholds);
 }
 
 /// The pulses of this step of every pulses input of p, counted per neuron in `hits`
@@ -142,71 +151,101 @@ __device__ __forceinline__ void take_sampled_arrival(const arrival_args& x, std:
 // cur = float32(sum_m double(kappa[m]) * double(h[k - m])), summed for m = 0, 1, ...
 __device__ __forceinline__ float sampled_current(const arrival_args& x, std::uint32_t n, std::uint64_t k,
                                                  std::uint32_t i) {
-  const std::uint64_t L = x.samples, now = k % L;
   double acc = 0.0;
-  for (std::uint64_t m = 0; m < L; ++m) {
-    const std::uint64_t slot = now >= m ? now - m : now + L - m;
-    acc += static_cast<double>(x.kappa[m]) * static_cast<double>(x.hist[slot * n + i]);
-  }
+  sampled_window<1>(&acc, x.kappa, x.samples, static_cast<std::uint32_t>(k % x.samples), x.hist + i, n);
   return static_cast<float>(acc);
 }
 
 // Synaptic input of projection `x` for neuron i at step k, in the CPU engine's order and
-// rounding; voltage jumps go to v. A sampled kernel's group adds its current at its leader.
+// rounding, into its channel of `in` (voltage jumps: into v). A sampled kernel's group adds
+// its current at its leader.
 __device__ __forceinline__ void add_arrival(const arrival_args& x, std::uint32_t n, std::uint64_t k,
-                                            std::uint32_t i, float& I, float& v) {
-  switch (static_cast<kernel_type>(x.kernel)) {
-    case kernel_type::instant:
-      I = I + take_arrival(x, n, k, i);
-      break;
-    case kernel_type::voltage_jump:
+                                            std::uint32_t i, float* in, float& v) {
+  with_kernel(static_cast<kernel_type>(x.kernel), [&](auto tag) {
+    constexpr kernel_type K = decltype(tag)::type;
+    const kernel_constants kc{x.q, x.c};
+    if constexpr (K == kernel_type::voltage_jump)
       v = v + take_arrival(x, n, k, i);
-      break;
-    case kernel_type::exponential:
-      I = I + exp_kernel_step(x.s0[i], take_arrival(x, n, k, i), x.q);
-      break;
-    case kernel_type::alpha:
-      I = I + alpha_kernel_step(x.s0[i], x.s1[i], take_arrival(x, n, k, i), x.q, x.c);
-      break;
-    case kernel_type::sampled:
-      if (x.leader) I = I + sampled_current(x, n, k, i);
-      break;
+    else if constexpr (K == kernel_type::sampled)
+      in[x.channel] = x.leader ? in[x.channel] + sampled_current(x, n, k, i) : in[x.channel];
+    else
+      in[x.channel] = in[x.channel] + kernel_current<K>(x.s0 ? x.s0 + i : nullptr, x.s1 ? x.s1 + i : nullptr,
+                                                         take_arrival(x, n, k, i), kc);
+  });
+}
+
+// The value input x adds for neuron i at step q (chunk position) = k.
+__device__ __forceinline__ float input_value(const population_args& p, const input_args& x, std::uint32_t q,
+                                             std::uint64_t k, std::uint32_t i) {
+  switch (x.kind) {
+    case input_kind::constant: return x.mean[x.per_neuron_mean ? i : 0];
+    case input_kind::noise:
+      return noise_value(x.mean[x.per_neuron_mean ? i : 0], x.std[x.per_neuron_std ? i : 0],
+                         noise_normal(p.seed, p.index, x.index, k, i));
+    case input_kind::poisson: return poisson_value(poisson_draw(x, p.seed, p.index, k, i), x.mean[0]);
+    case input_kind::stream: return x.stream[std::uint64_t(q) * p.n + i];
+    case input_kind::pulses: break;
+  }
+  return 0.0f;
+}
+
+// dst += each input onto `to_v` (0: the current, 1: v), in the order the inputs were added.
+__device__ __forceinline__ void add_inputs(const population_args& p, std::uint32_t q, std::uint64_t k,
+                                           std::uint32_t i, std::uint32_t to_v, float& dst) {
+  for (std::uint32_t in = 0; in < p.n_inputs; ++in) {
+    const input_args& x = p.inputs[in];
+    if (x.to_v != to_v) continue;
+    if (x.kind == input_kind::pulses) {
+      // A neuron hit h times gets the amplitude added h times, as on the CPU.
+      for (std::uint32_t h = x.hits[i]; h > 0; --h) dst = dst + x.mean[0];
+      x.hits[i] = 0;
+    } else {
+      dst = dst + input_value(p, x, q, k, i);
+    }
   }
 }
 
-// The step of neuron i; returns whether it spiked. Records the first NaN/inf in ctl->fail.
-__device__ bool update_neuron(const population_args& p, step_control* ctl, std::uint32_t q,
-                              std::uint64_t k, std::uint32_t i) {
-  // External input, in the order the inputs were added.
-  float I = 0.0f;
-  for (std::uint32_t in = 0; in < p.n_inputs; ++in) {
-    const input_args& x = p.inputs[in];
-    if (x.kind == input_kind::constant) {
-      I = I + x.mean[x.per_neuron_mean ? i : 0];
-    } else if (x.kind == input_kind::noise) {
-      const float z = noise_normal(p.seed, p.index, x.index, k, i);
-      I = I + (x.mean[x.per_neuron_mean ? i : 0] + x.std[x.per_neuron_std ? i : 0] * z);
-    } else if (x.kind == input_kind::pulses) {
-      // A neuron hit h times gets the amplitude added h times, as on the CPU.
-      const float amplitude = x.mean[0];
-      for (std::uint32_t h = x.hits[i]; h > 0; --h) I = I + amplitude;
-      x.hits[i] = 0;
-    } else {
-      I = I + x.stream[std::uint64_t(q) * p.n + i];
-    }
-  }
-  float v = p.v[i], u = p.u[i];
-  if (p.spiked[i]) izh_reset(v, u, p.c[i], p.d[i]);
+// The step of neuron i of a population of model M (stepper S); returns whether it spiked.
+// Records the first NaN/inf in ctl->fail. The CPU engine's order: inputs into the current,
+// the reset of last step's spike, inputs onto v, synaptic input, the model's step.
+template <class M, class S>
+__device__ bool update_neuron(const population_args& p, const typename M::constants& c, step_control* ctl,
+                              std::uint32_t q, std::uint64_t k, std::uint32_t i) {
+  constexpr int NV = M::n_vars, NP = M::n_params, NC = M::n_channels;
+  float x[NV > 0 ? NV : 1], pp[NP > 0 ? NP : 1], in[NC > 0 ? NC : 1];
+  for (int j = 0; j < NV; ++j) x[j] = p.vars[j][i];
+  for (int j = 0; j < NP; ++j) pp[j] = p.params[j][i];
+  for (int j = 0; j < NC; ++j) in[j] = 0.0f;
+  if constexpr (NC > 0) add_inputs(p, q, k, i, 0, in[0]);
+  if constexpr (M::resets)
+    if (p.spiked[i]) M::reset(x, pp, c);
+  if constexpr (NV > 0) add_inputs(p, q, k, i, 1, x[0]);
   for (std::uint32_t j = 0; j < p.n_arrivals; ++j)
     if (p.arrivals[j].kernel == static_cast<std::uint32_t>(kernel_type::sampled))
       take_sampled_arrival(p.arrivals[j], p.n, k, i);
-  for (std::uint32_t j = 0; j < p.n_arrivals; ++j) add_arrival(p.arrivals[j], p.n, k, i, I, v);
-  const bool spiked = izh_integrate(v, u, I, p.a[i], p.b[i], p.h, p.dt, p.substeps, p.v_peak);
-  p.v[i] = v;
-  p.u[i] = u;
-  p.I[i] = I;
+  float v_jump = NV > 0 ? x[0] : 0.0f;
+  for (std::uint32_t j = 0; j < p.n_arrivals; ++j) add_arrival(p.arrivals[j], p.n, k, i, in, v_jump);
+  if constexpr (NV > 0) x[0] = v_jump;
+  step_context ctx;
+  ctx.k = k, ctx.i = i, ctx.population = p.index, ctx.rng = counter_rng(p.seed);
+  ctx.table_ptr = p.table_ptr, ctx.table_steps = p.table_steps;
+  const bool spiked = S::step(x, pp, in, c, ctx);
+  bool finite = true;
+  for (int j = 0; j < NV; ++j) p.vars[j][i] = x[j], finite = finite && isfinite(x[j]);
+  for (int j = 0; j < NC; ++j) p.channels[j][i] = in[j];
   p.spiked[i] = spiked;
-  if (!(isfinite(v) && isfinite(u))) atomicMin(&ctl->fail, failure_key(q, p.index, i));
+  if (!finite) atomicMin(&ctl->fail, failure_key(q, p.index, i));
+  return spiked;
+}
+
+// update_neuron for the population's model, chosen per neuron (the fused kernel, which
+// runs every population in one block).
+__device__ bool update_any(const population_args& p, step_control* ctl, std::uint32_t q, std::uint64_t k,
+                           std::uint32_t i) {
+  bool spiked = false;
+  with_model(p.model, p.constants, [&](auto m, auto s, const auto& c) {
+    spiked = update_neuron<decltype(m), decltype(s)>(p, c, ctl, q, k, i);
+  });
   return spiked;
 }
 
@@ -216,12 +255,15 @@ __global__ void pulses_kernel(population_args p, const step_control* ctl, std::u
   draw_pulses(p, ctl->first + q, blockIdx.x * blockDim.x + threadIdx.x, gridDim.x * blockDim.x);
 }
 
-__global__ void update_population(population_args p, step_control* ctl, std::uint32_t pos) {
+// One thread per neuron of a population of model M, stepper S (instantiated per model by
+// launch_update).
+template <class M, class S>
+__global__ void update_population(population_args p, typename M::constants c, step_control* ctl, std::uint32_t pos) {
   const std::uint32_t q = position(ctl, pos);
   if (stopped(ctl, q)) return;
   const std::uint64_t k = ctl->first + q;
   const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
-  const bool spiked = i < p.n && update_neuron(p, ctl, q, k, i);
+  const bool spiked = i < p.n && update_neuron<M, S>(p, c, ctl, q, k, i);
   const int count = __syncthreads_count(spiked);
   if (threadIdx.x == 0) p.block_counts[blockIdx.x] = static_cast<std::uint32_t>(count);
 }
@@ -310,7 +352,7 @@ __global__ void __launch_bounds__(fused_block_size) run_fused(fused_args f, step
     __syncthreads();
     for (std::uint32_t pi = 0; pi < f.n_populations; ++pi) {
       const population_args& p = f.populations[pi];
-      for (std::uint32_t i = t; i < p.n; i += nt) update_neuron(p, ctl, q, k, i);
+      for (std::uint32_t i = t; i < p.n; i += nt) update_any(p, ctl, q, k, i);
     }
     __syncthreads();
     for (std::uint32_t pi = 0; pi < f.n_populations; ++pi) {
@@ -359,7 +401,9 @@ void launch_pulses(const population_args& p, const step_control* ctl, std::uint3
 
 void launch_update(const population_args& p, step_control* ctl, std::uint32_t pos,
                    cudaStream_t stream) {
-  update_population<<<neuron_blocks(p.n), block_size, 0, stream>>>(p, ctl, pos);
+  with_model(p.model, p.constants, [&](auto m, auto s, const auto& c) {
+    update_population<decltype(m), decltype(s)><<<neuron_blocks(p.n), block_size, 0, stream>>>(p, c, ctl, pos);
+  });
   SNN_CUDA_LAUNCHED();
 }
 

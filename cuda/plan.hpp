@@ -1,23 +1,15 @@
 #pragma once
 // Pure index arithmetic of the CUDA engine, shared by its host code and kernels and tested on
-// the CPU (tests/cpp/test_cuda_plan.cpp): where a delayed arrival lands in a projection's ring,
-// how a chunk of steps splits into reusable graphs, and which trace rows a chunk fills.
+// the CPU (tests/cpp/test_cuda_plan.cpp): how a chunk of steps splits into reusable graphs,
+// which trace rows a chunk fills, how a failure is keyed. (Ring slots: synapse_math.hpp.)
 #include <cstdint>
 #include <vector>
 
 #include "hd.hpp"
+#include "synapse_math.hpp"
 
 namespace snn {
 namespace cuda {
-
-/// Ring slot of an arrival: a spike of step k-1 delivered during step k over a synapse of
-/// delay D = d_min + code (steps) arrives at step k-1+D, kept in slot (k-1+D) mod R,
-/// R = d_max >= D. The neuron update of step k reads slot k mod R.
-SNN_HD std::uint32_t arrival_slot(std::uint64_t k, std::uint32_t d_min, std::uint32_t code,
-                                  std::uint32_t R) {
-  std::uint32_t slot = static_cast<std::uint32_t>((k % R + d_min - 1) % R) + code;  // < 2R
-  return slot >= R ? slot - R : slot;
-}
 
 /// Recorded rows of a trace (first sampled step fs, every e steps) among steps [0, end):
 /// the row of the first sampled step at or after `end`.

@@ -1,11 +1,12 @@
 #pragma once
 // Building connectivity: canonical (pre, post) pairs from the native rules, weights and
 // delays per synapse, and the final fixed-point storage (sparse CSR or dense rows).
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "model.hpp"
+#include "network_data.hpp"
 #include "random.hpp"
 
 namespace snn {
@@ -59,5 +60,33 @@ int quantise_weights(std::vector<std::int32_t>& weights);
 /// Final sparse storage from pairs, float-bit weights and delay steps.
 void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&& pairs,
                    std::vector<std::int32_t>&& weights, const std::vector<std::uint16_t>& delays);
+
+/// Calls f(pre, post, storage index, delay steps) for each synapse of a projection in
+/// listing order ((pre, post), as network::synapses gives them). The storage index is
+/// pre * n_post + post for dense rows and the CSR position for sparse ones.
+template <class F>
+void for_each_synapse(const projection_data& p, std::uint32_t n_pre, std::uint32_t n_post, F&& f) {
+  if (p.dense) {
+    for (std::uint32_t i = 0; i < n_pre; ++i)
+      for (std::uint32_t j = 0; j < n_post; ++j) {
+        const std::uint64_t at = std::uint64_t(i) * n_post + j;
+        if ((p.exclude_self && i == j) || (p.dense_skip_zeros && p.weights[at] == 0)) continue;
+        f(i, j, at, p.d_min);
+      }
+    return;
+  }
+  std::vector<std::uint64_t> row;  // stored by (delay, post); listed by post
+  for (std::uint32_t i = 0; i < n_pre; ++i) {
+    row.clear();
+    for (std::uint64_t s = p.row_ptr[i]; s < p.row_ptr[i + 1]; ++s) row.push_back(s);
+    std::stable_sort(row.begin(), row.end(), [&](std::uint64_t x, std::uint64_t y) {
+      return p.post_of(p.synapse_at(x).key) < p.post_of(p.synapse_at(y).key);
+    });
+    for (std::uint64_t s : row) {
+      const std::uint32_t key = p.synapse_at(s).key;
+      f(i, p.post_of(key), s, p.delay_of(key));
+    }
+  }
+}
 
 }  // namespace snn

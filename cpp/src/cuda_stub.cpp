@@ -4,7 +4,7 @@
 
 namespace snn {
 
-std::unique_ptr<engine> make_cuda_engine(std::shared_ptr<const network_data>) {
+std::unique_ptr<engine> make_cuda_engine(std::shared_ptr<network_data>) {
   throw backend_unavailable(
       "the CUDA backend is not built into this snn (rebuild with nvcc available and "
       "SNN_ENABLE_CUDA=AUTO or ON)");

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "model.hpp"
+#include "network_data.hpp"
 #include "snn/simulation.hpp"
 
 namespace snn {
@@ -22,8 +22,6 @@ struct stream_view {
 /// Stream inputs by [population][input index] (empty views for other input kinds).
 using stream_table = std::vector<std::vector<stream_view>>;
 
-enum class state_var { v, u, I };
-
 struct advance_result {
   std::uint64_t steps = 0;  ///< steps completed
   std::string error;        ///< non-empty: a neuron's state became NaN/inf at the last step
@@ -37,13 +35,21 @@ class engine {
   /// Runs steps [first_step, first_step + n_steps), recording into `rec`.
   virtual advance_result advance(std::uint64_t first_step, std::uint64_t n_steps,
                                  const stream_table& streams, recorder& rec) = 0;
-  virtual void read_state(std::uint32_t population, state_var var, float* out) const = 0;
-  virtual void write_state(std::uint32_t population, state_var var, const float* in) = 0;
+  /// Variable `var` of a population's model (its state variables, then its input
+  /// channels: variable_index in models/registry.hpp), one value per neuron.
+  virtual void read_state(std::uint32_t population, int var, float* out) const = 0;
+  virtual void write_state(std::uint32_t population, int var, const float* in) = 0;
+  /// A projection's fixed-point weights in storage order (dense: w[pre * n_post + post];
+  /// sparse: the CSR's order; one shared weight: one value).
+  virtual void read_weights(std::uint32_t projection, std::int32_t* out) const = 0;
+  virtual void write_weights(std::uint32_t projection, const std::int32_t* in) = 0;
 };
 
-std::unique_ptr<engine> make_cpu_engine(std::shared_ptr<const network_data> net, int threads);
+/// The engines keep the projections' weights in the network data (the state of the
+/// weights; nothing else of it changes once built) and copies where they run.
+std::unique_ptr<engine> make_cpu_engine(std::shared_ptr<network_data> net, int threads);
 /// Defined in cuda/cuda_engine.cu, or in cpp/src/cuda_stub.cpp when CUDA is not built.
-std::unique_ptr<engine> make_cuda_engine(std::shared_ptr<const network_data> net);
+std::unique_ptr<engine> make_cuda_engine(std::shared_ptr<network_data> net);
 bool cuda_device_present();
 /// Fills the CUDA part of `out` (runtime and driver versions, devices, status); defined
 /// beside make_cuda_engine.
@@ -51,5 +57,13 @@ void query_cuda(build_config& out);
 
 /// Bytes an engine needs beyond the network itself (state, delay rings, kernel buffers).
 double engine_state_bytes(const network_data& net, int threads);
+
+/// Number of weights read_weights gives for a projection.
+std::uint64_t stored_weights(const projection_data& p);
+
+/// The message of a neuron whose state became NaN or infinite at `step`; `state` holds its
+/// state variables' values.
+std::string failure_message(const network_data& net, std::uint32_t population, std::uint32_t neuron,
+                            std::uint64_t step, const float* state);
 
 }  // namespace snn

@@ -6,7 +6,8 @@
 #include <numeric>
 
 #include "connectivity.hpp"
-#include "model.hpp"
+#include "network_data.hpp"
+#include "populations.hpp"
 #include "system.hpp"
 
 namespace snn {
@@ -62,18 +63,6 @@ network_data& mutable_data(const std::shared_ptr<network_data>& d) {
   return *d;
 }
 
-// One value or n values, all finite; returns n values.
-std::vector<float> expand(const std::string& who, const char* name, const values& v,
-                          std::uint32_t n) {
-  if (v.size() != 1 && v.size() != n)
-    config_fail(who, ": parameter '", name, "' has ", v.size(), " values, expected 1 or ", n);
-  for (std::size_t i = 0; i < v.size(); ++i)
-    if (!std::isfinite(v[i]))
-      config_fail(who, ": parameter '", name, "' must be finite, got ", v[i],
-                  v.size() > 1 ? cat(" at neuron ", i) : std::string());
-  return v.size() == n ? v : std::vector<float>(n, v[0]);
-}
-
 const population_data& population_at(const network_data& d, std::size_t i) {
   if (i >= d.populations.size())
     config_fail("population index ", i, " out of range (", d.populations.size(), " populations)");
@@ -116,36 +105,23 @@ network::network(double dt, std::uint64_t seed) : data_(std::make_shared<network
 double network::dt() const { return data_->dt; }
 std::uint64_t network::seed() const { return data_->seed; }
 
-std::size_t network::add_population(std::int64_t n, const izhikevich& p, const std::string& label) {
+std::size_t network::add_population(std::int64_t n, const neuron_model& model, const std::string& label) {
   network_data& d = mutable_data(data_);
   const std::size_t id = d.populations.size();
-  population_data pop;
-  pop.label = label.empty() ? cat("pop", id) : label;
-  const std::string who = population_who(pop);
+  const std::string name = label.empty() ? cat("pop", id) : label;
+  const std::string who = cat("population '", name, "'");
   for (const auto& other : d.populations)
-    if (other.label == pop.label) config_fail(who, ": label already used by another population");
+    if (other.label == name) config_fail(who, ": label already used by another population");
   if (n <= 0 || n > 0x7FFFFFFF)
     config_fail(who, ": size must be a positive integer below 2^31, got ", n);
-  check_memory(who, static_cast<double>(n) * 64.0);
-  pop.n = static_cast<std::uint32_t>(n);
-  pop.a = expand(who, "a", p.a, pop.n);
-  pop.b = expand(who, "b", p.b, pop.n);
-  pop.c = expand(who, "c", p.c, pop.n);
-  pop.d = expand(who, "d", p.d, pop.n);
-  pop.v0 = expand(who, "v0", p.v0, pop.n);
-  if (p.u0.empty()) {
-    pop.u0.resize(pop.n);
-    for (std::uint32_t i = 0; i < pop.n; ++i) pop.u0[i] = pop.b[i] * pop.v0[i];
-  } else {
-    pop.u0 = expand(who, "u0", p.u0, pop.n);
-  }
-  if (!std::isfinite(p.v_peak)) config_fail(who, ": parameter 'v_peak' must be finite, got ", p.v_peak);
-  if (p.v_substeps < 1 || p.v_substeps > 1000)
-    config_fail(who, ": parameter 'v_substeps' must be an integer in [1, 1000], got ", p.v_substeps);
-  pop.v_peak = p.v_peak;
-  pop.v_substeps = p.v_substeps;
+  population_data pop = build_population(who, static_cast<std::uint32_t>(n), model, d.dt);
+  pop.label = name;
   d.populations.push_back(std::move(pop));
   return id;
+}
+
+std::size_t network::add_population(std::int64_t n, const izhikevich& p, const std::string& label) {
+  return add_population(n, neuron_model::from(p), label);
 }
 
 izhikevich network::izhikevich_2003(std::int64_t n, bool excitatory) const {
@@ -189,13 +165,45 @@ projection_context make_context(const network_data& d, std::size_t pre, std::siz
   return ctx;
 }
 
-projection_data new_projection(const projection_context& ctx, std::size_t pre, std::size_t post,
-                               const kernel& k) {
+// The input channel of the target's model that the kernel feeds (0: current), checked
+// against the model: sources take no synapses, conductance models need a receptor.
+std::uint32_t target_channel(const std::string& who, const population_data& post, const kernel& k) {
+  const model_desc& m = post.desc();
+  if (m.n_channels == 0)
+    config_fail(who, ": population '", post.label, "' is a spike source (", m.name, "); it takes no synapses");
+  std::string receptors;
+  for (int j = 1; j < m.n_channels; ++j) receptors += cat(j > 1 ? ", " : "", "'", m.channels[j].receptor, "'");
+  if (k.type == kernel_type::voltage_jump) {
+    if (!m.jumps) config_fail(who, ": model '", m.name, "' of population '", post.label, "' takes no voltage jumps");
+    if (!k.receptor.empty()) config_fail(who, ": a voltage jump goes to v; it takes no receptor");
+    return 0;
+  }
+  if (k.receptor.empty()) {
+    if (!receptors.empty())
+      config_fail(who, ": population '", post.label, "' (", m.name, ") is conductance-based: give a receptor (",
+                  receptors, ")");
+    return 0;
+  }
+  for (int j = 1; j < m.n_channels; ++j)
+    if (k.receptor == m.channels[j].receptor) {
+      for (float x : k.samples)
+        if (x < 0) config_fail(who, ": a conductance kernel must be >= 0, got ", x);
+      return static_cast<std::uint32_t>(j);
+    }
+  if (receptors.empty())
+    config_fail(who, ": population '", post.label, "' (", m.name, ") takes current synapses; receptor '", k.receptor,
+                "' is for conductance-based models (leave it out)");
+  config_fail(who, ": unknown receptor '", k.receptor, "' of model '", m.name, "'; its receptors: ", receptors);
+}
+
+projection_data new_projection(const network_data& d, const projection_context& ctx, std::size_t pre,
+                               std::size_t post, const kernel& k) {
   projection_data p;
   p.label = ctx.who.substr(12, ctx.who.size() - 13);  // strip "projection '" and "'"
   p.pre = static_cast<std::uint32_t>(pre);
   p.post = static_cast<std::uint32_t>(post);
   p.kernel = build_kernel(ctx.who, k, ctx.dt);
+  p.channel = target_channel(ctx.who, d.populations[post], k);
   return p;
 }
 
@@ -208,13 +216,26 @@ struct projection_start {
 projection_start start_projection(const network_data& d, std::size_t pre, std::size_t post,
                                   const kernel& k, const std::string& label) {
   projection_start s{make_context(d, pre, post, label), {}};
-  s.p = new_projection(s.ctx, pre, post, k);
+  s.p = new_projection(d, s.ctx, pre, post, k);
   for (const auto& other : d.projections)
     if (other.label == s.p.label) config_fail(s.ctx.who, ": label already used by another projection");
   return s;
 }
 
-std::size_t add_projection(network_data& d, projection_data&& p) {
+// Conductances (weights into a receptor channel) are >= 0.
+void check_sign(const std::string& who, const projection_data& p) {
+  if (p.channel == 0) return;
+  const double inv = p.inv_scale();
+  auto check = [&](std::int32_t wq) {
+    if (wq < 0) config_fail(who, ": conductance weights must be >= 0 uS, got ", wq * inv);
+  };
+  for (std::int32_t w : p.weights) check(w);
+  for (const synapse& s : p.synapses) check(s.weight);
+  check(p.shared_weight);
+}
+
+std::size_t add_projection(network_data& d, const std::string& who, projection_data&& p) {
+  check_sign(who, p);
   d.projections.push_back(std::move(p));
   return d.projections.size() - 1;
 }
@@ -262,7 +283,7 @@ std::size_t network::connect(std::size_t pre, std::size_t post, const rule& r,
     fill_values(ctx, pairs, weight, delay, layout, nullptr, w, delays);
     finish_sparse(ctx, p, std::move(pairs), std::move(w), delays);
   }
-  return add_projection(d, std::move(p));
+  return add_projection(d, ctx.who, std::move(p));
 }
 
 std::size_t network::connect_dense(std::size_t pre, std::size_t post, const float* w,
@@ -304,7 +325,7 @@ std::size_t network::connect_dense(std::size_t pre, std::size_t post, const floa
     fill_values(ctx, pairs, weights, delay, array_layout::by_pair, nullptr, wq, delays);
     finish_sparse(ctx, p, std::move(pairs), std::move(wq), delays);
   }
-  return add_projection(d, std::move(p));
+  return add_projection(d, ctx.who, std::move(p));
 }
 
 std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const std::int64_t* pre_ids,
@@ -342,35 +363,14 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
   std::vector<std::uint16_t> delays;
   fill_values(ctx, pairs, weight, delay, array_layout::by_synapse, &order, w, delays);
   finish_sparse(ctx, p, std::move(pairs), std::move(w), delays);
-  return add_projection(d, std::move(p));
+  return add_projection(d, ctx.who, std::move(p));
 }
 
 std::size_t network::add_input(std::size_t population, const input& in) {
   network_data& d = mutable_data(data_);
   population_at(d, population);
   population_data& pop = d.populations[population];
-  const std::string who = cat(population_who(pop), " input ", pop.inputs.size());
-  input_data data;
-  data.type = in.type;
-  if (in.type == input_type::constant) {
-    data.mean = expand(who, "value", in.mean, pop.n);
-    if (in.mean.size() == 1) data.mean.resize(1);
-  } else if (in.type == input_type::noise) {
-    data.mean = expand(who, "mean", in.mean, pop.n);
-    data.std = expand(who, "std", in.std, pop.n);
-    if (in.mean.size() == 1) data.mean.resize(1);
-    if (in.std.size() == 1) data.std.resize(1);
-    for (float s : data.std)
-      if (s < 0) config_fail(who, ": noise 'std' must be >= 0, got ", s);
-  } else if (in.type == input_type::pulses) {
-    if (!(in.rate >= 0) || in.rate * d.dt > 1000.0)
-      config_fail(who, ": pulse 'rate' must be between 0 and 1000/dt = ", 1000.0 / d.dt, " Hz, got ", in.rate);
-    if (in.mean.size() != 1 || !std::isfinite(in.mean[0]))
-      config_fail(who, ": pulse 'amplitude' must be one finite number");
-    data.mean = in.mean;
-    data.per_step = static_cast<double>(pop.n) * in.rate * d.dt / 1000.0;
-  }
-  pop.inputs.push_back(std::move(data));
+  pop.inputs.push_back(build_input(cat(population_who(pop), " input ", pop.inputs.size()), pop, in, d.dt));
   return pop.inputs.size() - 1;
 }
 
@@ -393,10 +393,25 @@ const std::string& network::projection_label(std::size_t i) const {
   return projection_at(*data_, i).label;
 }
 
+neuron_model network::population_model(std::size_t i) const { return snn::population_model(population_at(*data_, i)); }
+
+std::vector<float> network::initial_state(std::size_t i, const std::string& variable) const {
+  const population_data& p = population_at(*data_, i);
+  const int var = variable_index(p.desc(), variable);
+  if (var < 0)
+    config_fail(population_who(p), ": model '", p.desc().name, "' has no variable '", variable,
+                "' (its variables: ", variable_names(p.desc()), ")");
+  return var < p.desc().n_vars ? p.init[var] : std::vector<float>(p.n, 0.0f);
+}
+
 izhikevich network::parameters(std::size_t i) const {
   const population_data& p = population_at(*data_, i);
-  izhikevich out{p.a, p.b, p.c, p.d, p.v0, p.u0, p.v_peak, p.v_substeps};
-  return out;
+  if (p.model != model_id::izhikevich)
+    config_fail(population_who(p), ": parameters() is for Izhikevich populations; this one is '", p.desc().name,
+                "' (use population_model())");
+  using M = izhikevich_model;
+  return {p.params[M::a], p.params[M::b], p.params[M::c], p.params[M::d], p.params[M::v0], p.params[M::u0],
+          p.params[M::v_peak][0], static_cast<int>(p.params[M::v_substeps][0])};
 }
 
 std::uint64_t network::synapse_count(std::size_t i) const { return projection_at(*data_, i).n_synapses; }
@@ -409,33 +424,15 @@ std::uint64_t network::projection_bytes(std::size_t i) const {
 
 synapse_list network::synapses(std::size_t i) const {
   const projection_data& p = projection_at(*data_, i);
-  const std::uint32_t n_pre = data_->populations[p.pre].n, n_post = data_->populations[p.post].n;
   const double inv = p.inv_scale();
   synapse_list out;
-  auto add = [&](std::uint32_t pre, std::uint32_t post, std::int32_t wq, std::uint32_t delay) {
-    out.pre.push_back(static_cast<std::int32_t>(pre));
-    out.post.push_back(static_cast<std::int32_t>(post));
-    out.weight.push_back(wq * inv);
-    out.delay_steps.push_back(static_cast<std::int32_t>(delay));
-  };
-  if (p.dense) {
-    for (std::uint32_t i = 0; i < n_pre; ++i)
-      for (std::uint32_t j = 0; j < n_post; ++j) {
-        const std::int32_t wq = p.weights[std::uint64_t(i) * n_post + j];
-        if ((p.exclude_self && i == j) || (p.dense_skip_zeros && wq == 0)) continue;
-        add(i, j, wq, p.d_min);
-      }
-  } else {
-    std::vector<synapse> row;  // stored by (delay, post); listed by post
-    for (std::uint32_t i = 0; i < n_pre; ++i) {
-      row.clear();
-      for (std::uint64_t s = p.row_ptr[i]; s < p.row_ptr[i + 1]; ++s) row.push_back(p.synapse_at(s));
-      std::stable_sort(row.begin(), row.end(), [&](const synapse& x, const synapse& y) {
-        return p.post_of(x.key) < p.post_of(y.key);
-      });
-      for (const synapse& s : row) add(i, p.post_of(s.key), s.weight, p.delay_of(s.key));
-    }
-  }
+  for_each_synapse(p, data_->populations[p.pre].n, data_->populations[p.post].n,
+                   [&](std::uint32_t pre, std::uint32_t post, std::uint64_t at, std::uint32_t delay) {
+                     out.pre.push_back(static_cast<std::int32_t>(pre));
+                     out.post.push_back(static_cast<std::int32_t>(post));
+                     out.weight.push_back(p.weight_at(at) * inv);
+                     out.delay_steps.push_back(static_cast<std::int32_t>(delay));
+                   });
   return out;
 }
 

@@ -17,6 +17,8 @@ enum purpose : std::uint32_t {
   purpose_delay = 4,
   purpose_noise = 5,
   purpose_pulses = 6,
+  purpose_poisson_source = 7,
+  purpose_poisson_input = 8,
 };
 
 struct u32x4 {

@@ -9,11 +9,12 @@
 namespace snn {
 
 namespace {
-state_var parse_var(const std::string& who, const std::string& name) {
-  if (name == "v") return state_var::v;
-  if (name == "u") return state_var::u;
-  if (name == "I") return state_var::I;
-  config_fail(who, ": unknown variable to record '", name, "' (known: v, u, I)");
+int parse_var(const std::string& who, const model_desc& m, const std::string& name) {
+  const int var = variable_index(m, name);
+  if (var < 0)
+    config_fail(who, ": model '", m.name, "' has no variable '", name, "' to record (its variables: ",
+                variable_names(m), ")");
+  return var;
 }
 }  // namespace
 
@@ -32,7 +33,7 @@ void recorder::begin(const network_data& net, std::uint64_t first_step, std::uin
     const std::string who = cat("record on population '", pop.label, "'");
     trace_buffer t;
     t.population = static_cast<std::uint32_t>(r.population);
-    t.var = parse_var(who, r.variable);
+    t.var = parse_var(who, pop.desc(), r.variable);
     if (r.every < 1) config_fail(who, ": 'every' must be >= 1 step, got ", r.every);
     t.every = r.every;
     t.all = r.neurons.empty();
@@ -55,6 +56,8 @@ void recorder::begin(const network_data& net, std::uint64_t first_step, std::uin
   check_memory("recording", bytes);
   for (auto& t : traces) t.data.assign(t.samples * t.neurons.size(), 0.0f), t.samples = 0;
   traces_ = std::move(traces);
+  requested_vars_.clear();
+  for (const trace_request& r : requests) requested_vars_.push_back(r.variable);
   by_pop_.assign(n_pop_, {});
   for (std::uint32_t i = 0; i < traces_.size(); ++i) by_pop_[traces_[i].population].push_back(i);
   spikes_.assign(static_cast<std::size_t>(threads) * n_pop_, {});
@@ -95,11 +98,10 @@ run_result recorder::finish(std::uint64_t steps_done, double dt) {
     r.times.resize(r.steps.size());
     for (std::size_t i = 0; i < r.steps.size(); ++i) r.times[i] = static_cast<double>(r.steps[i]) * dt;
   }
-  const char* names[] = {"v", "u", "I"};
   for (trace_buffer& t : traces_) {
     trace_record r;
     r.population = t.population;
-    r.variable = names[static_cast<int>(t.var)];
+    r.variable = requested_vars_[&t - traces_.data()];
     r.neurons = std::move(t.neurons);
     const std::uint64_t end = first_step_ + steps_done;
     const std::uint64_t rows = end > t.first_sample ? (end - t.first_sample + t.every - 1) / t.every : 0;

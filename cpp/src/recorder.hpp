@@ -1,6 +1,7 @@
 #pragma once
 // Recording during a run: spikes per thread (merged in (step, id) order at the end) and
 // traces preallocated for the whole run, each thread writing its own neurons.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -11,7 +12,7 @@ namespace snn {
 
 struct trace_buffer {
   std::uint32_t population = 0;
-  state_var var = state_var::v;
+  int var = 0;  // the model's variable index (state variables, then channels)
   bool all = true;
   std::vector<std::int32_t> neurons;  // columns
   std::uint64_t every = 1;
@@ -39,6 +40,26 @@ class recorder {
   /// Traces of one population.
   const std::vector<std::uint32_t>& traces_of(std::uint32_t population) const { return by_pop_[population]; }
   trace_buffer& trace(std::uint32_t i) { return traces_[i]; }
+  /// Samples step k of population pi's traces for neurons [lo, hi); array(var) gives the
+  /// values of the model's variable var, indexed by neuron.
+  template <class Array>
+  void sample(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, Array&& array) {
+    for (std::uint32_t ti : by_pop_[pi]) {
+      trace_buffer& tb = traces_[ti];
+      const std::int64_t row = tb.row(k);
+      if (row < 0) continue;
+      const float* src = array(tb.var);
+      float* dst = tb.data.data() + std::uint64_t(row) * tb.neurons.size();
+      if (tb.all) {
+        std::copy(src + lo, src + hi, dst + lo);
+      } else {
+        for (std::size_t c = 0; c < tb.neurons.size(); ++c) {
+          const auto i = static_cast<std::uint32_t>(tb.neurons[c]);
+          if (i >= lo && i < hi) dst[c] = src[i];
+        }
+      }
+    }
+  }
   std::size_t trace_count() const { return traces_.size(); }
   run_result finish(std::uint64_t steps_done, double dt);
   bool active() const { return active_; }

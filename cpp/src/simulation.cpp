@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "connectivity.hpp"
 #include "engine.hpp"
 #include "recorder.hpp"
 #include "snn/config.hpp"
@@ -12,13 +13,13 @@
 namespace snn {
 
 namespace cpu_generic {
-std::unique_ptr<engine> make_engine(std::shared_ptr<const network_data>, int);
+std::unique_ptr<engine> make_engine(std::shared_ptr<network_data>, int);
 }
 namespace cpu_avx2 {
-std::unique_ptr<engine> make_engine(std::shared_ptr<const network_data>, int);
+std::unique_ptr<engine> make_engine(std::shared_ptr<network_data>, int);
 }
 
-std::unique_ptr<engine> make_cpu_engine(std::shared_ptr<const network_data> net, int threads) {
+std::unique_ptr<engine> make_cpu_engine(std::shared_ptr<network_data> net, int threads) {
   // Both variants round identically (no FMA contraction); AVX2 only widens the vectors.
 #if SNN_CPU_AVX2
   if (__builtin_cpu_supports("avx2")) return cpu_avx2::make_engine(std::move(net), threads);
@@ -28,13 +29,30 @@ std::unique_ptr<engine> make_cpu_engine(std::shared_ptr<const network_data> net,
 
 double engine_state_bytes(const network_data& d, int threads) {
   double bytes = 0;
-  for (const auto& p : d.populations) bytes += 13.0 * p.n;
+  for (const auto& p : d.populations) {
+    const model_desc& m = p.desc();
+    bytes += (4.0 * (m.n_vars + m.n_channels + 12) + 1) * p.n;  // 12: at most max_model_params
+  }
   for (const auto& p : d.projections) {
     const double n = d.populations[p.post].n;
     const double slots = p.dense ? p.d_max : threads;  // sparse: an accumulator per thread
     bytes += 8.0 * slots * n + 8.0 * n + 4.0 * p.kernel.samples.size() * n;
   }
   return bytes;
+}
+
+std::uint64_t stored_weights(const projection_data& p) {
+  return p.dense ? p.weights.size() : p.one_weight ? 1 : p.n_synapses;
+}
+
+std::string failure_message(const network_data& net, std::uint32_t population, std::uint32_t neuron,
+                            std::uint64_t step, const float* state) {
+  const population_data& pop = net.populations[population];
+  const model_desc& m = pop.desc();
+  std::string values;
+  for (int j = 0; j < m.n_vars; ++j) values += cat(j ? ", " : "", m.vars[j].name, " = ", state[j]);
+  return cat("population '", pop.label, "' (", m.name, "), neuron ", neuron, ": the state became NaN or infinite at step ",
+             step, " (t = ", step * net.dt, " ms); ", values);
 }
 
 bool cuda_available() { return SNN_HAVE_CUDA && cuda_device_present(); }
@@ -65,16 +83,23 @@ int auto_threads(const network_data& d) {
   return neurons >= 20000 || synapses >= 4e6 ? hardware_threads() : 1;
 }
 
-state_var parse_state(const std::string& name) {
-  if (name == "v") return state_var::v;
-  if (name == "u") return state_var::u;
-  if (name == "I") return state_var::I;
-  config_fail("unknown state variable '", name, "' (known: v, u, I)");
+int parse_state(const population_data& p, const std::string& name) {
+  const int var = variable_index(p.desc(), name);
+  if (var < 0)
+    config_fail("population '", p.label, "': model '", p.desc().name, "' has no variable '", name,
+                "' (its variables: ", variable_names(p.desc()), ")");
+  return var;
+}
+
+const projection_data& projection_of(const network_data& d, std::size_t j) {
+  if (j >= d.projections.size())
+    config_fail("projection index ", j, " out of range (", d.projections.size(), " projections)");
+  return d.projections[j];
 }
 }  // namespace
 
 struct simulation::impl {
-  std::shared_ptr<const network_data> net;
+  std::shared_ptr<network_data> net;
   std::unique_ptr<engine> eng;
   recorder rec;
   std::uint64_t step = 0, run_first = 0, run_end = 0;
@@ -179,7 +204,8 @@ std::vector<float> simulation::get_state(std::size_t population, const std::stri
   const network_data& d = *impl_->net;
   if (population >= d.populations.size()) config_fail("population index ", population, " out of range");
   std::vector<float> out(d.populations[population].n);
-  impl_->eng->read_state(static_cast<std::uint32_t>(population), parse_state(variable), out.data());
+  const int var = parse_state(d.populations[population], variable);
+  impl_->eng->read_state(static_cast<std::uint32_t>(population), var, out.data());
   return out;
 }
 
@@ -188,7 +214,7 @@ void simulation::set_state(std::size_t population, const std::string& variable,
   const network_data& d = *impl_->net;
   if (population >= d.populations.size()) config_fail("population index ", population, " out of range");
   const population_data& p = d.populations[population];
-  const state_var var = parse_state(variable);
+  const int var = parse_state(p, variable);
   if (n != p.n)
     config_fail("population '", p.label, "': state '", variable, "' needs ", p.n, " values, got ", n);
   for (std::size_t i = 0; i < n; ++i)
@@ -196,6 +222,52 @@ void simulation::set_state(std::size_t population, const std::string& variable,
       config_fail("population '", p.label, "': state '", variable, "' must be finite, got ",
                   values[i], " at neuron ", i);
   impl_->eng->write_state(static_cast<std::uint32_t>(population), var, values);
+}
+
+std::vector<double> simulation::get_weights(std::size_t projection) const {
+  const network_data& d = *impl_->net;
+  const projection_data& p = projection_of(d, projection);
+  std::vector<std::int32_t> stored(stored_weights(p));
+  impl_->eng->read_weights(static_cast<std::uint32_t>(projection), stored.data());
+  std::vector<double> out;
+  out.reserve(p.n_synapses);
+  const double inv = p.inv_scale();
+  for_each_synapse(p, d.populations[p.pre].n, d.populations[p.post].n,
+                   [&](std::uint32_t, std::uint32_t, std::uint64_t at, std::uint32_t) {
+                     out.push_back(stored[p.one_weight ? 0 : at] * inv);
+                   });
+  return out;
+}
+
+void simulation::set_weights(std::size_t projection, const double* w, std::size_t n) {
+  const network_data& d = *impl_->net;
+  const projection_data& p = projection_of(d, projection);
+  const std::string who = cat("projection '", p.label, "'");
+  if (n != p.n_synapses) config_fail(who, ": set_weights needs ", p.n_synapses, " weights, got ", n);
+  // Quantised with the projection's scale 2^s (docs/numerics.md): |w| below 2^(31 - s).
+  const double scale = std::ldexp(1.0, p.scale_exp), limit = std::ldexp(1.0, 31 - p.scale_exp);
+  auto quantise = [&](std::size_t j) {
+    const double x = static_cast<double>(static_cast<float>(w[j]));
+    if (!std::isfinite(w[j]) || !(std::fabs(x) < limit))
+      config_fail(who, ": weight ", j, " must be finite and below ", limit,
+                  " in magnitude (the projection's fixed-point range), got ", w[j]);
+    const auto q = static_cast<std::int32_t>(std::nearbyint(x * scale));
+    if (p.channel > 0 && q < 0) config_fail(who, ": conductance weights must be >= 0 uS, got ", w[j]);
+    if (p.dense_skip_zeros && q == 0)
+      config_fail(who, ": weight ", j, " would become 0, which in a dense matrix is an absent synapse");
+    if (p.one_weight && j > 0 && q != static_cast<std::int32_t>(std::nearbyint(static_cast<float>(w[0]) * scale)))
+      config_fail(who, ": its synapses share one stored weight (they were built with one value); give one "
+                  "value for all, or build the projection with per-synapse weights");
+    return q;
+  };
+  std::vector<std::int32_t> stored(stored_weights(p));
+  impl_->eng->read_weights(static_cast<std::uint32_t>(projection), stored.data());
+  std::size_t j = 0;
+  for_each_synapse(p, d.populations[p.pre].n, d.populations[p.post].n,
+                   [&](std::uint32_t, std::uint32_t, std::uint64_t at, std::uint32_t) {
+                     stored[p.one_weight ? 0 : at] = quantise(j++);
+                   });
+  impl_->eng->write_weights(static_cast<std::uint32_t>(projection), stored.data());
 }
 
 }  // namespace snn

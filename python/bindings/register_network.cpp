@@ -17,7 +17,9 @@ void register_network(py::module_& m) {
       .def_static("exponential", &kernel::exponential, py::arg("tau"))
       .def_static("alpha", &kernel::alpha, py::arg("tau"))
       .def_static("sampled", [](const carray<float>& k) { return kernel::sampled(to_vector(k)); },
-                  py::arg("kappa"));
+                  py::arg("kappa"))
+      .def("on", &kernel::on, py::arg("receptor"))
+      .def_readonly("receptor", &kernel::receptor);
 
   py::class_<distribution>(m, "Distribution")
       .def_static("constant", &distribution::constant, py::arg("value"))
@@ -44,6 +46,24 @@ void register_network(py::module_& m) {
       },
       py::arg("name"));
 
+  m.def("models", [] {
+    py::list out;
+    for (const model_info& info : models()) {
+      py::list params, vars;
+      for (const parameter_info& p : info.parameters)
+        params.append(py::dict(py::arg("name") = p.name, py::arg("unit") = p.unit,
+                               py::arg("default") = p.default_value, py::arg("per_neuron") = p.per_neuron,
+                               py::arg("computed") = p.computed, py::arg("integer") = p.integer));
+      for (const variable_info& v : info.variables)
+        vars.append(py::dict(py::arg("name") = v.name, py::arg("unit") = v.unit,
+                             py::arg("receptor") = v.receptor, py::arg("state") = v.state));
+      out.append(py::dict(py::arg("name") = info.name, py::arg("summary") = info.summary,
+                          py::arg("parameters") = params, py::arg("variables") = vars,
+                          py::arg("source") = info.source, py::arg("jumps") = info.jumps));
+    }
+    return out;
+  }, "Every neuron model: name, parameters (name, unit, default, per_neuron, computed, integer), variables.");
+
   m.attr("max_delay_steps") = max_delay_steps;
   m.attr("max_kernel_steps") = max_kernel_steps;
 
@@ -52,16 +72,15 @@ void register_network(py::module_& m) {
       .def_property_readonly("dt", &network::dt)
       .def_property_readonly("seed", &network::seed)
       .def("add_population",
-           [](network& n, std::int64_t size, const carray<float>& a, const carray<float>& b,
-              const carray<float>& c, const carray<float>& d, const carray<float>& v0,
-              const std::optional<carray<float>>& u0, float v_peak, int v_substeps,
-              const std::string& label) {
-             izhikevich p{as_values(a), as_values(b), as_values(c), as_values(d), as_values(v0),
-                          u0 ? as_values(*u0) : values{}, v_peak, v_substeps};
-             return n.add_population(size, p, label);
+           [](network& n, std::int64_t size, const std::string& model,
+              const std::vector<std::pair<std::string, carray<float>>>& params,
+              const carray<std::int64_t>& spike_ids, const carray<double>& spike_times, const std::string& label) {
+             neuron_model m{model, {}, to_vector(spike_ids), to_vector(spike_times)};
+             for (const auto& [name, value] : params) m.set(name, as_values(value));
+             return n.add_population(size, m, label);
            },
-           py::arg("n"), py::arg("a"), py::arg("b"), py::arg("c"), py::arg("d"), py::arg("v0"),
-           py::arg("u0"), py::arg("v_peak"), py::arg("v_substeps"), py::arg("label"))
+           py::arg("n"), py::arg("model"), py::arg("params"), py::arg("spike_ids"), py::arg("spike_times"),
+           py::arg("label"))
       .def("izhikevich_2003",
            [](const network& n, std::int64_t size, bool excitatory) {
              izhikevich p = n.izhikevich_2003(size, excitatory);
@@ -117,6 +136,10 @@ void register_network(py::module_& m) {
            [](network& n, std::size_t pop, double rate, float amplitude) {
              return n.add_input(pop, input::pulses(rate, amplitude));
            })
+      .def("add_input_poisson",
+           [](network& n, std::size_t pop, double rate, float weight, bool to_v) {
+             return n.add_input(pop, input::poisson(rate, weight, to_v));
+           })
       .def_property_readonly("population_count", &network::population_count)
       .def_property_readonly("projection_count", &network::projection_count)
       .def("population_size", &network::population_size)
@@ -125,19 +148,14 @@ void register_network(py::module_& m) {
       .def("synapse_count", &network::synapse_count)
       .def("is_dense", &network::is_dense)
       .def("projection_bytes", &network::projection_bytes)
-      .def("parameters",
+      .def("initial_state",
+           [](const network& n, std::size_t pop, const std::string& var) { return to_numpy(n.initial_state(pop, var)); })
+      .def("population_model",
            [](const network& n, std::size_t pop) {
-             izhikevich p = n.parameters(pop);
-             py::dict out;
-             out["a"] = to_numpy(std::move(p.a));
-             out["b"] = to_numpy(std::move(p.b));
-             out["c"] = to_numpy(std::move(p.c));
-             out["d"] = to_numpy(std::move(p.d));
-             out["v0"] = to_numpy(std::move(p.v0));
-             out["u0"] = to_numpy(std::move(p.u0));
-             out["v_peak"] = p.v_peak;
-             out["v_substeps"] = p.v_substeps;
-             return out;
+             neuron_model m = n.population_model(pop);
+             py::dict params;
+             for (auto& [name, value] : m.params) params[py::str(name)] = to_numpy(std::move(value));
+             return py::make_tuple(m.name, params);
            })
       .def("synapses", [](const network& n, std::size_t proj) {
         synapse_list s;

@@ -1,8 +1,9 @@
 """snn: fast spiking neural networks on a native (C++/CUDA) engine.
 
-Build a :class:`Network` of Izhikevich populations, connect them with delays and synaptic
-kernels, drive them with inputs, and :meth:`Network.run` it; results are NumPy arrays.
-Times are in ms, potentials in mV.
+Build a :class:`Network` of populations (Izhikevich, LIF, LIF with conductances, spike
+sources), connect them with delays, synaptic kernels and receptors, drive them with
+inputs, and :meth:`Network.run` it; results are NumPy arrays. Units follow PyNN: ms, mV,
+nF, nA, µS.
 """
 
 from __future__ import annotations
@@ -16,6 +17,16 @@ from ._core import (
     SnnError,
     config,
     cuda_available,
+)
+from ._models import (
+    LIF,
+    Izhikevich,
+    Izhikevich2018,
+    LIFCond,
+    NeuronModel,
+    PoissonSource,
+    SpikeSource,
+    models_info,
 )
 from ._network import Network, Population, Projection
 from ._result import PopulationResult, Result
@@ -31,6 +42,7 @@ from ._specs import (
     Noise,
     Normal,
     OneToOne,
+    PoissonInput,
     Pulses,
     Trace,
     Uniform,
@@ -50,11 +62,18 @@ __all__ = [
     "FixedOutDegree",
     "FixedProbability",
     "Instant",
+    "Izhikevich",
+    "Izhikevich2018",
     "Kernel",
+    "LIF",
+    "LIFCond",
     "Network",
+    "NeuronModel",
     "Noise",
     "Normal",
     "OneToOne",
+    "PoissonInput",
+    "PoissonSource",
     "Pulses",
     "PRESETS",
     "Population",
@@ -63,8 +82,10 @@ __all__ = [
     "Result",
     "SimulationError",
     "SnnError",
+    "SpikeSource",
     "Trace",
     "Uniform",
     "config",
     "cuda_available",
+    "models_info",
 ]

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _core
 from ._core import ConfigError
+from ._models import MODELS, Izhikevich, NeuronModel, models_info
 from ._progress import Progress
 from ._result import Result
 from ._specs import (
@@ -17,6 +18,7 @@ from ._specs import (
     RULES,
     Instant,
     Noise,
+    PoissonInput,
     Pulses,
     Trace,
     as_array,
@@ -26,53 +28,69 @@ from ._specs import (
 )
 from .presets import ALIASES, PRESETS, RANDOM_PRESETS
 
-_NEURON_PARAMS = ("a", "b", "c", "d", "v0", "u0")
+_INFO = {m["name"]: m for m in models_info()}
 
 
 class Population:
-    """A population of Izhikevich neurons; made by :meth:`Network.population`."""
+    """A population of neurons of one model; made by :meth:`Network.population`.
 
-    def __init__(self, net: Network, index: int, label: str, size: int) -> None:
-        self._net, self.index, self.label, self.size = net, index, label, size
+    Each variable of the model (its state and input channels, e.g. ``v``, ``u``, ``I``) is
+    an attribute: reading gives its value now (a copy), assigning sets it for every neuron.
+    """
+
+    _fields = ("_net", "index", "label", "size", "model")
+
+    def __init__(self, net: Network, index: int, label: str, size: int, model: str) -> None:
+        for name, value in zip(self._fields, (net, index, label, size, model)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The model's variables: state variables, then input channels."""
+        return tuple(v["name"] for v in _INFO[self.model]["variables"])
 
     def parameters(self) -> dict[str, Any]:
-        """Per-neuron a, b, c, d, v0, u0 (float32 arrays) and v_peak, v_substeps."""
-        return self._net._native.parameters(self.index)
+        """The model's parameters as stored: float32 arrays of one value per neuron, and
+        numbers for those that hold for the whole population (e.g. ``v_peak``)."""
+        name, params = self._net._native.population_model(self.index)
+        info = {p["name"]: p for p in _INFO[name]["parameters"]}
+        return {k: v if info[k]["per_neuron"] else (int(v[0]) if info[k]["integer"] else float(v[0]))
+                for k, v in params.items()}
+
+    def _check_variable(self, var: str) -> None:
+        if var not in self.variables:
+            raise ConfigError(f"population '{self.label}': model '{self.model}' has no variable '{var}' "
+                              f"(its variables: {', '.join(self.variables) or 'none'})")
 
     def _state(self, var: str) -> np.ndarray:
+        self._check_variable(var)
         sim = self._net._sim
         if sim is None:
-            p = self.parameters()
-            return {"v": p["v0"], "u": p["u0"], "I": np.zeros(self.size, np.float32)}[var]
+            return self._net._native.initial_state(self.index, var)
         return sim.get_state(self.index, var)
 
     def _set_state(self, var: str, values: Any) -> None:
+        self._check_variable(var)
         arr = np.broadcast_to(np.asarray(values, dtype=np.float32), (self.size,))
         self._net._simulation().set_state(self.index, var, np.ascontiguousarray(arr))
 
-    @property
-    def v(self) -> np.ndarray:
-        """Membrane potential now, mV (a copy; assign to set)."""
-        return self._state("v")
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name.startswith("_") or name not in self.variables:
+            raise AttributeError(f"population '{self.label}' ({self.model}) has no attribute or variable "
+                                 f"{name!r} (its variables: {', '.join(self.variables) or 'none'})")
+        return self._state(name)
 
-    @v.setter
-    def v(self, values: Any) -> None:
-        self._set_state("v", values)
-
-    @property
-    def u(self) -> np.ndarray:
-        """Recovery variable now (a copy; assign to set)."""
-        return self._state("u")
-
-    @u.setter
-    def u(self, values: Any) -> None:
-        self._set_state("u", values)
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self._fields or name not in self.variables:
+            raise AttributeError(f"population '{self.label}': cannot set {name!r} (its variables: "
+                                 f"{', '.join(self.variables) or 'none'})")
+        self._set_state(name, value)
 
     def __len__(self) -> int:
         return self.size
 
     def __repr__(self) -> str:
-        return f"<Population '{self.label}' of {self.size} neurons>"
+        return f"<Population '{self.label}' of {self.size} {self.model} neurons>"
 
 
 class Projection:
@@ -144,7 +162,7 @@ def _stream_rows(streams: list[_Stream], first: int, count: int, dt: float) -> l
 
 
 class Network:
-    """A network of Izhikevich populations.
+    """A network of populations of neurons and spike sources.
 
     Parameters
     ----------
@@ -171,53 +189,58 @@ class Network:
 
     # --- building ------------------------------------------------------------------------------
 
-    def population(self, n: int, preset: str | None = None, *, label: str | None = None,
-                   v_peak: float = 30.0, v_substeps: int = 1, **params: Any) -> Population:
-        """Adds ``n`` Izhikevich neurons.
+    def population(self, n: int, model: NeuronModel | str | None = None, *, label: str | None = None,
+                   **params: Any) -> Population:
+        """Adds ``n`` neurons of a model.
 
-        ``preset`` names a firing type (see :data:`snn.PRESETS`, or ``izhikevich2003_excitatory``
-        / ``izhikevich2003_inhibitory``); keywords ``a, b, c, d, v0`` (mV), ``u0`` override it
-        (scalars or arrays of ``n`` values). ``u0`` defaults to ``b * v0``.
+        ``model``: a model object (:class:`snn.Izhikevich`, :class:`snn.LIF`,
+        :class:`snn.LIFCond`, :class:`snn.PoissonSource`, :class:`snn.SpikeSource`, ...),
+        an Izhikevich preset name (see :data:`snn.PRESETS`, or ``izhikevich2003_excitatory``
+        / ``izhikevich2003_inhibitory``), a model name (``"lif"``), or None: Izhikevich
+        neurons from the keywords. Keywords set or override the model's parameters (scalars
+        or arrays of ``n`` values); Izhikevich's ``u0`` defaults to ``b * v0``.
         """
         label = f"pop{len(self.populations)}" if label is None else str(label)
         who = f"population '{label}'"
         if not is_integer(n) or n <= 0:
             raise ConfigError(f"{who}: size must be a positive integer, got {n!r}")
-        unknown = set(params) - set(_NEURON_PARAMS)
-        if unknown:
-            raise ConfigError(f"{who}: unknown parameter(s) {sorted(unknown)}; known: {_NEURON_PARAMS}")
-        values: dict[str, Any] = {"v0": -65.0}
-        if preset is not None:
-            name = ALIASES.get(preset, preset)
-            if name in PRESETS:
-                values.update(PRESETS[name])
-            elif name in RANDOM_PRESETS:
-                values.update(self._native.izhikevich_2003(int(n), RANDOM_PRESETS[name]))
-            else:
-                raise ConfigError(f"{who}: unknown preset {preset!r}; known: "
-                                  f"{sorted(PRESETS) + sorted(RANDOM_PRESETS)}")
-        values.update({k: v for k, v in params.items() if v is not None})
-        missing = [k for k in "abcd" if k not in values]
-        if missing:
-            raise ConfigError(f"{who}: parameter(s) {missing} missing (give them or a preset)")
-        arrays = {k: self._param_array(who, k, v, int(n)) for k, v in values.items()}
-        if not is_integer(v_substeps):
-            raise ConfigError(f"{who}: parameter 'v_substeps' must be an integer, got {v_substeps!r}")
-        index = self._native.add_population(
-            int(n), arrays["a"], arrays["b"], arrays["c"], arrays["d"], arrays["v0"],
-            arrays.get("u0"), float(v_peak), int(v_substeps), label)
-        pop = Population(self, index, label, int(n))
+        spec = self._model_spec(who, int(n), model, params)
+        index = self._native.add_population(int(n), label=label, **spec._native(who, int(n)))
+        pop = Population(self, index, label, int(n), spec._model)
         self.populations.append(pop)
         return pop
 
-    @staticmethod
-    def _param_array(who: str, name: str, value: Any, n: int) -> np.ndarray:
-        arr = as_array(value, np.float64, f"{who}: parameter '{name}' must be a number or an array")
-        if arr.ndim == 2 and arr.shape[1] == 1:  # (n, 1) columns, as the old library used
-            arr = arr[:, 0]
-        if arr.ndim > 1:
-            raise ConfigError(f"{who}: parameter '{name}' has shape {arr.shape}, expected () or ({n},)")
-        return np.ascontiguousarray(arr.reshape(-1), dtype=np.float32)
+    def _model_spec(self, who: str, n: int, model: Any, params: dict[str, Any]) -> NeuronModel:
+        """The model object of a population(...) call, keywords applied."""
+        given = {k: v for k, v in params.items() if v is not None}
+        if isinstance(model, NeuronModel):
+            return model.replace(**given) if given else model
+        if model is None or (isinstance(model, str) and (ALIASES.get(model, model) in PRESETS or
+                                                          model in RANDOM_PRESETS)):
+            values: dict[str, Any] = {}
+            if isinstance(model, str) and model in RANDOM_PRESETS:
+                values.update(self._native.izhikevich_2003(n, RANDOM_PRESETS[model]))
+            elif model is not None:
+                values.update(PRESETS[ALIASES.get(model, model)])
+            values.update(given)
+            fields = {f for f in Izhikevich.__dataclass_fields__}
+            unknown = sorted(set(values) - fields)
+            if unknown:
+                raise ConfigError(f"{who}: unknown parameter(s) {unknown} of model 'izhikevich'; its "
+                                  f"parameters: {sorted(fields)} (other models: snn.LIF, snn.LIFCond, "
+                                  f"...; snn.models_info())")
+            missing = [k for k in "abcd" if k not in values]
+            if missing:
+                raise ConfigError(f"{who}: parameter(s) {missing} missing (give them or a preset)")
+            return Izhikevich(**values)
+        if isinstance(model, str) and model in MODELS and model != "spike_source":
+            try:
+                return MODELS[model](**given)
+            except TypeError as exc:
+                raise ConfigError(f"{who}: model '{model}': {exc}") from None
+        raise ConfigError(f"{who}: unknown model or preset {model!r}; presets: "
+                          f"{sorted(PRESETS) + sorted(RANDOM_PRESETS)}; models: {sorted(MODELS)} "
+                          f"(or a model object such as snn.LIF(...))")
 
     def _population(self, pop: Any, role: str) -> Population:
         if isinstance(pop, Population) and pop._net is self:
@@ -230,7 +253,7 @@ class Network:
 
     def connect(self, pre: Population | str, post: Population | str, connectivity: Any,
                 weight: Any = None, delay: Any = 0.0, kernel: Any = None,
-                label: str | None = None) -> Projection:
+                label: str | None = None, receptor: str | None = None) -> Projection:
         """Connects ``pre`` to ``post``.
 
         ``connectivity``: a rule (:class:`AllToAll`, :class:`OneToOne`,
@@ -240,7 +263,8 @@ class Network:
         (default 1; not with a matrix) and ``delay`` (ms):
         a number, an array with one value per synapse, :class:`Uniform` or :class:`Normal`.
         ``kernel``: :class:`Instant` (default), :class:`Exponential`, :class:`Alpha` or
-        :class:`Kernel`.
+        :class:`Kernel`. ``receptor``: for conductance-based targets (:class:`LIFCond`),
+        ``"excitatory"`` or ``"inhibitory"``; the weights are then conductances (µS, >= 0).
         """
         a, b = self._population(pre, "connect pre"), self._population(post, "connect post")
         label = "" if label is None else str(label)  # "": the engine names it pre->post
@@ -250,6 +274,10 @@ class Network:
             raise ConfigError(f"{who}: kernel must be snn.Instant, Exponential, Alpha or Kernel, "
                               f"got {kernel!r}")
         k = kernel._native(who, self.dt)
+        if receptor is not None:
+            if not isinstance(receptor, str):
+                raise ConfigError(f"{who}: receptor must be a string such as 'excitatory', got {receptor!r}")
+            k = k.on(receptor)
         d = distribution(who, "delay", delay)
         n = self._native
         if isinstance(connectivity, RULES):
@@ -312,7 +340,7 @@ class Network:
         who = f"input of population '{p.label}'"
         first = self._steps(start, f"{who}: start")
         n = self._native
-        if isinstance(source, (Noise, Pulses)) and first:
+        if isinstance(source, (Noise, Pulses, PoissonInput)) and first:
             raise ConfigError(f"{who}: snn.{type(source).__name__} starts with the run; start must be 0")
         if isinstance(source, Noise):
             mean = np.ascontiguousarray(np.asarray(source.mean, dtype=np.float64).reshape(-1), np.float32)
@@ -324,6 +352,13 @@ class Network:
                 raise ConfigError(f"{who}: snn.Pulses needs numbers, got rate={source.rate!r} Hz, "
                                   f"amplitude={source.amplitude!r}")
             n.add_input_pulses(p.index, float(source.rate), float(source.amplitude))
+            return
+        if isinstance(source, PoissonInput):
+            if not (is_number(source.rate) and is_number(source.weight)) or source.target not in ("I", "v"):
+                raise ConfigError(f"{who}: snn.PoissonInput needs numbers and target 'I' or 'v', got "
+                                  f"rate={source.rate!r} Hz, weight={source.weight!r}, "
+                                  f"target={source.target!r}")
+            n.add_input_poisson(p.index, float(source.rate), float(source.weight), source.target == "v")
             return
         if callable(source):
             self._streams.append(_Stream(p, n.add_input_stream(p.index), source, first))
@@ -400,18 +435,27 @@ class Network:
                 raise ConfigError(f"record: expected 'v', 'u', 'I' or snn.Trace, got {item!r}")
             if not is_integer(tr.every) or tr.every < 1:
                 raise ConfigError(f"record: 'every' must be a positive integer of steps, got {tr.every!r}")
-            pops = self.populations if tr.pop is None else [self._population(tr.pop, "record")]
+            var = str(tr.var)
+            if tr.pop is not None:
+                pops = [self._population(tr.pop, "record")]
+            else:  # every population whose model has the variable
+                pops = [p for p in self.populations if var in p.variables]
+                if not pops:
+                    raise ConfigError(f"record: no population has a variable '{var}' (models' variables: "
+                                      + "; ".join(f"{p.label}: {', '.join(p.variables) or 'none'}"
+                                                  for p in self.populations) + ")")
             neurons = (np.zeros(0, np.int64) if tr.neurons is None
                        else self._indices("record", np.atleast_1d(tr.neurons)))
             for p in pops:
-                out.append(_core.TraceRequest(p.index, str(tr.var), neurons, int(tr.every)))
+                out.append(_core.TraceRequest(p.index, var, neurons, int(tr.every)))
         return out
 
     def run(self, T: float, record: Any = None, backend: str = "auto", threads: int | None = None,
             progress: bool | None = None) -> Result:
         """Runs ``T`` ms (a whole number of steps), continuing from where the last run ended.
 
-        ``record``: "v", "u", "I" or :class:`Trace` items (spikes are always recorded).
+        ``record``: variable names ("v", "u", "I", "g_E", ...: recorded in every population
+        whose model has them) or :class:`Trace` items (spikes are always recorded).
         ``backend``: "auto", "cpu" or "cuda". ``threads``: CPU threads (None: chosen from the
         network size). ``progress``: progress bar (None: on a terminal, for runs over 1 s).
         Ctrl-C stops at the next chunk: KeyboardInterrupt is raised and ``last_result`` holds

@@ -258,9 +258,23 @@ class Pulses:
 
 
 @dataclass(frozen=True)
+class PoissonInput:
+    """Independent Poisson input per neuron: each step a count drawn with mean
+    ``rate * dt / 1000`` (``rate`` in Hz, at most 100 per step on average) adds ``count *
+    weight`` to the neuron's current (``target="I"``) or to its v (``"v"``, mV, right after
+    the reset), like Brian2's PoissonInput and NEST's poisson_generator."""
+
+    rate: float
+    weight: float
+    target: str = "I"
+
+
+@dataclass(frozen=True)
 class Trace:
-    """Record ``var`` ("v", "u" or "I") of ``pop`` (all if None) for ``neurons`` (all if None)
-    at the steps k with k % every == 0."""
+    """Record variable ``var`` of ``pop`` (if None: every population whose model has it) for
+    ``neurons`` (all if None) at the steps k with k % every == 0. Variables are the model's
+    state and input channels: "v", "u", "I" of Izhikevich, "v", "I", "g_E", "g_I" of LIF
+    (:func:`snn.models_info`)."""
 
     var: str
     pop: Any = None

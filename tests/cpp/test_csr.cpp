@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "check.hpp"
-#include "model.hpp"
+#include "network_data.hpp"
 #include "snn/network.hpp"
 
 namespace {

@@ -20,7 +20,7 @@ void arrival_slots() {
         for (std::uint64_t k : {std::uint64_t(1), std::uint64_t(2), std::uint64_t(R), std::uint64_t(R + 1),
                                 std::uint64_t(12345), std::uint64_t(1) << 40, (std::uint64_t(1) << 62) + 3}) {
           const std::uint64_t arrive = k - 1 + d_min + code;
-          const std::uint32_t slot = snn::cuda::arrival_slot(k, d_min, code, R);
+          const std::uint32_t slot = snn::arrival_slot(k, d_min, code, R);
           CHECK(slot < R);
           CHECK_EQ(slot, static_cast<std::uint32_t>(arrive % R));
         }

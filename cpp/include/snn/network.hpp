@@ -1,13 +1,15 @@
 #pragma once
 /// \file network.hpp
-/// Describing a network: populations of Izhikevich neurons, projections with delays and
-/// synaptic kernels, external inputs. Everything is validated here (config_error) and
+/// Describing a network: populations of neurons (Izhikevich, LIF, LIF with conductances,
+/// spike sources; see models()), projections with delays, synaptic kernels and receptors,
+/// external inputs. Everything is validated here (config_error) and
 /// connectivity is built in C++ as soon as a projection is added.
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace snn {
@@ -28,6 +30,63 @@ struct izhikevich {
   float v_peak = 30.0f;  ///< spike cut-off (mV)
   int v_substeps = 1;    ///< Euler substeps of dt / v_substeps for v
 };
+
+/// A neuron model by name and its parameters. Each parameter is one value or one per
+/// neuron; those left out take the model's default (models() lists names, units and
+/// defaults). Models: "izhikevich", "izhikevich_2018" (the 2018 library's arithmetic),
+/// "lif", "lif_cond", "poisson_source" (parameter "rate", Hz), "spike_source" (no
+/// parameters; spike times below).
+struct neuron_model {
+  std::string name = "izhikevich";
+  std::vector<std::pair<std::string, values>> params;
+  /// spike_source: neuron spike_ids[j] spikes at spike_times[j] (ms), on step round(t / dt).
+  std::vector<std::int64_t> spike_ids;
+  std::vector<double> spike_times;
+
+  /// Sets (or adds) one parameter.
+  neuron_model& set(const std::string& param, values v);
+  /// Izhikevich neurons with the given per-neuron parameters (as add_population takes them).
+  static neuron_model from(const izhikevich& p);
+  /// LIF, current input, PyNN's defaults (cm 1 nF, tau_m 20 ms, v_rest -65, v_reset -65,
+  /// v_thresh -50 mV, tau_refrac 0.1 ms, i_offset 0 nA); set() others.
+  static neuron_model lif() { return {"lif", {}, {}, {}}; }
+  /// LIF, conductance input (also e_rev_E 0, e_rev_I -70 mV).
+  static neuron_model lif_cond() { return {"lif_cond", {}, {}, {}}; }
+  /// Independent Poisson spike trains of `rate_hz` (1 or n values).
+  static neuron_model poisson_source(values rate_hz) { return {"poisson_source", {{"rate", std::move(rate_hz)}}, {}, {}}; }
+  /// Given spike times (ms) per neuron, as (neuron, time) pairs.
+  static neuron_model spike_source(std::vector<std::int64_t> ids, std::vector<double> times_ms) {
+    return {"spike_source", {}, std::move(ids), std::move(times_ms)};
+  }
+};
+
+/// A parameter of a model as models() describes it.
+struct parameter_info {
+  std::string name, unit;
+  double default_value;  ///< NaN: required, or computed from the others (see `computed`)
+  bool per_neuron;       ///< false: one value for the whole population
+  bool computed;         ///< left out, it is computed from the others (e.g. u0 = b v0)
+  bool integer;          ///< a whole number (e.g. v_substeps)
+};
+
+/// A recordable variable of a model: its state, then its input channels.
+struct variable_info {
+  std::string name, unit;
+  std::string receptor;  ///< channels fed by projections of this receptor ("" otherwise)
+  bool state;            ///< a state variable (else an input channel, recomputed each step)
+};
+
+/// A neuron model's description.
+struct model_info {
+  std::string name, summary;
+  std::vector<parameter_info> parameters;
+  std::vector<variable_info> variables;
+  bool source;  ///< a spike source: takes no input or synapses
+  bool jumps;   ///< accepts voltage jumps
+};
+
+/// Every registered neuron model.
+std::vector<model_info> models();
 
 /// The classic firing types of Izhikevich (2003), fig. 2.
 namespace presets {
@@ -58,22 +117,32 @@ enum class kernel_type {
   sampled        ///< current weight * samples[m], m steps after arrival
 };
 
-/// Synaptic kernel kappa[m], m steps after arrival (see docs/numerics.md).
+/// Synaptic kernel kappa[m], m steps after arrival (see docs/numerics.md), and the receptor
+/// it feeds.
 struct kernel {
   kernel_type type = kernel_type::instant;
   double tau = 0.0;            ///< ms (exponential, alpha)
   std::vector<float> samples;  ///< kappa[m] (sampled)
+  /// "": the target's current; else a receptor of its model ("excitatory", "inhibitory"
+  /// of lif_cond, whose weights are conductances in µS, >= 0).
+  std::string receptor;
+  /// This kernel onto a receptor.
+  kernel on(std::string r) const {
+    kernel k = *this;
+    k.receptor = std::move(r);
+    return k;
+  }
   /// kappa = [1]: current for exactly one step.
   static kernel instant() { return {}; }
   /// The weight is added to v directly at arrival (NEST-style jump).
-  static kernel voltage_jump() { return {kernel_type::voltage_jump, 0.0, {}}; }
+  static kernel voltage_jump() { return {kernel_type::voltage_jump, 0.0, {}, {}}; }
   /// kappa[m] = exp(-m dt / tau), tau in ms (> 0).
-  static kernel exponential(double tau) { return {kernel_type::exponential, tau, {}}; }
+  static kernel exponential(double tau) { return {kernel_type::exponential, tau, {}, {}}; }
   /// kappa[m] = (m dt / tau) exp(1 - m dt / tau): peak 1 at tau ms (> 0).
-  static kernel alpha(double tau) { return {kernel_type::alpha, tau, {}}; }
+  static kernel alpha(double tau) { return {kernel_type::alpha, tau, {}, {}}; }
   /// Any kernel, given as its samples kappa[m] = f(m dt) (1 to max_kernel_steps values).
   static kernel sampled(std::vector<float> kappa) {
-    return {kernel_type::sampled, 0.0, std::move(kappa)};
+    return {kernel_type::sampled, 0.0, std::move(kappa), {}};
   }
 };
 
@@ -142,27 +211,34 @@ struct rule {
 };
 
 /// The kinds of external input.
-enum class input_type { constant, noise, stream, pulses };
+enum class input_type { constant, noise, stream, pulses, poisson };
 
-/// External input to a population (current, same units as I).
+/// External input to a population: current (the units of its model's I), or, with
+/// `to_v`, a jump of v (mV) right after the reset.
 struct input {
   input_type type = input_type::constant;
-  values mean;  ///< constant value, or noise mean (1 or n values)
+  values mean;  ///< constant value, or noise mean (1 or n values); pulses, poisson: the weight
   values std;   ///< noise standard deviation (1 or n values)
-  double rate = 0.0;  ///< pulses: mean rate per neuron, Hz
+  double rate = 0.0;  ///< pulses, poisson: mean rate per neuron, Hz
+  bool to_v = false;  ///< the input is added to v instead of the current
   /// A constant current (1 or n values).
-  static input constant(values v) { return {input_type::constant, std::move(v), {}, 0.0}; }
+  static input constant(values v) { return {input_type::constant, std::move(v), {}, 0.0, false}; }
   /// Gaussian current mean + std * N(0, 1), drawn fresh each step (1 or n values each).
   static input noise(values mean, values std) {
-    return {input_type::noise, std::move(mean), std::move(std), 0.0};
+    return {input_type::noise, std::move(mean), std::move(std), 0.0, false};
   }
   /// Random one-step pulses of `amplitude` at `rate` Hz per neuron: each step hits
   /// n*rate*dt/1000 neurons drawn uniformly (the fraction as a chance of one more).
   static input pulses(double rate_hz, float amplitude) {
-    return {input_type::pulses, {amplitude}, {}, rate_hz};
+    return {input_type::pulses, {amplitude}, {}, rate_hz, false};
+  }
+  /// Independent Poisson counts per neuron and step, of mean rate*dt/1000, each adding
+  /// `weight` (like Brian2's PoissonInput, NEST's poisson_generator); `to_v`: onto v.
+  static input poisson(double rate_hz, float weight, bool to_v = false) {
+    return {input_type::poisson, {weight}, {}, rate_hz, to_v};
   }
   /// Values supplied before each simulation::advance (simulation::set_stream).
-  static input stream() { return {input_type::stream, {}, {}, 0.0}; }
+  static input stream() { return {input_type::stream, {}, {}, 0.0, false}; }
 };
 
 /// Built synapses of a projection, in (pre, post) order.
@@ -186,7 +262,10 @@ class network {
   /// The seed of every random draw.
   std::uint64_t seed() const;
 
-  /// Adds n neurons; returns the population index. An empty label becomes "pop<index>".
+  /// Adds n neurons of a model; returns the population index. An empty label becomes
+  /// "pop<index>".
+  std::size_t add_population(std::int64_t n, const neuron_model& model, const std::string& label = "");
+  /// Adds n Izhikevich neurons.
   std::size_t add_population(std::int64_t n, const izhikevich& params, const std::string& label = "");
   /// Parameters of the heterogeneous populations of Izhikevich's 2003 network, drawn per
   /// neuron for the population that is added next.
@@ -219,7 +298,13 @@ class network {
   const std::string& population_label(std::size_t population) const;
   /// Label of a projection.
   const std::string& projection_label(std::size_t projection) const;
-  /// Per-neuron parameters a, b, c, d, v0, u0 (n values each).
+  /// The model of a population and its parameters as stored (n values each, one for the
+  /// population-wide ones), computed ones included.
+  neuron_model population_model(std::size_t population) const;
+  /// The value of a variable of the population's model before the first step (input
+  /// channels: 0), one per neuron.
+  std::vector<float> initial_state(std::size_t population, const std::string& variable) const;
+  /// Per-neuron parameters a, b, c, d, v0, u0 (n values each) of an Izhikevich population.
   izhikevich parameters(std::size_t population) const;
   /// Number of synapses of a projection.
   std::uint64_t synapse_count(std::size_t projection) const;

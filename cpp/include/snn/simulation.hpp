@@ -45,7 +45,8 @@ struct build_config {
 /// driver or device: cuda_status says what is missing.
 build_config config();
 
-/// A state variable to record: "v", "u" or "I".
+/// A variable to record: a state variable or input channel of the population's model
+/// ("v", "u", "I" of Izhikevich; "v", "refrac", "I", "g_E", "g_I" of LIF; see models()).
 struct trace_request {
   std::size_t population = 0;
   std::string variable = "v";
@@ -63,7 +64,7 @@ struct spike_record {
 /// One recorded variable: data[sample * neurons.size() + j] after step steps[sample].
 struct trace_record {
   std::size_t population = 0;
-  std::string variable;               ///< "v", "u" or "I"
+  std::string variable;               ///< a variable of the population's model
   std::vector<std::int32_t> neurons;  ///< recorded neurons
   std::vector<std::int64_t> steps;    ///< the step after which each sample was taken
   std::vector<float> data;            ///< samples x neurons, row-major
@@ -108,11 +109,18 @@ class simulation {
   /// begin_run + advance + end_run, for networks without stream inputs.
   run_result run(std::uint64_t n_steps, const std::vector<trace_request>& traces = {});
 
-  /// The current value of "v", "u" or "I" for every neuron of a population.
+  /// The current value of a variable of the population's model for every neuron.
   std::vector<float> get_state(std::size_t population, const std::string& variable) const;
-  /// Sets "v", "u" or "I" of every neuron (n must be the population size).
+  /// Sets a variable of every neuron (n must be the population size).
   void set_state(std::size_t population, const std::string& variable, const float* values,
                  std::size_t n);
+  /// The weights of a projection now, in the order of network::synapses().
+  std::vector<double> get_weights(std::size_t projection) const;
+  /// Sets every weight of a projection (network::synapses() order; n = its synapse count).
+  /// Each is rounded to float32 and quantised with the projection's fixed-point scale, whose
+  /// range is about twice its largest weight at build; a projection built with one weight
+  /// for all synapses takes one value for all.
+  void set_weights(std::size_t projection, const double* weights, std::size_t n);
 
  private:
   struct impl;

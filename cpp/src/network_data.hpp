@@ -4,23 +4,28 @@
 #include <string>
 #include <vector>
 
+#include "models/registry.hpp"
 #include "snn/network.hpp"
 
 namespace snn {
 
 struct input_data {
   input_type type = input_type::constant;
-  std::vector<float> mean, std;  // 1 or n values (pulses: mean = {amplitude})
+  std::vector<float> mean, std;  // 1 or n values (pulses, poisson: mean = {weight})
   double per_step = 0.0;         // pulses: expected pulses per step, n * rate * dt / 1000
+  bool to_v = false;             // added to v (state variable 0) after the reset
+  std::vector<std::uint32_t> thresholds;  // poisson: count = #{j : x0 >= thresholds[j]}
 };
 
 struct population_data {
   std::string label;
   std::uint32_t n = 0;
-  std::vector<float> a, b, c, d, v0, u0;  // n values each
-  float v_peak = 30.0f;
-  int v_substeps = 1;
+  model_id model = model_id::izhikevich;
+  param_values params;                   // in the model's order: n values, 1 for population-wide ones
+  std::vector<std::vector<float>> init;  // initial state, n values per state variable
+  std::vector<std::uint64_t> table_ptr, table_steps;  // spike sources: steps of each neuron
   std::vector<input_data> inputs;
+  const model_desc& desc() const { return describe(model); }
 };
 
 /// Kernel constants derived at build (docs/numerics.md).
@@ -47,6 +52,7 @@ struct projection_data {
   std::string label;
   std::uint32_t pre = 0, post = 0;  // population indices
   kernel_data kernel;
+  std::uint32_t channel = 0;  // the target's input channel (0: current; voltage jumps: v)
   bool dense = false;
   bool dense_skip_zeros = false;  // a dense matrix's zeros are absent synapses
   bool exclude_self = false;      // dense all-to-all without i -> i
@@ -64,6 +70,8 @@ struct projection_data {
   double inv_scale() const;
   /// Sparse synapse s, whichever the storage.
   synapse synapse_at(std::uint64_t s) const { return one_weight ? synapse{keys[s], shared_weight} : synapses[s]; }
+  /// The fixed-point weight at storage index `at` (dense index or CSR position).
+  std::int32_t weight_at(std::uint64_t at) const { return dense ? weights[at] : synapse_at(at).weight; }
   std::uint32_t key_of(std::uint32_t post, std::uint32_t delay) const {
     return ((delay - d_min) << post_bits) | post;
   }

@@ -1,0 +1,155 @@
+// The CPU engine: construction, the step loop over threads, state and weights in and out.
+#include "cpu/cpu_engine.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+
+#include "step_barrier.hpp"
+#include "system.hpp"
+
+namespace snn {
+namespace SNN_CPU_NS {
+
+void event_buffer::grow(std::size_t at_least) {
+  std::vector<std::uint32_t> bigger;
+  assign_huge(bigger, std::max<std::size_t>({64, 2 * data.size(), size + at_least}));
+  std::copy(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(size), bigger.begin());
+  data.swap(bigger);
+}
+
+cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
+    : net_(std::move(net)), plan_(make_plan(*net_)), nt_(std::max(1, threads)) {
+  const network_data& d = *net_;
+  for (std::uint32_t pi = 0; pi < d.populations.size(); ++pi) {
+    const population_data& p = d.populations[pi];
+    population_state s;
+    s.vars = p.init;
+    s.channels.assign(p.desc().n_channels, std::vector<float>(p.n, 0.0f));
+    s.params = plan_.constants[pi].per_neuron;
+    s.constants = plan_.constants[pi].scalars;
+    for (const input_data& x : p.inputs) s.jump_inputs = s.jump_inputs || x.to_v;
+    s.spiked.assign(p.n, 0);
+    // Thread ranges in multiples of 64 neurons (whole noise blocks, whole kernel tiles, no
+    // false sharing).
+    const std::uint64_t chunk = (p.n + 64ull * nt_ - 1) / (64ull * nt_) * 64;
+    for (int t = 0; t <= nt_; ++t) s.bounds.push_back(static_cast<std::uint32_t>(std::min<std::uint64_t>(p.n, chunk * t)));
+    pops_.push_back(std::move(s));
+  }
+  for (const kernel_group& g : plan_.groups) {
+    kernel_history h;
+    h.group = &g;
+    const std::uint64_t tiles = (d.populations[g.post].n + kernel_history::B - 1) / kernel_history::B;
+    h.hist.assign(g.kappa.size() * tiles * kernel_history::B, 0.0f);
+    histories_.push_back(std::move(h));
+  }
+  for (std::uint32_t j = 0; j < d.projections.size(); ++j) {
+    const projection_data& p = d.projections[j];
+    const std::uint32_t n = d.populations[p.post].n;
+    projection_state s;
+    // Dense: d_max slots. Sparse: one accumulator per thread (threads split the spikes).
+    s.ring_slots = p.dense ? p.d_max : 1;
+    const std::uint64_t slots = p.dense ? p.d_max : std::uint64_t(nt_);
+    if (counted(p))
+      assign_huge(s.counts, slots * n);
+    else
+      assign_huge(s.ring, slots * n);
+    sparse_ = sparse_ || !p.dense;
+    if (!p.dense) s.pending.resize(std::size_t(nt_) * p.d_max);
+    if (p.kernel.type == kernel_type::exponential) s.s0.assign(n, 0.0f);
+    if (p.kernel.type == kernel_type::alpha) s.s0.assign(n, 0.0f), s.s1.assign(n, 0.0f);
+    s.group = plan_.group_of[j];
+    projs_.push_back(std::move(s));
+  }
+  for (auto& lists : spikes_) lists.resize(std::size_t(nt_) * d.populations.size());
+  noise_.resize(nt_);
+  tails_.resize(nt_);
+  shares_.resize(nt_);
+}
+
+advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, const stream_table& streams,
+                                   recorder& rec) {
+  std::atomic<std::uint64_t> fail_step{std::numeric_limits<std::uint64_t>::max()};
+  std::vector<failure> failures(nt_);
+  auto update = [&](int t, std::uint64_t k) {  // thread t's neurons at step k
+    for (std::uint32_t p = 0; p < pops_.size(); ++p) {
+      const failure f = update_population(t, p, k, streams[p], rec);
+      if (f.step == k) {
+        if (f < failures[t]) failures[t] = f;
+        std::uint64_t cur = fail_step.load();
+        while (k < cur && !fail_step.compare_exchange_weak(cur, k)) {
+        }
+      }
+    }
+  };
+  const std::uint64_t end = first + n_steps;
+  bool in_turn = nt_ == 1;  // no parallel region: a barrier per step costs more than small steps
+  if (!in_turn) {
+    step_barrier barrier(nt_);
+#pragma omp parallel num_threads(nt_)
+    {
+      if (omp_get_num_threads() != nt_) {  // a smaller team (inside another parallel region)
+#pragma omp single
+        in_turn = true;
+      } else {
+        const int t = omp_get_thread_num();
+        for (std::uint64_t k = first; k < end && fail_step.load() >= k; ++k) {
+          deliver(t, k);
+          if (sparse_) barrier.wait();  // every thread's deliveries before anyone sums them
+          update(t, k);
+          barrier.wait();
+        }
+      }
+    }
+  }
+  if (in_turn)  // the threads' parts one after another, in the order the barriers impose
+    for (std::uint64_t k = first; k < end && fail_step.load() >= k; ++k) {
+      for (int t = 0; t < nt_; ++t) deliver(t, k);
+      for (int t = 0; t < nt_; ++t) update(t, k);
+    }
+  advance_result out;
+  const failure f = *std::min_element(failures.begin(), failures.end());
+  out.steps = n_steps;
+  if (f.step != std::numeric_limits<std::uint64_t>::max()) {
+    out.steps = f.step - first + 1;
+    float state[max_model_vars];
+    for (std::size_t j = 0; j < pops_[f.population].vars.size(); ++j) state[j] = pops_[f.population].vars[j][f.neuron];
+    out.error = failure_message(*net_, f.population, f.neuron, f.step, state);
+  }
+  return out;
+}
+
+void cpu_engine::read_state(std::uint32_t p, int var, float* out) const {
+  const std::vector<float>& s = pops_[p].variable(var);
+  std::copy(s.begin(), s.end(), out);
+}
+
+void cpu_engine::write_state(std::uint32_t p, int var, const float* in) {
+  std::vector<float>& s = pops_[p].variable(var);
+  std::copy(in, in + s.size(), s.begin());
+}
+
+// The weights live in the network data, where the queues read them.
+void cpu_engine::read_weights(std::uint32_t j, std::int32_t* out) const {
+  const projection_data& p = net_->projections[j];
+  if (p.dense) std::copy(p.weights.begin(), p.weights.end(), out);
+  if (!p.dense && p.one_weight) out[0] = p.shared_weight;
+  if (!p.dense && !p.one_weight)
+    for (std::uint64_t s = 0; s < p.n_synapses; ++s) out[s] = p.synapses[s].weight;
+}
+
+void cpu_engine::write_weights(std::uint32_t j, const std::int32_t* in) {
+  projection_data& p = net_->projections[j];
+  if (p.dense) std::copy(in, in + p.weights.size(), p.weights.begin());
+  if (!p.dense && p.one_weight) p.shared_weight = in[0];
+  if (!p.dense && !p.one_weight)
+    for (std::uint64_t s = 0; s < p.n_synapses; ++s) p.synapses[s].weight = in[s];
+}
+
+std::unique_ptr<engine> make_engine(std::shared_ptr<network_data> net, int threads) {
+  return std::make_unique<cpu_engine>(std::move(net), threads);
+}
+
+}  // namespace SNN_CPU_NS
+}  // namespace snn

@@ -1,0 +1,140 @@
+#pragma once
+// The CPU backend: OpenMP threads, each owning a range of every population's neurons, meeting
+// at a barrier or two per step. Compiled once per instruction set (SNN_CPU_VARIANT names its
+// namespace); the arithmetic is identical in each, only the vector width differs. Its parts:
+//   cpu_engine.cpp  construction, the step loop, state and weights in and out
+//   delivery.cpp    spikes into per-thread arrival queues and sums; folding them per target
+//   update.cpp      one population's step: inputs, synaptic currents, the model's update,
+//                   spike lists, trace samples
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "engine.hpp"
+#include "engine_plan.hpp"
+#include "recorder.hpp"
+
+#ifndef SNN_CPU_VARIANT
+#define SNN_CPU_VARIANT generic
+#endif
+#define SNN_CAT2(a, b) a##b
+#define SNN_CAT(a, b) SNN_CAT2(a, b)
+#define SNN_CPU_NS SNN_CAT(cpu_, SNN_CPU_VARIANT)
+
+namespace snn {
+namespace SNN_CPU_NS {
+
+struct population_state {
+  std::vector<std::vector<float>> vars;      // the model's state variables
+  std::vector<std::vector<float>> channels;  // this step's inputs (channel 0: current)
+  std::vector<std::vector<float>> params;    // the model's per-neuron constants
+  const unsigned char* constants = nullptr;  // the model's scalar constants (the plan's)
+  bool jump_inputs = false;                  // an input adds to v
+  std::vector<std::uint8_t> spiked;
+  std::vector<std::uint32_t> bounds;  // thread t owns [bounds[t], bounds[t + 1])
+  /// Variable `var` of the model (state variables, then channels).
+  std::vector<float>& variable(int var) {
+    return var < static_cast<int>(vars.size()) ? vars[var] : channels[var - vars.size()];
+  }
+  const std::vector<float>& variable(int var) const { return const_cast<population_state*>(this)->variable(var); }
+};
+
+/// Events of one arrival slot, as 32-bit words: (target, weight) pairs, or targets alone
+/// where every synapse of the projection has the same weight. Grows, never shrinks.
+struct event_buffer {
+  std::vector<std::uint32_t> data;
+  std::size_t size = 0;  // words
+  void grow(std::size_t at_least);
+};
+
+struct projection_state {
+  std::uint32_t ring_slots = 1;    // dense: d_max slots of arrivals; sparse: 1 (this step)
+  std::vector<std::int64_t> ring;  // [slot][post] fixed-point arrivals
+  // Sparse: events by arrival slot, [thread * d_max + slot]. Appending to a few sequential
+  // streams and draining one slot per step keeps the random writes inside one step's
+  // accumulator rather than a d_max-times larger ring. (Measured against per-spike row
+  // cursors on a calendar, in two sessions: the queue was as fast or faster.)
+  std::vector<event_buffer> pending;
+  // Sparse with one weight: per thread, how many synapses arrive at each target this step
+  // (A = count * weight; a count fits 32 bits, and the sums take half the memory). Then
+  // `ring` is unused.
+  std::vector<std::int32_t> counts;
+  std::vector<float> s0, s1;  // kernel state (exponential: S; alpha: X, Y)
+  std::int32_t group = -1;    // sampled kernel: its kernel group
+};
+
+/// The history of a kernel group (engine_plan.hpp) in tiles of B neurons, [tile][slot][B],
+/// so that walking one tile's window reads memory sequentially.
+struct kernel_history {
+  static constexpr std::uint32_t B = 32;  // neurons per tile
+  const kernel_group* group = nullptr;
+  std::vector<float> hist;
+  float* tile(std::uint32_t t) { return hist.data() + std::uint64_t(t) * group->kappa.size() * B; }
+};
+
+struct failure {
+  std::uint64_t step = std::numeric_limits<std::uint64_t>::max();
+  std::uint32_t population = 0, neuron = 0;
+  bool operator<(const failure& o) const {
+    return step != o.step ? step < o.step
+                          : population != o.population ? population < o.population : neuron < o.neuron;
+  }
+};
+
+class cpu_engine final : public engine {
+ public:
+  cpu_engine(std::shared_ptr<network_data> net, int threads);
+
+  const char* name() const override { return "cpu"; }
+  int threads() const override { return nt_; }
+  advance_result advance(std::uint64_t first, std::uint64_t n_steps, const stream_table& streams,
+                         recorder& rec) override;
+  void read_state(std::uint32_t p, int var, float* out) const override;
+  void write_state(std::uint32_t p, int var, const float* in) override;
+  void read_weights(std::uint32_t j, std::int32_t* out) const override;
+  void write_weights(std::uint32_t j, const std::int32_t* in) override;
+
+ private:
+  using spike_lists = std::vector<std::vector<std::uint32_t>>;  // [thread * n_pop + pop]
+
+  // delivery.cpp
+  void deliver(int t, std::uint64_t k);
+  const std::vector<std::uint32_t>& share_of_spikes(int t, const spike_lists& lists, std::uint32_t pop);
+  template <int W, class S>
+  void queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
+                  const std::vector<std::uint32_t>& pres, std::uint32_t first);
+  template <class Body>
+  void with_arrivals(std::uint32_t j, std::uint64_t k, std::uint32_t n, std::uint32_t lo, std::uint32_t hi,
+                     Body&& body);
+  bool counted(const projection_data& p) const;
+
+  // update.cpp
+  failure update_population(int t, std::uint32_t pi, std::uint64_t k, const std::vector<stream_view>& streams,
+                            recorder& rec);
+  void add_inputs(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
+                  const std::vector<stream_view>& streams, bool to_v);
+  void add_noise(const input_data& x, std::uint32_t pi, std::uint32_t in, std::uint64_t k, std::uint32_t lo,
+                 std::uint32_t hi, float* dst);
+  void add_poisson(const input_data& x, std::uint32_t pi, std::uint32_t in, std::uint64_t k, std::uint32_t lo,
+                   std::uint32_t hi, float* dst);
+  void add_pulses(const input_data& x, std::uint32_t pi, std::uint32_t in, std::uint64_t k, std::uint32_t lo,
+                  std::uint32_t hi, float* dst) const;
+  void add_synaptic_input(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi);
+  void record_traces(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, recorder& rec);
+
+  std::shared_ptr<network_data> net_;
+  engine_plan plan_;
+  int nt_;
+  bool sparse_ = false;  // any sparse projection
+  std::vector<population_state> pops_;
+  std::vector<projection_state> projs_;
+  std::vector<kernel_history> histories_;  // one per kernel group
+  spike_lists spikes_[2];                  // [step parity]
+  std::vector<std::vector<float>> noise_;           // per thread
+  std::vector<std::vector<std::uint32_t*>> tails_;  // per thread
+  std::vector<std::vector<std::uint32_t>> shares_;  // per thread: its share of a step's spikes
+};
+
+}  // namespace SNN_CPU_NS
+}  // namespace snn

@@ -1,0 +1,150 @@
+// Delivery of the previous step's spikes. Dense rows: each thread adds the columns of its
+// own targets into the projection's ring. Sparse rows: each thread queues an equal share of
+// the spikes' synapses by arrival slot and drains this step's slot into its own per-target
+// sums, which update.cpp folds; integer sums make the result independent of the split.
+#include <omp.h>
+
+#include <algorithm>
+
+#include "cpu/cpu_engine.hpp"
+#include "cpu/sums.hpp"
+#include "synapse_math.hpp"
+
+namespace snn {
+namespace SNN_CPU_NS {
+
+namespace {
+
+// The events arriving now into the sums: W words per event (target, weight) or W = 1
+// (target; every weight `w`, or counts with w = 1).
+template <int W, class T>
+void drain(event_buffer& now, T* __restrict acc, std::int32_t w) {
+  const std::uint32_t* ev = now.data.data();
+  const std::size_t n = now.size / W;
+  constexpr std::size_t ahead = 16;  // the accumulator outgrows L2: prefetch
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + ahead < n) __builtin_prefetch(acc + ev[W * (i + ahead)], 1);
+    acc[ev[W * i]] += W == 2 ? static_cast<std::int32_t>(ev[W * i + 1]) : w;
+  }
+  now.size = 0;
+}
+
+// Out of line: inlined into the spike loop, GCC stops vectorising it.
+__attribute__((noinline)) void add_row(std::int64_t* __restrict ring, const std::int32_t* __restrict w,
+                                       std::uint32_t lo, std::uint32_t hi) {
+  for (std::uint32_t i = lo; i < hi; ++i) ring[i] += w[i];
+}
+
+std::uint32_t key(const synapse& x) { return x.key; }
+std::uint32_t key(std::uint32_t k) { return k; }
+
+}  // namespace
+
+bool cpu_engine::counted(const projection_data& p) const { return counted_projection(p); }
+
+void cpu_engine::deliver(int t, std::uint64_t k) {
+  const spike_lists& lists = spikes_[(k - 1) & 1];
+  const std::size_t n_pop = pops_.size();
+  for (std::uint32_t j = 0; j < projs_.size(); ++j) {
+    const projection_data& p = net_->projections[j];
+    projection_state& s = projs_[j];
+    const std::uint32_t n_post = net_->populations[p.post].n;
+    const std::uint32_t R = p.d_max;
+    const std::uint32_t first = first_slot(k, p.d_min, R);  // where the shortest delay lands
+    if (p.dense) {
+      const std::uint32_t lo = pops_[p.post].bounds[t], hi = pops_[p.post].bounds[t + 1];
+      if (k > 0 && lo < hi)
+        for (int tt = 0; tt < nt_; ++tt)
+          for (std::uint32_t pre : lists[tt * n_pop + p.pre])
+            add_row(s.ring.data() + std::uint64_t(first) * n_post, p.weights.data() + std::uint64_t(pre) * n_post,
+                    lo, hi);
+      continue;
+    }
+    event_buffer* pending = s.pending.data() + std::size_t(t) * R;
+    event_buffer& now = pending[k % R];                     // what arrives at step k
+    const std::uint64_t mine = std::uint64_t(t) * n_post;  // this thread's sums
+    if (p.one_weight) {  // rows of keys; events of one word
+      if (k > 0) queue_rows<1>(p, p.keys.data(), pending, share_of_spikes(t, lists, p.pre), first);
+      if (counted(p))
+        drain<1>(now, s.counts.data() + mine, 1);
+      else
+        drain<1>(now, s.ring.data() + mine, p.shared_weight);
+    } else {
+      if (k > 0) queue_rows<2>(p, p.synapses.data(), pending, share_of_spikes(t, lists, p.pre), first);
+      drain<2>(now, s.ring.data() + mine, 0);
+    }
+  }
+}
+
+// Thread t's equal share of all threads' spikes of population `pop` (each thread holds its
+// own neurons' spikes; the rows to walk are shared out by count, not by neuron).
+const std::vector<std::uint32_t>& cpu_engine::share_of_spikes(int t, const spike_lists& lists, std::uint32_t pop) {
+  const std::size_t n_pop = pops_.size();
+  if (nt_ == 1) return lists[pop];
+  std::size_t total = 0;
+  for (int tt = 0; tt < nt_; ++tt) total += lists[tt * n_pop + pop].size();
+  const std::size_t from = total * t / nt_, to = total * (t + 1) / nt_;
+  std::vector<std::uint32_t>& mine = shares_[t];
+  mine.clear();
+  std::size_t at = 0;  // position of list tt's first spike in the concatenation
+  for (int tt = 0; tt < nt_ && at < to; ++tt) {
+    const std::vector<std::uint32_t>& l = lists[tt * n_pop + pop];
+    const std::size_t b = std::max(from, at), e = std::min(to, at + l.size());
+    if (b < e)
+      mine.insert(mine.end(), l.begin() + static_cast<std::ptrdiff_t>(b - at),
+                  l.begin() + static_cast<std::ptrdiff_t>(e - at));
+    at += l.size();
+  }
+  return mine;
+}
+
+// Queues the synapses of the spiking sources `pres` by arrival slot. Rows are scattered in
+// memory: prefetch a few spikes ahead. The slots' write positions live in a small local
+// table, checked against their ends per run of one delay. W = 1: `syn` are keys (one weight
+// for all), events are targets; W = 2: `syn` are synapses, events (target, weight).
+template <int W, class S>
+void cpu_engine::queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
+                            const std::vector<std::uint32_t>& pres, std::uint32_t first) {
+  const std::size_t n = pres.size();
+  if (n == 0) return;
+  const int pb = p.post_bits;
+  const auto post_mask = static_cast<std::uint32_t>((std::uint64_t(1) << pb) - 1);
+  const std::uint32_t R = p.d_max;
+  const std::uint64_t* row_ptr = p.row_ptr.data();
+  std::vector<std::uint32_t*>& tails = tails_[omp_get_thread_num()];
+  tails.resize(2 * std::size_t(R));
+  std::uint32_t** tail = tails.data();
+  std::uint32_t** end = tail + R;
+  for (std::uint32_t s = 0; s < R; ++s)
+    tail[s] = pending[s].data.data() + pending[s].size, end[s] = pending[s].data.data() + pending[s].data.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + 8 < n) __builtin_prefetch(row_ptr + pres[i + 8]);
+    if (i + 4 < n)
+      for (const S* r = syn + row_ptr[pres[i + 4]]; r < syn + row_ptr[pres[i + 4] + 1]; r += 64 / sizeof(S))
+        __builtin_prefetch(r);
+    // A row is sorted by delay: copy it run by run, one slot per run.
+    const S* b = syn + row_ptr[pres[i]];
+    const S* const e = syn + row_ptr[pres[i] + 1];
+    while (b != e) {
+      const std::uint32_t code = key(*b) >> pb;
+      const std::uint32_t slot = ring_slot(first, code, R);
+      if (end[slot] - tail[slot] < W * (e - b)) {  // rare: room for the rest of the row
+        event_buffer& buf = pending[slot];
+        buf.size = static_cast<std::size_t>(tail[slot] - buf.data.data());
+        buf.grow(static_cast<std::size_t>(W * (e - b)));
+        tail[slot] = buf.data.data() + buf.size, end[slot] = buf.data.data() + buf.data.size();
+      }
+      std::uint32_t* t = tail[slot];
+      __builtin_prefetch(t + 32, 1);  // the slot's stream: claim the line after next
+      for (; b != e && (key(*b) >> pb) == code; ++b, t += W) {
+        t[0] = key(*b) & post_mask;
+        if constexpr (W == 2) t[1] = static_cast<std::uint32_t>(b->weight);
+      }
+      tail[slot] = t;
+    }
+  }
+  for (std::uint32_t s = 0; s < R; ++s) pending[s].size = static_cast<std::size_t>(tail[s] - pending[s].data.data());
+}
+
+}  // namespace SNN_CPU_NS
+}  // namespace snn

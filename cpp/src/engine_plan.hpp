@@ -1,0 +1,30 @@
+#pragma once
+// What both engines derive from a network before they allocate anything: each population's
+// model constants, the projections into each population, and the groups of sampled kernels
+// that share one history (docs/numerics.md, "Kernels").
+#include <cstdint>
+#include <vector>
+
+#include "network_data.hpp"
+
+namespace snn {
+
+/// Sampled-kernel projections into one population and input channel with bitwise-equal
+/// samples: their summed arrivals share one history; the current is added at the first of
+/// them, the leader.
+struct kernel_group {
+  std::uint32_t post = 0, channel = 0;
+  std::uint32_t leader = 0;
+  std::vector<float> kappa;
+};
+
+struct engine_plan {
+  std::vector<derived_constants> constants;        ///< per population
+  std::vector<std::vector<std::uint32_t>> into;    ///< projections into each population, in order
+  std::vector<kernel_group> groups;
+  std::vector<std::int32_t> group_of;              ///< per projection: its group, -1 if not sampled
+};
+
+engine_plan make_plan(const network_data& net);
+
+}  // namespace snn
