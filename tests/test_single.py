@@ -1,6 +1,8 @@
 """snn.single: expressions, integration methods against closed forms, spikes and resets,
 the built-in models against known values, fixed points, the engine cross-check, figures."""
 
+import pathlib
+import re
 import subprocess
 import sys
 
@@ -428,10 +430,31 @@ def test_interactive_phase_plane_animates_with_a_timer(plt, monkeypatch):
     np.testing.assert_array_equal(trajectory(fig.axes[0]), np.c_[expect["v"], expect["w"]])
 
 
-# ---------------------------------------------------------------- packaging
+# ---------------------------------------------------------------- packaging and the example
 
 
 def test_import_snn_single_does_not_import_matplotlib():
     code = "import sys, snn, snn.single; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_readme_section_runs_and_its_comments_hold(plt):
+    text = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = re.search(r"## Single neurons: snn.single\n.*?```python\n(.*?)```", text, re.S)
+    ns: dict = {}
+    exec(compile(block.group(1), "README.md", "exec"), ns)
+    np.testing.assert_allclose(ns["spike_times"][:3], [53.6, 72.7, 117.8])
+    assert len(ns["spike_times"]) == 7 and set(ns["history"]) == set("tvuIabcd")
+    (p,) = ns["fhn"].fixed_points(("v", -3, 3), ("w", -3, 3))
+    assert round(p.state["v"], 4) == -0.8048 and p.kind == "unstable focus"
+
+
+def test_example_writes_the_readme_figures(plt, tmp_path, capsys):
+    from snn.examples import single_neurons
+
+    assert single_neurons.main(["--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "I = 5: 1, I = 10: 7" in out and "unstable focus at v = -0.8048" in out
+    for name in ("hh_spikes", "fhn_phase_plane", "izhikevich_types"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000
