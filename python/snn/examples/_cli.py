@@ -54,7 +54,7 @@ def native_rates(res: Any) -> list[tuple[str, float]]:
     return [(r.label, r.rate) for r in res]
 
 
-def figures(out: str | None, makers: dict[str, Callable[[], Any]]) -> None:
+def figures(out: str | None, makers: dict[str, Callable[[], Any]], dpi: int = 110) -> None:
     """Draws each figure (a function returning one or a list) and writes it as
     out/name.png, or out/name_1.png, ... for a list; nothing without --out."""
     if out is None:
@@ -67,6 +67,6 @@ def figures(out: str | None, makers: dict[str, Callable[[], Any]]) -> None:
         many = isinstance(made, list)
         for i, fig in enumerate(made if many else [made]):
             path = os.path.join(out, f"{name}_{i + 1}.png" if many else f"{name}.png")
-            fig.savefig(path, dpi=110, bbox_inches="tight")
+            fig.savefig(path, dpi=dpi, bbox_inches="tight")
             plt.close(fig)
             print(f"wrote {path}")
