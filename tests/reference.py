@@ -343,8 +343,9 @@ class _SampledGroup:
         self.L = samples.size
         self.h = np.zeros((max(self.L, 1), n), dtype=F32)
 
-    def matches(self, post, samples):
-        return self.leader.post is post and self.samples.tobytes() == samples.tobytes()
+    def matches(self, post, channel, samples):
+        return (self.leader.post is post and self.leader.channel == channel
+                and self.samples.tobytes() == samples.tobytes())
 
     def take(self, pr, k, a):
         slot = k % self.h.shape[0]
@@ -365,38 +366,33 @@ class _SampledGroup:
 # --------------------------------------------------------------------------------------
 
 class Population:
-    def __init__(self, index, n, a, b, c, d, v0=-65.0, u0=None, v_peak=30.0, v_substeps=1,
-                 label=None):
-        self.index = index
-        self.n = int(n)
-        self.label = label
-        self.a = self._param(a)
-        self.b = self._param(b)
-        self.c = self._param(c)
-        self.d = self._param(d)
-        v0 = self._param(v0)
-        self.u0_given = u0 is not None
-        u0 = self._param(u0) if u0 is not None else (self.b * v0)
-        self.v_peak = self._param(v_peak)
-        self.v_substeps = int(v_substeps)
-        self.v = v0.copy()
-        self.u = u0.copy()
-        self.spiked = np.zeros(self.n, dtype=bool)
-        self.inputs = []
+    """A population of the reference: a model of reference_models (its state in
+    ``model.state``, read and set as attributes ``v``, ``u``, ...), its inputs and spikes."""
 
-    def _param(self, x):
-        arr = np.asarray(x, dtype=F32)
-        if arr.ndim == 0:
-            return np.full(self.n, arr, dtype=F32)
-        assert arr.shape == (self.n,), arr.shape
-        return arr.copy()
+    def __init__(self, index, n, model, label=None):
+        self.__dict__.update(index=index, n=int(n), model=model, label=label,
+                             spiked=np.zeros(int(n), dtype=bool), inputs=[])
+
+    def __getattr__(self, name):
+        state = self.__dict__["model"].state
+        if name in state:
+            return state[name]
+        return getattr(self.__dict__["model"], name)
+
+    def __setattr__(self, name, value):
+        if name in self.model.state:
+            self.model.state[name] = np.asarray(value, dtype=F32).copy()
+        else:
+            self.__dict__[name] = value
 
 
 class Projection:
-    def __init__(self, index, pre, post, pre_ids, post_ids, weights, delays, kernel, dt):
+    def __init__(self, index, pre, post, pre_ids, post_ids, weights, delays, kernel, dt, receptor=None):
         self.index = index
         self.pre = pre
         self.post = post
+        # the target's input channel: "I", or the receptor's ("g_E", "g_I")
+        self.channel = "I" if receptor is None else post.model.receptors[receptor]
         pre_ids = np.asarray(pre_ids, dtype=np.int64)
         post_ids = np.asarray(post_ids, dtype=np.int64)
         wq, s = quantise(weights)
@@ -432,9 +428,10 @@ class Projection:
 class Network:
     """The reference network.  ``run(steps)`` continues from the current step."""
 
-    def __init__(self, dt):
+    def __init__(self, dt, seed=0):
         self.dt = float(dt)
         self.dt32 = F32(self.dt)
+        self.seed = int(seed)
         self.populations = []
         self.projections = []
         self.groups = []
@@ -442,19 +439,25 @@ class Network:
 
     def population(self, n, a, b, c, d, v0=-65.0, u0=None, v_peak=30.0, v_substeps=1,
                    label=None):
-        p = Population(len(self.populations), n, a, b, c, d, v0, u0, v_peak, v_substeps,
-                       label)
+        """Izhikevich neurons."""
+        from reference_models import Izhikevich
+
+        return self.add(n, Izhikevich(int(n), self.dt, a, b, c, d, v0, u0, v_peak, v_substeps), label)
+
+    def add(self, n, model, label=None):
+        """A population of any reference_models model (built for this dt)."""
+        p = Population(len(self.populations), n, model, label)
         self.populations.append(p)
         return p
 
-    def connect(self, pre, post, pre_ids, post_ids, weights, delays, kernel=None):
+    def connect(self, pre, post, pre_ids, post_ids, weights, delays, kernel=None, receptor=None):
         """Synapses as arrays; ``delays`` in steps (already D, >= 1)."""
         kernel = Instant() if kernel is None else kernel
         pr = Projection(len(self.projections), pre, post, pre_ids, post_ids, weights, delays,
-                        kernel, self.dt)
+                        kernel, self.dt, receptor)
         if isinstance(kernel, Sampled):
             samples = kernel.samples(self.dt)
-            pr.group = next((g for g in self.groups if g.matches(post, samples)), None)
+            pr.group = next((g for g in self.groups if g.matches(post, pr.channel, samples)), None)
             if pr.group is None:
                 pr.group = _SampledGroup(pr, samples, post.n)
                 self.groups.append(pr.group)
@@ -462,7 +465,11 @@ class Network:
         return pr
 
     def input(self, pop, x):
-        """A number, a (n,) array (constant), a (steps, n) array, or a callable f(t_ms)."""
+        """A number, a (n,) array (constant), a (steps, n) array, a callable f(t_ms), or
+        ("poisson", rate_hz, weight, target) with target "I" or "v"."""
+        if isinstance(x, tuple) and x[0] == "poisson":
+            pop.inputs.append(("poisson", x[1:]))
+            return
         if callable(x):
             pop.inputs.append(("call", x))
             return
@@ -478,10 +485,21 @@ class Network:
         else:
             raise ValueError("bad input")
 
-    def _external(self, pop, k):
+    def _external(self, pop, k, target="I"):
+        """The inputs onto ``target`` ("I": the current, "v") of step k, added in order."""
+        from reference_models import poisson_counts
+
         I = np.zeros(pop.n, dtype=F32)
-        for kind, x in pop.inputs:
-            if kind == "const":
+        for m, (kind, x) in enumerate(pop.inputs):
+            if kind == "poisson":
+                rate, weight, onto = x
+                if onto != target:
+                    continue
+                counts = poisson_counts(self.seed, pop.index, m, pop.n, rate, self.dt, k)
+                val = counts.astype(np.int32).astype(F32) * F32(weight)
+            elif target != "I":
+                continue
+            elif kind == "const":
                 val = x
             elif kind == "array":
                 val = x[k] if k < x.shape[0] else np.zeros(pop.n, dtype=F32)
@@ -490,6 +508,17 @@ class Network:
                 val = np.broadcast_to(r, (pop.n,))
             I = I + val
         return I
+
+    def _channels(self, p, k, currents):
+        """Input channels of population p at step k: external current, then each projection's
+        current in creation order."""
+        ch = {name: np.zeros(p.n, dtype=F32) for name in p.model.channels}
+        if "I" in ch:
+            ch["I"] = self._external(p, k)
+        for j, pr in enumerate(self.projections):
+            if pr.post is p and currents[j] is not None:
+                ch[pr.channel] = ch[pr.channel] + currents[j]
+        return ch
 
     def run(self, steps, record=("v", "u", "I")):
         steps = int(steps)
@@ -512,32 +541,24 @@ class Network:
                     elif pr.kernel.target == "I":
                         currents[j] = pr.state.current(k, arrivals[j])
                 for p in pops:
-                    s = p.spiked
-                    v = np.where(s, p.c, p.v)
-                    u = np.where(s, p.u + p.d, p.u)
-                    for j, pr in enumerate(projs):
-                        if pr.post is p and pr.kernel.target == "v":
-                            v = v + arrivals[j]
-                    I = self._external(p, k)
-                    for j, pr in enumerate(projs):
-                        if pr.post is p and currents[j] is not None:
-                            I = I + currents[j]
-                    h = F32(self.dt / p.v_substeps)
-                    for _ in range(p.v_substeps):
-                        v = v + h * (F32(0.04) * v * v + F32(5.0) * v + F32(140.0) - u + I)
-                    u = u + self.dt32 * p.a * (p.b * v - u)
-                    spk = v >= p.v_peak
-                    v = np.where(spk, p.v_peak, v)
-                    p.v, p.u, p.spiked = v, u, spk
+                    ch = self._channels(p, k, currents)
+                    if p.model.resets:
+                        p.model.reset(p.spiked)
+                    if "v" in p.model.state:
+                        v = p.model.state["v"] + self._external(p, k, "v")
+                        for j, pr in enumerate(projs):
+                            if pr.post is p and pr.kernel.target == "v":
+                                v = v + arrivals[j]
+                        p.model.state["v"] = v
+                    spk = p.model.step(ch, k)
+                    p.spiked = spk
                     ids = np.flatnonzero(spk)
                     if ids.size:
                         spikes[p.index].append((k, ids))
-                    if "v" in traces:
-                        traces["v"][p.index][i] = v
-                    if "u" in traces:
-                        traces["u"][p.index][i] = u
-                    if "I" in traces:
-                        traces["I"][p.index][i] = I
+                    for var in traces:
+                        source = ch if var in ch else p.model.state
+                        if var in source:
+                            traces[var][p.index][i] = source[var]
                 for pr in projs:
                     ids = np.flatnonzero(pr.pre.spiked)
                     pr.schedule(k, ids)

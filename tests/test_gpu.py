@@ -1,13 +1,15 @@
 """CPU vs CUDA parity: every network below, built twice from the same seed, gives identical
-spike trains and identical v, u and I traces (bit for bit) on both backends. Together the
-networks use every feature of the core suite: all connectivity forms and rules, dense and
-sparse storage, delays, the five kernels, every input kind, traces (all neurons, subsets,
-every n steps), runs split into several calls, state read and written between runs, and a
-NaN failure. Skipped (visibly) where no CUDA device is present."""
+spike trains and identical traces of every variable (bit for bit) on both backends.
+Together the networks use every feature of the core suite: every neuron model and spike
+source, both receptors, all connectivity forms and rules, dense and sparse storage, delays,
+the five kernels, every input kind, traces (all neurons, subsets, every n steps), runs
+split into several calls, state read and written between runs, and a NaN failure. Skipped
+(visibly) where no CUDA device is present."""
 
 import numpy as np
 import pytest
 import scipy.sparse
+from test_models import build_models_network
 from test_threads import izhikevich_2003 as sparse_2003
 
 import snn
@@ -79,7 +81,15 @@ def streams_network():
     return net, 200.0
 
 
+def models_network():
+    """LIF, LIF with conductances, Poisson and given-times sources, Poisson input
+    (tests/test_models.py)."""
+    net, _, _ = build_models_network(seed=7)
+    return net, 100.0
+
+
 NETWORKS = {
+    "models": models_network,
     "dense_2003": dense_2003,
     "sparse_delays": sparse_delays,
     "kernels": kernels_network,
@@ -96,9 +106,12 @@ def results(res, net):
     return out
 
 
-def run_split(builder, backend, record):
-    """The network run in three calls of different lengths (chunk boundaries everywhere)."""
+def run_split(builder, backend, record=None):
+    """The network run in three calls of different lengths (chunk boundaries everywhere);
+    record: every variable of every population if None."""
     net, T = builder()
+    if record is None:
+        record = sorted({var for p in net.populations for var in p.variables})
     parts = [T / 4, T / 4 + net.dt * 3, T / 2 - net.dt * 3]
     return net, [results(net.run(t, record=record, backend=backend), net) for t in parts]
 
@@ -123,9 +136,8 @@ def cuda_path(request, monkeypatch):
 
 @pytest.mark.parametrize("name", sorted(NETWORKS))
 def test_cpu_and_cuda_identical(name, cuda_path):
-    record = [snn.Trace(v) for v in ALL_TRACES]
-    net_c, cpu = run_split(NETWORKS[name], "cpu", record)
-    net_g, gpu = run_split(NETWORKS[name], "cuda", record)
+    net_c, cpu = run_split(NETWORKS[name], "cpu")
+    net_g, gpu = run_split(NETWORKS[name], "cuda")
     assert net_g._sim.backend == "cuda"
     total = sum(r[label]["spike_ids"].size for r in cpu for label in r)
     assert total > 50, f"{name}: too few spikes ({total}) for a meaningful comparison"

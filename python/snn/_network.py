@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from typing import Any
@@ -234,10 +235,14 @@ class Network:
                 raise ConfigError(f"{who}: parameter(s) {missing} missing (give them or a preset)")
             return Izhikevich(**values)
         if isinstance(model, str) and model in MODELS and model != "spike_source":
-            try:
-                return MODELS[model](**given)
-            except TypeError as exc:
-                raise ConfigError(f"{who}: model '{model}': {exc}") from None
+            fields = [f for f in MODELS[model].__dataclass_fields__ if f != "_model"]
+            unknown = sorted(set(given) - set(fields))
+            missing = [f.name for f in dataclasses.fields(MODELS[model])
+                       if f.default is dataclasses.MISSING and f.name not in given]
+            if unknown or missing:
+                problem = f"has no parameter(s) {unknown}" if unknown else f"needs parameter(s) {missing}"
+                raise ConfigError(f"{who}: model '{model}' {problem}; its parameters: {fields}")
+            return MODELS[model](**given)
         raise ConfigError(f"{who}: unknown model or preset {model!r}; presets: "
                           f"{sorted(PRESETS) + sorted(RANDOM_PRESETS)}; models: {sorted(MODELS)} "
                           f"(or a model object such as snn.LIF(...))")

@@ -28,7 +28,7 @@ struct lif_cond_model {
     static const channel_desc channels[] = {
         {"I", "nA", nullptr}, {"g_E", "uS", "excitatory"}, {"g_I", "uS", "inhibitory"}};
     static const model_desc m{"lif_cond", "leaky integrate-and-fire, conductance input (PyNN IF_cond)",
-                              params, n_user, base::vars, n_vars, channels, n_channels, false};
+                              params, n_user, base::vars, n_vars, channels, n_channels, true};
     return m;
   }
 
