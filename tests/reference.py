@@ -529,6 +529,11 @@ class Network:
         with np.errstate(over="ignore", invalid="ignore"):
             for i in range(steps):
                 k = k0 + i
+                # the spikes of step k-1 leave now, with the weights of now (as the engine
+                # queues them at the step after they fire)
+                for pr in projs:
+                    if k > 0:
+                        pr.schedule(k - 1, np.flatnonzero(pr.pre.spiked))
                 arrivals = [pr.take_arrival(k) for pr in projs]
                 currents = [None] * len(projs)
                 for j, pr in enumerate(projs):
@@ -559,9 +564,6 @@ class Network:
                         source = ch if var in ch else p.model.state
                         if var in source:
                             traces[var][p.index][i] = source[var]
-                for pr in projs:
-                    ids = np.flatnonzero(pr.pre.spiked)
-                    pr.schedule(k, ids)
         self.step = k0 + steps
         out = []
         for p in pops:

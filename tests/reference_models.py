@@ -38,7 +38,7 @@ def exp_f32(x):
         p = p * r + F32(c)
     scale = ((nf.astype(np.int32) + 127) << 23).astype(np.uint32).view(F32)
     e = p * scale
-    return np.where(x >= F32(-87), e, np.where(x < F32(-87), F32(0), x)).astype(F32)
+    return (e * (x >= F32(-87)).astype(F32) + (x - x)).astype(F32)
 
 
 def hold_steps(tau_refrac, dt):

@@ -312,3 +312,37 @@ def test_bad_sources_and_poisson_input():
         _ = pop.u
     with pytest.raises(snn.ConfigError, match=r"record.*no population has a variable 'g_E'"):
         net.run(1.0, record="g_E")
+
+
+# ---- weights in and out ---------------------------------------------------------------------
+
+def test_weights_set_between_runs_act_on_later_spikes():
+    """Weights set after a first run: the reference given the same weights at the same step
+    (spikes already in flight keep the weights they left with) gives the same spikes."""
+    dt = 0.1
+    net, r = snn.Network(dt=dt, seed=8), ref.Network(dt, seed=8)
+    src = net.population(50, snn.PoissonSource(40.0), label="src")
+    dst = net.population(30, snn.LIF(tau_refrac=1.0), label="dst")
+    proj = net.connect(src, dst, snn.FixedProbability(0.3), weight=snn.Uniform(0.5, 1.5), delay=2.0,
+                       kernel=snn.Exponential(3.0))
+    rsrc = r.add(50, rm.PoissonSource(50, dt, src.parameters()["rate"], 8, 0))
+    rdst = r.add(30, rm.LIF(30, dt, tau_refrac=1.0))
+    pre, post, w, D = proj.synapses()
+    rp = r.connect(rsrc, rdst, pre, post, w, D, ref.Exponential(3.0))
+    first = net.run(30.0)[dst]
+    np.testing.assert_array_equal(proj.weights(), w)
+    new = w[::-1] * 1.5                            # within twice the largest weight
+    proj.set_weights(new)
+    np.testing.assert_allclose(proj.weights(), new, rtol=2**-20)
+    out1 = r.run(300, record=())[1]
+    rp.wq = np.rint(new.astype(F32).astype(np.float64) * 2.0**rp.s).astype(np.int64)
+    out2 = r.run(400, record=())[1]
+    second = net.run(40.0)[dst]
+    assert first.n_spikes > 5 and second.n_spikes > 5
+    for got, o in ((first, out1), (second, out2)):
+        np.testing.assert_array_equal(got.spike_steps, o["spike_steps"])
+        np.testing.assert_array_equal(got.spike_ids, o["spike_ids"])
+    with pytest.raises(snn.ConfigError, match="fixed-point range"):
+        proj.set_weights(w * 10)
+    with pytest.raises(snn.ConfigError, match=r"needs \d+ weights, got 3"):
+        net._sim.set_weights(proj.index, np.ones(3))

@@ -23,3 +23,17 @@ def test_readme_tour_runs_and_its_comments_hold():
     assert res[inh].rate == res[inh].n_spikes * 1000.0 / (1000.0 * inh.size)
     assert res2.first_step == steps and res2.t_start == 1000.0     # "continues"
     np.testing.assert_array_equal(res[exc].spike_times, res[exc].spike_steps * 0.1)
+
+
+def test_readme_models_example_runs_and_its_comments_hold():
+    text = README.read_text()
+    block = re.search(r"Other models, receptors and spike sources:\n\n```python\n(.*?)```", text, re.S)
+    assert block, "the README has no models example"
+    ns: dict = {}
+    exec(compile(block.group(1), str(README), "exec"), ns)
+    res, cond, cue, lif = ns["res"], ns["cond"], ns["cue"], ns["lif"]
+    assert res[cond].g_E.shape == (2000, 800) and res[cond].g_E.max() > 0
+    np.testing.assert_array_equal(res[cue].spike_times, [50.0, 120.0])
+    # the cue's inhibitory conductance: 0.05 uS arrives one step after each cue spike
+    assert np.all(res[cond].g_I[:501] == 0) and np.allclose(res[cond].g_I[501], 0.05)
+    assert res[lif].rate > 0 and lif.v.shape == (100,)

@@ -139,7 +139,8 @@ void register_network(py::module_& m) {
       .def("add_input_poisson",
            [](network& n, std::size_t pop, double rate, float weight, bool to_v) {
              return n.add_input(pop, input::poisson(rate, weight, to_v));
-           })
+           },
+           py::arg("pop"), py::arg("rate"), py::arg("weight"), py::arg("to_v"))
       .def_property_readonly("population_count", &network::population_count)
       .def_property_readonly("projection_count", &network::projection_count)
       .def("population_size", &network::population_size)
@@ -149,14 +150,16 @@ void register_network(py::module_& m) {
       .def("is_dense", &network::is_dense)
       .def("projection_bytes", &network::projection_bytes)
       .def("initial_state",
-           [](const network& n, std::size_t pop, const std::string& var) { return to_numpy(n.initial_state(pop, var)); })
+           [](const network& n, std::size_t pop, const std::string& var) { return to_numpy(n.initial_state(pop, var)); },
+           py::arg("pop"), py::arg("variable"))
       .def("population_model",
            [](const network& n, std::size_t pop) {
              neuron_model m = n.population_model(pop);
              py::dict params;
              for (auto& [name, value] : m.params) params[py::str(name)] = to_numpy(std::move(value));
              return py::make_tuple(m.name, params);
-           })
+           },
+           py::arg("pop"))
       .def("synapses", [](const network& n, std::size_t proj) {
         synapse_list s;
         {

@@ -103,10 +103,13 @@ void register_simulation(py::module_& m) {
                            const carray<float>& values) {
         s.set_state(pop, var, values.data(), static_cast<std::size_t>(values.size()));
       })
-      .def("get_weights", [](const simulation& s, std::size_t proj) { return to_numpy(s.get_weights(proj)); })
-      .def("set_weights", [](simulation& s, std::size_t proj, const carray<double>& w) {
-        s.set_weights(proj, w.data(), static_cast<std::size_t>(w.size()));
-      });
+      .def("get_weights", [](const simulation& s, std::size_t proj) { return to_numpy(s.get_weights(proj)); },
+           py::arg("projection"))
+      .def("set_weights",
+           [](simulation& s, std::size_t proj, const carray<double>& w) {
+             s.set_weights(proj, w.data(), static_cast<std::size_t>(w.size()));
+           },
+           py::arg("projection"), py::arg("weights"));
 }
 
 }  // namespace snn::python

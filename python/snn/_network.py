@@ -119,6 +119,20 @@ class Projection:
         weights are the exact values the engine uses."""
         return self._net._native.synapses(self.index)
 
+    def weights(self) -> np.ndarray:
+        """The weights now (float64, in the order of :meth:`synapses`)."""
+        sim = self._net._sim
+        return self._net._native.synapses(self.index)[2] if sim is None else sim.get_weights(self.index)
+
+    def set_weights(self, values: Any) -> None:
+        """Sets every weight (one value, or one per synapse in the order of :meth:`synapses`),
+        rounded to float32 and to the projection's fixed-point step; the range is about
+        twice its largest weight at build. A projection built with one weight for all its
+        synapses takes one value for all."""
+        arr = as_array(values, np.float64, f"projection '{self.label}': weights must be numbers")
+        arr = np.ascontiguousarray(np.broadcast_to(arr.reshape(-1) if arr.ndim else arr, (self.n_synapses,)))
+        self._net._simulation().set_weights(self.index, arr)
+
     def __repr__(self) -> str:
         return f"<Projection '{self.label}' {self.pre.label}->{self.post.label}: {self.n_synapses} synapses>"
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 
 #include "step_barrier.hpp"
 #include "system.hpp"
@@ -28,6 +29,9 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
     s.vars = p.init;
     s.channels.assign(p.desc().n_channels, std::vector<float>(p.n, 0.0f));
     s.params = plan_.constants[pi].per_neuron;
+    s.uniform = std::all_of(s.params.begin(), s.params.end(), [](const std::vector<float>& x) {
+      return std::all_of(x.begin(), x.end(), [&](float y) { return std::memcmp(&y, x.data(), sizeof y) == 0; });
+    });
     s.constants = plan_.constants[pi].scalars;
     for (const input_data& x : p.inputs) s.jump_inputs = s.jump_inputs || x.to_v;
     s.spiked.assign(p.n, 0);

@@ -31,6 +31,7 @@ struct population_state {
   std::vector<std::vector<float>> params;    // the model's per-neuron constants
   const unsigned char* constants = nullptr;  // the model's scalar constants (the plan's)
   bool jump_inputs = false;                  // an input adds to v
+  bool uniform = false;                      // every per-neuron constant has one value
   std::vector<std::uint8_t> spiked;
   std::vector<std::uint32_t> bounds;  // thread t owns [bounds[t], bounds[t + 1])
   /// Variable `var` of the model (state variables, then channels).

@@ -17,10 +17,13 @@ bool finite(float x) { return x - x == 0.0f; }
 
 // The model's step over neurons [lo, hi): state, constants and channels are gathered into
 // registers per neuron (the loops over them unroll) and the loop vectorises across neurons.
-// Returns nonzero if a state variable became NaN or infinite.
-template <class M, class S>
-int integrate(population_state& s, const typename M::constants& c, const step_context& ctx, std::uint32_t lo,
-              std::uint32_t hi) {
+// Uniform: every per-neuron constant has one value for all (read once, not streamed from
+// memory each step). Returns nonzero if a state variable became NaN or infinite: x - x is
+// +0 (bits 0) for a finite x and NaN otherwise, and an OR of bits vectorises where a test
+// of each does not.
+template <class M, class S, bool Uniform>
+std::uint32_t integrate(population_state& s, const typename M::constants& c, const step_context& ctx,
+                        std::uint32_t lo, std::uint32_t hi) {
   constexpr int NV = M::n_vars, NP = M::n_params, NC = M::n_channels;
   float* xs[NV > 0 ? NV : 1];
   const float* ps[NP > 0 ? NP : 1];
@@ -29,15 +32,15 @@ int integrate(population_state& s, const typename M::constants& c, const step_co
   for (int j = 0; j < NP; ++j) ps[j] = s.params[j].data();
   for (int j = 0; j < NC; ++j) ins[j] = s.channels[j].data();
   std::uint8_t* __restrict spiked = s.spiked.data();
-  int bad = 0;
+  std::uint32_t bad = 0;
 #pragma GCC ivdep
   for (std::uint32_t i = lo; i < hi; ++i) {
     float x[NV > 0 ? NV : 1], p[NP > 0 ? NP : 1], in[NC > 0 ? NC : 1];
     for (int j = 0; j < NV; ++j) x[j] = xs[j][i];
-    for (int j = 0; j < NP; ++j) p[j] = ps[j][i];
+    for (int j = 0; j < NP; ++j) p[j] = ps[j][Uniform ? 0 : i];
     for (int j = 0; j < NC; ++j) in[j] = ins[j][i];
     spiked[i] = S::step(x, p, in, c, ctx.at(i));
-    for (int j = 0; j < NV; ++j) xs[j][i] = x[j], bad |= !finite(x[j]);
+    for (int j = 0; j < NV; ++j) xs[j][i] = x[j], bad |= float_as_bits(x[j] - x[j]);
   }
   return bad;
 }
@@ -138,7 +141,7 @@ failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, 
   failure fail;
   if (lo == hi) return fail;
   const std::size_t mine = std::size_t(t) * pops_.size() + pi;  // this thread's spike lists
-  int bad = 0;
+  std::uint32_t bad = 0;
   with_model(pop.model, s.constants, [&](auto m, auto stepper, const auto& c) {
     using M = decltype(m);
     for (auto& ch : s.channels) std::fill(ch.begin() + lo, ch.begin() + hi, 0.0f);
@@ -150,7 +153,10 @@ failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, 
     step_context ctx;
     ctx.k = k, ctx.population = pi, ctx.rng = counter_rng(net_->seed);
     ctx.table_ptr = pop.table_ptr.data(), ctx.table_steps = pop.table_steps.data();
-    bad = integrate<M, decltype(stepper)>(s, c, ctx, lo, hi);
+    if (s.uniform)
+      bad = integrate<M, decltype(stepper), true>(s, c, ctx, lo, hi);
+    else
+      bad = integrate<M, decltype(stepper), false>(s, c, ctx, lo, hi);
   });
   std::vector<std::uint32_t>& out = spikes_[k & 1][mine];
   out.clear();

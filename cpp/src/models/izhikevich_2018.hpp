@@ -45,8 +45,9 @@ struct izhikevich_2018_model {
     const float dv = (((0.04f * v + 5.0f) * v + 140.0f) - u) + in[I];
     const float vv = v + dv * c.dt;
     x[U] = u + (p[A] * (p[B] * vv - u)) * c.dt;
-    const bool spiked = vv >= v_peak;
-    x[V] = spiked ? v_peak : vv;
+    const float peak = v_peak;  // a value: `spiked ? v_peak : vv` would select addresses
+    const bool spiked = vv >= peak;
+    x[V] = spiked ? peak : vv;
     return spiked;
   }
 

@@ -20,12 +20,9 @@ model_entry entry(model_id id) {
 
 const std::vector<model_entry>& table() {
   static const std::vector<model_entry> t = {
-      entry<izhikevich_model>(model_id::izhikevich),
-      entry<izhikevich_2018_model>(model_id::izhikevich_2018),
-      entry<lif_model>(model_id::lif),
-      entry<lif_cond_model>(model_id::lif_cond),
-      entry<poisson_source_model>(model_id::poisson_source),
-      entry<spike_source_model>(model_id::spike_source),
+#define SNN_MODEL_ENTRY(id, type) entry<type>(model_id::id),
+      SNN_MODELS(SNN_MODEL_ENTRY)
+#undef SNN_MODEL_ENTRY
   };
   return t;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// The registry of neuron models: one line per model here (the type) and one in
-// registry.cpp (its host functions). Engines dispatch once per population and chunk of
+// The registry of neuron models: one line per model in SNN_MODELS (its id and its struct,
+// from the header included above it). Engines dispatch once per population and chunk of
 // steps, never per neuron: with_model calls f with the model and its stepper types.
 #include <string>
 #include <vector>
@@ -13,7 +13,19 @@
 
 namespace snn {
 
-enum class model_id : std::uint32_t { izhikevich, izhikevich_2018, lif, lif_cond, poisson_source, spike_source };
+#define SNN_MODELS(X)                      \
+  X(izhikevich, izhikevich_model)           \
+  X(izhikevich_2018, izhikevich_2018_model) \
+  X(lif, lif_model)                         \
+  X(lif_cond, lif_cond_model)               \
+  X(poisson_source, poisson_source_model)   \
+  X(spike_source, spike_source_model)
+
+enum class model_id : std::uint32_t {
+#define SNN_MODEL_ID(id, type) id,
+  SNN_MODELS(SNN_MODEL_ID)
+#undef SNN_MODEL_ID
+};
 
 // The dispatch below is host-and-device code that host code calls with host lambdas and
 // device code with device ones: nvcc's cross-calling check is off for it.
@@ -52,12 +64,12 @@ SNN_NO_HD_CHECK
 template <class F>
 SNN_HD void with_model(model_id id, const unsigned char* constants, F&& f) {
   switch (id) {
-    case model_id::izhikevich: with_model_type<izhikevich_model>(constants, f); break;
-    case model_id::izhikevich_2018: with_model_type<izhikevich_2018_model>(constants, f); break;
-    case model_id::lif: with_model_type<lif_model>(constants, f); break;
-    case model_id::lif_cond: with_model_type<lif_cond_model>(constants, f); break;
-    case model_id::poisson_source: with_model_type<poisson_source_model>(constants, f); break;
-    case model_id::spike_source: with_model_type<spike_source_model>(constants, f); break;
+#define SNN_MODEL_CASE(id, type)                  \
+  case model_id::id:                              \
+    with_model_type<type>(constants, f);          \
+    break;
+    SNN_MODELS(SNN_MODEL_CASE)
+#undef SNN_MODEL_CASE
   }
 }
 
