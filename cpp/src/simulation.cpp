@@ -18,10 +18,17 @@ std::unique_ptr<engine> make_engine(std::shared_ptr<network_data>, int);
 namespace cpu_avx2 {
 std::unique_ptr<engine> make_engine(std::shared_ptr<network_data>, int);
 }
+namespace cpu_avx512 {
+std::unique_ptr<engine> make_engine(std::shared_ptr<network_data>, int);
+}
 
 std::unique_ptr<engine> make_cpu_engine(std::shared_ptr<network_data> net, int threads) {
-  // Both variants round identically (no FMA contraction); AVX2 only widens the vectors.
+  // The variants round identically (no FMA contraction); AVX2 and AVX-512 only widen the
+  // vectors. SNN_CPU_NO_AVX512=1 picks AVX2 on an AVX-512 machine (to compare them).
 #if SNN_CPU_AVX2
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") && !std::getenv("SNN_CPU_NO_AVX512"))
+    return cpu_avx512::make_engine(std::move(net), threads);
   if (__builtin_cpu_supports("avx2")) return cpu_avx2::make_engine(std::move(net), threads);
 #endif
   return cpu_generic::make_engine(std::move(net), threads);
