@@ -1,8 +1,8 @@
 """``snn.network`` (the old TensorFlow library's API) against a plain NumPy implementation of
-DESIGN.md section 3 written here: the old update order and quirks, with the engine's
-arithmetic of docs/numerics.md (float32 state, fixed-point arrivals per projection,
-sampled-kernel histories shared per target and kernel, window sums in double). Spike trains,
-v, u and I must agree to the bit."""
+DESIGN.md section 3 written here: the old update order, read order and quirks, the 2018
+graph's float32 arithmetic, with the engine's synaptic sums of docs/numerics.md (fixed-point
+arrivals per projection, sampled-kernel histories shared per target and kernel, window sums
+in double). Spike trains, v, u and I must agree to the bit."""
 
 import numpy as np
 import pytest
@@ -50,16 +50,18 @@ def old_reference(dt, T, nuclei, conns, synapse_type):
                 p = p32[i]
                 vv = np.where(spiked[i], p["c"], v[i])
                 uu = np.where(spiked[i], u[i] + p["d"], u[i])
-                vv = vv + h * (F32(0.04) * vv * vv + F32(5.0) * vv + F32(140.0) - uu + I[i])
-                uu = uu + h * p["a"] * (p["b"] * vv - uu)
+                dv = (((F32(0.04) * vv + F32(5.0)) * vv + F32(140.0)) - uu) + I[i]  # the 2018 graph
+                vv = vv + dv * h
+                uu = uu + (p["a"] * (p["b"] * vv - uu)) * h
                 spiked[i] = vv >= F32(30.0)
                 v[i], u[i] = np.where(spiked[i], F32(30.0), vv), uu
                 fired[i].append(spiked[i])
                 rec[i]["v"][m + 1], rec[i]["u"][m + 1] = v[i], u[i]
-            # the I of the next step: Iext(m*dt), then the synapses in creation order
+            # the I of the next step: Iext(m*dt), then the synapses in creation order, which
+            # read the window before this step's spikes were appended: spikes up to m - 1
             arrivals = {}
             for j, src, dst, D, wq, s, kappa in syn:
-                A = (wq[fired[src][m - D]].sum(axis=0) if m - D >= 0
+                A = (wq[fired[src][m - 1 - D]].sum(axis=0) if m - 1 - D >= 0
                      else np.zeros(wq.shape[1], np.int64))
                 arrivals[j] = ref.arrival(A, s)
                 if kappa is not None:
@@ -127,6 +129,8 @@ def test_synapse_demo_n1_rate_is_the_old_librarys_6_66_hz():
     assert f"{N1.firing_rate:.4f}"[:4] == "6.66"
     assert N1.historique["v"].shape == (1000, 10, 1) and N1.historique["t"] == 300.0
     assert N2.firing_rate > 0  # N1 drives N2 through the 30 ms delay
+    # the thesis's figures 32-33: N1 fires at 8.4 and 88.8 ms, N2 at 46.5 ms
+    assert synapse_demo.spike_times(N1) == [8.4, 88.8] and synapse_demo.spike_times(N2) == [46.5]
 
 
 @pytest.mark.parametrize("synapse, T", [("voltage_jump", 100.0), ("simple", 60.0)])
@@ -147,8 +151,8 @@ def test_basal_ganglia_matches_reference():
     nuclei = basal_ganglia.run_network(T, backend="cpu")
     np.random.seed(basal_ganglia.SEED)
     names = list(basal_ganglia.NUCLEI)
-    # P is (target size, source size); DESIGN 3 reads a square matrix as (source, target)
-    conns = [(names.index(s), names.index(d), P if P.shape[0] == P.shape[1] else P.T, delay,
+    # P is (source size, target size), as the thesis-era script drew it
+    conns = [(names.index(s), names.index(d), P, delay,
               basal_ganglia.excitatory if exc else basal_ganglia.inhibitory,
               basal_ganglia.EXC_HOWFAR if exc else basal_ganglia.INH_HOWFAR)
              for s, d, P, delay, exc in basal_ganglia.projections()]
@@ -156,6 +160,29 @@ def test_basal_ganglia_matches_reference():
     out = old_reference(basal_ganglia.DT, T, [spec(N) for N in nuclei], conns, "simple")
     assert sum(r["spike_ids"].size for r in out) > 1000
     assert_matches(nuclei, out, basal_ganglia.DT)
+
+
+def test_basal_ganglia_native_version_gives_the_same_spikes():
+    T = 150.0
+    nuclei = basal_ganglia.run_network(T, backend="cpu")
+    res = basal_ganglia.run_native(T, backend="cpu", threads=2)
+    assert res.steps == int(T / basal_ganglia.DT) - 1
+    for N, r in zip(nuclei, res):
+        np.testing.assert_array_equal(r.spike_steps, N.historique["spike_steps"], err_msg=N.label)
+        np.testing.assert_array_equal(r.spike_ids, N.historique["spike_ids"], err_msg=N.label)
+    assert sum(r.n_spikes for r in res) > 1000
+
+
+def test_basal_ganglia_weights_are_drawn_source_by_target():
+    """The thesis-era draw: one N(0, 1) matrix of shape (source size, target size) per
+    projection, in row order of WEIGHTS."""
+    np.random.seed(basal_ganglia.SEED)
+    first = basal_ganglia.projections()[0]        # CTX -> D1, 2000 x 400
+    np.random.seed(basal_ganglia.SEED)
+    x = np.random.normal(0.0, 1.0, (2000, 400))
+    w = 30 / 2000
+    assert first[:2] == ("CTX", "D1") and first[2].shape == (2000, 400)
+    np.testing.assert_array_equal(first[2], np.maximum(0, w + w * x))
 
 
 # --- the quirks, one by one ---------------------------------------------------------------------
@@ -185,11 +212,12 @@ def test_delay_is_truncated_to_whole_ms():
     _, d3 = one_to_one(2.0, delay=3.0, decay=decay_exp, howfar=5)
     np.testing.assert_array_equal(d25.historique["I"], d2.historique["I"])
     assert not np.array_equal(d25.historique["I"], d3.historique["I"])
-    # the first input appears 1 + D steps after the source's first spike
+    # the first input is in the I of step first + 2 + D: computed at the end of step
+    # first + 1 + D, which reads the window before that step's spikes
     src, dst = one_to_one(2.0, delay=2.5, decay=decay_exp, howfar=5)
     first = min(round(t / 0.5) for t, ids in src.historique["fired"].items() if len(ids))
     I = dst.historique["I"][:, 0, 0]
-    assert np.flatnonzero(I)[0] == first + 1 + 4
+    assert np.flatnonzero(I)[0] == first + 2 + 4
 
 
 def test_decay_is_called_with_step_offsets():
@@ -202,10 +230,35 @@ def test_decay_is_called_with_step_offsets():
 
     src, dst = one_to_one(1.5, decay=decay, howfar=3)
     np.testing.assert_array_equal(np.concatenate(calls), np.arange(6.0))
-    # a spike's current over the following steps is w * decay(0), w * decay(1), ...
+    # a spike's current over the steps after the next is w * decay(0), w * decay(1), ...
     first = min(round(t / 0.5) for t, ids in src.historique["fired"].items() if len(ids))
-    I = dst.historique["I"][first + 1:first + 7, 0, 0]
+    I = dst.historique["I"][first + 2:first + 8, 0, 0]
     np.testing.assert_allclose(I, 1.5 * np.exp(-np.arange(6) / 2), rtol=1e-6)
+    assert dst.historique["I"][first + 1, 0, 0] == 0.0
+
+
+@pytest.mark.parametrize("synapse, howfar", [("voltage_jump", 0), ("simple", 0.5), ("simple", 1.5),
+                                             ("simple", 3.0), ("simple", 7.0)])
+def test_input_lags_the_spike_by_one_step_more_than_the_delay(synapse, howfar):
+    """The I computed at the end of step m reads the spike window before step m's spikes are
+    appended: a spike of step s with delay 0 is first felt by step s + 2, never s + 1 (DESIGN
+    3); 'simple' then adds w * decay(k) for k = 0 .. K-1, K = int(howfar/dt), and nothing
+    after."""
+    dt = 0.5
+    src = old.Izhi_Nucleus(1, 0.02, 0.2, -65, 8, lambda t: np.full((1, 1), 12.0), label="src")
+    dst = old.Izhi_Nucleus(1, 0.02, 0.2, -65, 8, 0, label="dst")
+    old.connect(src, dst, 0.25, delay=0, decay=decay_exp, howfar=howfar)
+    old.simulate(40.0, dt, None, [src, dst], old.build_izhi(dt, [src, dst], synapse))
+    s = min(round(t / dt) for t, ids in src.historique["fired"].items() if len(ids))
+    I = dst.historique["I"][:, 0, 0]
+    K = 1 if synapse == "voltage_jump" else int((1 / dt) * howfar)
+    kappa = np.ones(1) if synapse == "voltage_jump" else decay_exp(np.arange(K))
+    assert np.all(I[:s + 2] == 0), I[:s + 3]
+    np.testing.assert_allclose(I[s + 2:s + 2 + K], 0.25 * kappa.astype(np.float32), rtol=1e-6)
+    steps = sorted(round(t / dt) for t, ids in src.historique["fired"].items() if len(ids))
+    second = steps[1]
+    if s + 2 + K < second + 2:  # the window ends before the next spike's input starts
+        assert np.all(I[s + 2 + K:second + 2] == 0)
 
 
 def test_scalar_P_is_all_to_all_with_that_weight():
@@ -290,8 +343,8 @@ def test_two_connections_between_the_same_nuclei_add_up():
     old.simulate(40, 0.5, None, [a, b], old.build_izhi(0.5, [a, b], "voltage_jump"))
     spikes = [round(t / 0.5) for t, ids in a.historique["fired"].items() if len(ids)]
     I = b.historique["I"][:, 0, 0]
-    assert spikes and I[spikes[0] + 1] == 1.0 and I[spikes[0] + 3] == 2.0
-    assert I.sum() == 3.0 * sum(1 for m in spikes if m + 3 < I.size)
+    assert spikes and I[spikes[0] + 2] == 1.0 and I[spikes[0] + 4] == 2.0  # D = 0 and D = 2
+    assert I.sum() == sum(1.0 * (m + 2 < I.size) + 2.0 * (m + 4 < I.size) for m in spikes)
 
 
 def test_graph_and_seed_are_accepted():

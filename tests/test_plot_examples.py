@@ -91,7 +91,8 @@ def test_snn_and_snn_network_import_without_matplotlib():
 
 
 @pytest.mark.parametrize("module, args, expect", [
-    (synapse_demo, ["--T", "300"], ["snn.network: N1 6.67 Hz", "native: N1"]),
+    (synapse_demo, ["--T", "300"], ["snn.network: N1 6.67 Hz", "spike times: N1 8.4, 88.8 ms; N2 46.5 ms",
+                                     "native: N1"]),
     (simple_network, ["--T", "50", "--synapse", "simple"], ["snn.network (simple): RS", "native: RS"]),
     (basal_ganglia, ["--T", "20"], ["snn.network: CTX", "native: CTX"]),
 ])

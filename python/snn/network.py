@@ -8,7 +8,12 @@ library's numbers, quirks included (the README's "Migrating from the TensorFlow 
 - every neuron starts at ``v = -65``, ``u = b*v``, ``I = 0``;
 - ``simulate(T, dt, ...)`` keeps ``M = int(T/dt)`` samples: the initial state and ``M-1``
   steps; a step uses the ``I`` computed at the end of the previous one, ``Iext(m*dt)`` plus
-  synaptic input that already sees that step's spikes;
+  synaptic input that reads the spike window as it was before that step's spikes were
+  appended (it sees the spikes of the steps before; the order that reproduces the
+  thesis's figures 32-33);
+- the arithmetic is the 2018 graph's, in float32 and in this order:
+  ``dv = (((0.04 v + 5) v + 140) - u) + I``, ``v = v + dv*dt``,
+  ``u = u + (a (b v - u))*dt`` (:class:`snn.Izhikevich2018`);
 - ``connect`` truncates ``delay`` to whole ms, then to ``D = int(delay/dt)`` steps; the
   window is ``K = int(howfar/dt)`` steps;
 - ``'voltage_jump'``: a spike adds the weight to the target's ``I`` for one step (no dt);
@@ -16,9 +21,10 @@ library's numbers, quirks included (the README's "Migrating from the TensorFlow 
   is called with step offsets, not ms, and ``howfar = 0`` gives no input.
 
 These map onto the native engine without any per-step Python or matrix product: a spike of
-old step ``m`` reaches the ``I`` of old step ``m + 1 + D``, i.e. a native delay of ``D + 1``
-steps; ``'voltage_jump'`` is :class:`snn.Instant` and ``'simple'`` a kernel given by the
-samples ``decay(0 .. K-1)``; ``Iext(m*dt)`` is the input of native step ``m + 1``.
+old step ``m`` reaches the ``I`` computed at the end of old step ``m + 1 + D``, used by old
+step ``m + 2 + D``, i.e. a native delay of ``D + 2`` steps; ``'voltage_jump'`` is
+:class:`snn.Instant` and ``'simple'`` a kernel given by the samples ``decay(0 .. K-1)``;
+``Iext(m*dt)`` is the input of native step ``m + 1``.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from ._core import ConfigError
+from ._models import Izhikevich2018
 from ._network import Network
 from ._specs import Instant, Kernel, as_array, is_integer, is_number
 from .plot import plot_neuron_by_idx, raster_plot, savefig, show
@@ -196,7 +203,7 @@ class Model:
             label = str(N.label) if N.label is not None else f"nucleus{i}"
             label = label if label not in labels else f"{label}#{i}"
             labels.add(label)
-            pops.append(net.population(N.n, a=N.a, b=N.b, c=N.c, d=N.d, v0=V_START, label=label))
+            pops.append(net.population(N.n, Izhikevich2018(N.a, N.b, N.c, N.d, v0=V_START), label=label))
         for N, pop in zip(self.nuclei, pops):
             for S, W, delay, decay, howfar in N.afference:
                 who = f"connect {S.label}->{N.label}"
@@ -208,8 +215,9 @@ class Model:
                     if K == 0:
                         continue  # an empty window: no input
                     kernel = Kernel.from_samples(_decay_samples(who, decay, K))
-                # old step m's spike reaches the I of old step m + 1 + D
-                net.connect(pops[self.nuclei.index(S)], pop, W, delay=(D + 1) * dt, kernel=kernel)
+                # old step m's spike reaches the I computed at the end of old step m + 1 + D,
+                # which old step m + 2 + D uses
+                net.connect(pops[self.nuclei.index(S)], pop, W, delay=(D + 2) * dt, kernel=kernel)
             if callable(N.Iext):
                 net.input(pop, _Iext(N), start=dt)
             elif N.Iext != 0:

@@ -39,14 +39,16 @@ def report(what: str, rates: list[tuple[str, float]]) -> None:
 
 def part(args: argparse.Namespace, api: str, what: str, run: Callable[[], Any],
          rates: Callable[[Any], list[tuple[str, float]]],
-         makers: Callable[[Any], dict[str, Callable[[], Any]]]) -> None:
+         makers: Callable[[Any], dict[str, Callable[[], Any]]]) -> Any:
     """One API's version of an example, if --api asks for it ("network" or "native"): runs
-    and times it, prints the rates ``rates(result)`` and draws ``makers(result)``."""
+    and times it, prints the rates ``rates(result)``, draws ``makers(result)`` and returns
+    the result (None if not run)."""
     if args.api not in (api, "both"):
-        return
+        return None
     result = timed(what, run)
     report(what, rates(result))
     figures(args.out, makers(result))
+    return result
 
 
 def native_rates(res: Any) -> list[tuple[str, float]]:
