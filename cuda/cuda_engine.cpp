@@ -138,6 +138,10 @@ class cuda_engine final : public engine {
     const network_data& d = *net_;
     if (d.populations.size() > 0xFFFF)
       config_fail("backend 'cuda': at most 65535 populations, got ", d.populations.size());
+    for (const projection_data& p : d.projections)
+      if (p.plastic())
+        throw backend_unavailable(cat("backend 'cuda': projection '", p.label,
+                                      "' is plastic, and plasticity runs on the CPU backend only so far"));
     SNN_CUDA_CHECK(cudaGetDevice(&device_));
     SNN_CUDA_CHECK(cudaDeviceGetAttribute(&sm_count_, cudaDevAttrMultiProcessorCount, device_));
     std::size_t free = 0, total = 0;

@@ -424,6 +424,9 @@ class Projection:
             return
         np.add.at(self.ring, ((k + self.D[idx]) % self.R, self.post_ids[idx]), self.wq[idx])
 
+    def after_step(self, k):
+        """After every population's step k (plastic projections potentiate here)."""
+
 
 class Network:
     """The reference network.  ``run(steps)`` continues from the current step."""
@@ -450,11 +453,19 @@ class Network:
         self.populations.append(p)
         return p
 
-    def connect(self, pre, post, pre_ids, post_ids, weights, delays, kernel=None, receptor=None):
-        """Synapses as arrays; ``delays`` in steps (already D, >= 1)."""
+    def connect(self, pre, post, pre_ids, post_ids, weights, delays, kernel=None, receptor=None,
+                rule=None):
+        """Synapses as arrays; ``delays`` in steps (already D, >= 1); ``rule``: a
+        reference_plasticity.Rule for a plastic projection."""
         kernel = Instant() if kernel is None else kernel
-        pr = Projection(len(self.projections), pre, post, pre_ids, post_ids, weights, delays,
-                        kernel, self.dt, receptor)
+        args = (len(self.projections), pre, post, pre_ids, post_ids, weights, delays, kernel, self.dt,
+                receptor)
+        if rule is None:
+            pr = Projection(*args)
+        else:
+            from reference_plasticity import PlasticProjection
+
+            pr = PlasticProjection(*args, rule=rule)
         if isinstance(kernel, Sampled):
             samples = kernel.samples(self.dt)
             pr.group = next((g for g in self.groups if g.matches(post, pr.channel, samples)), None)
@@ -564,6 +575,8 @@ class Network:
                         source = ch if var in ch else p.model.state
                         if var in source:
                             traces[var][p.index][i] = source[var]
+                for pr in projs:
+                    pr.after_step(k)
         self.step = k0 + steps
         out = []
         for p in pops:

@@ -61,6 +61,11 @@ int quantise_weights(std::vector<std::int32_t>& weights);
 void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&& pairs,
                    std::vector<std::int32_t>&& weights, const std::vector<std::uint16_t>& delays);
 
+/// Makes projection p plastic (plasticity.cpp): checks the rule and the weights against its
+/// bounds, stores the synapses as sparse rows with a weight each on a scale holding them.
+void make_plastic(const std::string& who, projection_data& p, std::uint32_t n_pre, std::uint32_t n_post,
+                  const plasticity& rule, double dt);
+
 /// Calls f(pre, post, storage index, delay steps) for each synapse of a projection in
 /// listing order ((pre, post), as network::synapses gives them). The storage index is
 /// pre * n_post + post for dense rows and the CSR position for sparse ones.

@@ -1,8 +1,40 @@
 #include "engine_plan.hpp"
 
+#include <cmath>
 #include <cstring>
 
+#include "system.hpp"
+
 namespace snn {
+
+namespace {
+
+plastic_plan plan_plasticity(const projection_data& p, std::uint32_t n_post, double dt) {
+  plastic_plan out;
+  const plasticity& r = p.rule;
+  plasticity_args& a = out.args;
+  a.izhikevich = r.type == plasticity_type::izhikevich_2006;
+  a.multiplicative = r.multiplicative;
+  a.c_plus = static_cast<float>(dt / r.tau_plus);
+  a.c_minus = static_cast<float>(dt / r.tau_minus);
+  a.a_plus = r.a_plus, a.a_minus = r.a_minus, a.w_min = r.w_min, a.w_max = r.w_max;
+  a.scale = std::ldexp(1.0, p.scale_exp), a.inv_scale = p.inv_scale();
+  a.bias = r.bias;
+  a.sd_decay = static_cast<float>(r.sd_decay);
+  a.interval = static_cast<std::uint64_t>(std::llround(r.interval / dt));
+  if (p.n_synapses > 0xFFFFFFFFull)
+    config_fail("projection '", p.label, "': plasticity supports up to 2^32 - 1 synapses per projection, got ",
+                p.n_synapses);
+  out.in_ptr.assign(n_post + 1ull, 0);
+  for (const synapse& s : p.synapses) ++out.in_ptr[p.post_of(s.key) + 1ull];
+  for (std::uint32_t j = 0; j < n_post; ++j) out.in_ptr[j + 1] += out.in_ptr[j];
+  out.in_syn.resize(p.n_synapses);
+  std::vector<std::uint64_t> at(out.in_ptr.begin(), out.in_ptr.end() - 1);
+  for (std::uint64_t s = 0; s < p.n_synapses; ++s) out.in_syn[at[p.post_of(p.synapses[s].key)]++] = static_cast<std::uint32_t>(s);
+  return out;
+}
+
+}  // namespace
 
 engine_plan make_plan(const network_data& net) {
   engine_plan plan;
@@ -25,6 +57,7 @@ engine_plan make_plan(const network_data& net) {
       }
     }
     plan.group_of.push_back(group);
+    plan.plastic.push_back(p.plastic() ? plan_plasticity(p, net.populations[p.post].n, net.dt) : plastic_plan{});
   }
   return plan;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "network_data.hpp"
+#include "plasticity.hpp"
 
 namespace snn {
 
@@ -18,11 +19,20 @@ struct kernel_group {
   std::vector<float> kappa;
 };
 
+/// A plastic projection's rule and its synapses by target: in_syn[in_ptr[j] .. in_ptr[j + 1])
+/// are the CSR positions of the synapses into neuron j (potentiation walks them).
+struct plastic_plan {
+  plasticity_args args;
+  std::vector<std::uint64_t> in_ptr;
+  std::vector<std::uint32_t> in_syn;
+};
+
 struct engine_plan {
   std::vector<derived_constants> constants;        ///< per population
   std::vector<std::vector<std::uint32_t>> into;    ///< projections into each population, in order
   std::vector<kernel_group> groups;
   std::vector<std::int32_t> group_of;              ///< per projection: its group, -1 if not sampled
+  std::vector<plastic_plan> plastic;               ///< per projection (empty for static ones)
 };
 
 engine_plan make_plan(const network_data& net);

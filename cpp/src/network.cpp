@@ -366,6 +366,16 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
   return add_projection(d, ctx.who, std::move(p));
 }
 
+void network::set_plasticity(std::size_t projection, const plasticity& rule) {
+  network_data& d = mutable_data(data_);
+  if (projection >= d.projections.size())
+    config_fail("projection index ", projection, " out of range (", d.projections.size(), " projections)");
+  projection_data& p = d.projections[projection];
+  if (p.channel > 0 && rule.w_min < 0)
+    config_fail("projection '", p.label, "': conductance weights must be >= 0 uS, got plasticity w_min = ", rule.w_min);
+  make_plastic(cat("projection '", p.label, "'"), p, d.populations[p.pre].n, d.populations[p.post].n, rule, d.dt);
+}
+
 std::size_t network::add_input(std::size_t population, const input& in) {
   network_data& d = mutable_data(data_);
   population_at(d, population);

@@ -53,6 +53,8 @@ struct projection_data {
   std::uint32_t pre = 0, post = 0;  // population indices
   kernel_data kernel;
   std::uint32_t channel = 0;  // the target's input channel (0: current; voltage jumps: v)
+  plasticity rule;            // type none: static
+  bool plastic() const { return rule.type != plasticity_type::none; }
   bool dense = false;
   bool dense_skip_zeros = false;  // a dense matrix's zeros are absent synapses
   bool exclude_self = false;      // dense all-to-all without i -> i

@@ -4,11 +4,51 @@
 #include <limits>
 #include <numeric>
 
+#include "connectivity.hpp"
 #include "system.hpp"
 
 namespace snn {
 
 namespace {
+
+// The first sampled step of a run from first_step of max_steps, and the rows it fills.
+void schedule(trace_buffer& t, std::uint64_t first_step, std::uint64_t max_steps) {
+  t.first_sample = (first_step + t.every - 1) / t.every * t.every;
+  const std::uint64_t end = first_step + max_steps;
+  t.samples = end > t.first_sample ? (end - t.first_sample + t.every - 1) / t.every : 0;
+}
+
+// A trace of a projection's weights: a column per synapse (listing index), sampled by the
+// thread of the synapse's target.
+trace_buffer weight_buffer(const network_data& net, const trace_request& r, std::uint64_t first_step,
+                           std::uint64_t max_steps) {
+  if (static_cast<std::uint64_t>(r.projection) >= net.projections.size())
+    config_fail("record: projection index ", r.projection, " out of range (", net.projections.size(),
+                " projections)");
+  const projection_data& p = net.projections[r.projection];
+  const std::string who = cat("record the weights of projection '", p.label, "'");
+  if (r.every < 1) config_fail(who, ": 'every' must be >= 1 step, got ", r.every);
+  trace_buffer t;
+  t.population = p.post, t.var = -1, t.projection = r.projection, t.every = r.every, t.all = false;
+  std::vector<std::uint64_t> storage;
+  std::vector<std::int32_t> post;
+  for_each_synapse(p, net.populations[p.pre].n, net.populations[p.post].n,
+                   [&](std::uint32_t, std::uint32_t j, std::uint64_t at, std::uint32_t) {
+                     storage.push_back(at), post.push_back(static_cast<std::int32_t>(j));
+                   });
+  std::vector<std::int64_t> pick = r.neurons;
+  if (pick.empty())
+    for (std::uint64_t s = 0; s < storage.size(); ++s) pick.push_back(static_cast<std::int64_t>(s));
+  for (std::int64_t s : pick) {
+    if (s < 0 || static_cast<std::uint64_t>(s) >= storage.size())
+      config_fail(who, ": synapse index ", s, " is out of range [0, ", storage.size(), ")");
+    t.storage.push_back(storage[s]), t.neurons.push_back(post[s]);
+  }
+  t.synapse_ids = std::move(pick);
+  schedule(t, first_step, max_steps);
+  return t;
+}
+
 int parse_var(const std::string& who, const model_desc& m, const std::string& name) {
   const int var = variable_index(m, name);
   if (var < 0)
@@ -26,6 +66,11 @@ void recorder::begin(const network_data& net, std::uint64_t first_step, std::uin
   std::vector<trace_buffer> traces;
   double bytes = 0;
   for (const trace_request& r : requests) {
+    if (r.projection >= 0) {
+      traces.push_back(weight_buffer(net, r, first_step, max_steps));
+      bytes += 4.0 * traces.back().samples * traces.back().neurons.size() + 8.0 * traces.back().samples;
+      continue;
+    }
     if (r.population >= n_pop_)
       config_fail("record: population index ", r.population, " out of range (", n_pop_,
                   " populations)");
@@ -46,11 +91,8 @@ void recorder::begin(const network_data& net, std::uint64_t first_step, std::uin
       t.neurons.resize(pop.n);
       std::iota(t.neurons.begin(), t.neurons.end(), 0);
     }
-    t.first_sample = (first_step + t.every - 1) / t.every * t.every;
-    const std::uint64_t end = first_step + max_steps;
-    const std::uint64_t rows = end > t.first_sample ? (end - t.first_sample + t.every - 1) / t.every : 0;
-    bytes += 4.0 * rows * t.neurons.size() + 8.0 * rows;
-    t.samples = rows;
+    schedule(t, first_step, max_steps);
+    bytes += 4.0 * t.samples * t.neurons.size() + 8.0 * t.samples;
     traces.push_back(std::move(t));
   }
   check_memory("recording", bytes);
@@ -101,8 +143,10 @@ run_result recorder::finish(std::uint64_t steps_done, double dt) {
   for (trace_buffer& t : traces_) {
     trace_record r;
     r.population = t.population;
-    r.variable = requested_vars_[&t - traces_.data()];
+    r.variable = t.var < 0 ? "weight" : requested_vars_[&t - traces_.data()];
+    r.projection = t.projection;
     r.neurons = std::move(t.neurons);
+    if (t.var < 0) r.neurons.assign(t.synapse_ids.begin(), t.synapse_ids.end());
     const std::uint64_t end = first_step_ + steps_done;
     const std::uint64_t rows = end > t.first_sample ? (end - t.first_sample + t.every - 1) / t.every : 0;
     r.steps.resize(rows);

@@ -11,8 +11,11 @@
 namespace snn {
 
 struct trace_buffer {
-  std::uint32_t population = 0;
-  int var = 0;  // the model's variable index (state variables, then channels)
+  std::uint32_t population = 0;  // weight traces: the projection's target population
+  int var = 0;  // the model's variable index (state variables, then channels); -1: weights
+  std::int64_t projection = -1;        // weight traces: the projection, and per column the
+  std::vector<std::uint64_t> storage;  // weight's storage index (neurons: its target neuron)
+  std::vector<std::int64_t> synapse_ids;  // weight traces: the columns' synapse indices
   bool all = true;
   std::vector<std::int32_t> neurons;  // columns
   std::uint64_t every = 1;
@@ -40,6 +43,21 @@ class recorder {
   /// Traces of one population.
   const std::vector<std::uint32_t>& traces_of(std::uint32_t population) const { return by_pop_[population]; }
   trace_buffer& trace(std::uint32_t i) { return traces_[i]; }
+  /// Samples step k of the weight traces of projections into population pi, for the
+  /// synapses into neurons [lo, hi); weight(projection, storage index) gives a weight.
+  template <class Weight>
+  void sample_weights(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, Weight&& weight) {
+    for (std::uint32_t ti : by_pop_[pi]) {
+      trace_buffer& tb = traces_[ti];
+      const std::int64_t row = tb.row(k);
+      if (row < 0 || tb.var >= 0) continue;
+      float* dst = tb.data.data() + std::uint64_t(row) * tb.neurons.size();
+      for (std::size_t c = 0; c < tb.neurons.size(); ++c) {
+        const auto i = static_cast<std::uint32_t>(tb.neurons[c]);
+        if (i >= lo && i < hi) dst[c] = weight(static_cast<std::uint32_t>(tb.projection), tb.storage[c]);
+      }
+    }
+  }
   /// Samples step k of population pi's traces for neurons [lo, hi); array(var) gives the
   /// values of the model's variable var, indexed by neuron.
   template <class Array>
@@ -47,7 +65,7 @@ class recorder {
     for (std::uint32_t ti : by_pop_[pi]) {
       trace_buffer& tb = traces_[ti];
       const std::int64_t row = tb.row(k);
-      if (row < 0) continue;
+      if (row < 0 || tb.var < 0) continue;
       const float* src = array(tb.var);
       float* dst = tb.data.data() + std::uint64_t(row) * tb.neurons.size();
       if (tb.all) {

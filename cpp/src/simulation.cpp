@@ -260,6 +260,9 @@ void simulation::set_weights(std::size_t projection, const double* w, std::size_
                   " in magnitude (the projection's fixed-point range), got ", w[j]);
     const auto q = static_cast<std::int32_t>(std::nearbyint(x * scale));
     if (p.channel > 0 && q < 0) config_fail(who, ": conductance weights must be >= 0 uS, got ", w[j]);
+    if (p.plastic() && (x < p.rule.w_min || x > p.rule.w_max))
+      config_fail(who, ": weight ", j, " = ", w[j], " is outside the plasticity bounds [", p.rule.w_min, ", ",
+                  p.rule.w_max, "]");
     if (p.dense_skip_zeros && q == 0)
       config_fail(who, ": weight ", j, " would become 0, which in a dense matrix is an absent synapse");
     if (p.one_weight && j > 0 && q != static_cast<std::int32_t>(std::nearbyint(static_cast<float>(w[0]) * scale)))

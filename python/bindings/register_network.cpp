@@ -21,6 +21,12 @@ void register_network(py::module_& m) {
       .def("on", &kernel::on, py::arg("receptor"))
       .def_readonly("receptor", &kernel::receptor);
 
+  py::class_<plasticity>(m, "Plasticity")
+      .def_static("stdp", &plasticity::stdp, py::arg("tau_plus"), py::arg("tau_minus"), py::arg("a_plus"),
+                  py::arg("a_minus"), py::arg("w_min"), py::arg("w_max"), py::arg("multiplicative"))
+      .def_static("izhikevich_2006", &plasticity::izhikevich_2006, py::arg("tau"), py::arg("a_plus"),
+                  py::arg("a_minus"), py::arg("w_max"), py::arg("interval"), py::arg("bias"), py::arg("sd_decay"));
+
   py::class_<distribution>(m, "Distribution")
       .def_static("constant", &distribution::constant, py::arg("value"))
       .def_static("array", [](const carray<float>& a) { return distribution::from_array(to_vector(a)); },
@@ -123,6 +129,7 @@ void register_network(py::module_& m) {
            },
            py::arg("pre"), py::arg("post"), py::arg("pre_ids"), py::arg("post_ids"),
            py::arg("weight"), py::arg("delay"), py::arg("kernel"), py::arg("label"))
+      .def("set_plasticity", &network::set_plasticity, py::arg("projection"), py::arg("rule"))
       .def("add_input_constant",
            [](network& n, std::size_t pop, const carray<float>& v) {
              return n.add_input(pop, input::constant(as_values(v)));

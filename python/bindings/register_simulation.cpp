@@ -36,7 +36,7 @@ py::dict result_to_python(run_result&& r) {
     const auto cols = static_cast<py::ssize_t>(t.neurons.size());
     traces.append(py::make_tuple(t.population, t.variable, to_numpy(std::move(t.neurons)),
                                  to_numpy(std::move(t.steps)),
-                                 to_numpy(std::move(t.data), {rows, cols})));
+                                 to_numpy(std::move(t.data), {rows, cols}), t.projection));
   }
   out["traces"] = traces;
   return out;
@@ -71,10 +71,11 @@ void register_simulation(py::module_& m) {
 
   py::class_<trace_request>(m, "TraceRequest")
       .def(py::init([](std::size_t pop, const std::string& var, const carray<std::int64_t>& neurons,
-                       std::uint64_t every) {
-             return trace_request{pop, var, to_vector(neurons), every};
+                       std::uint64_t every, std::int64_t projection) {
+             return trace_request{pop, var, to_vector(neurons), every, projection};
            }),
-           py::arg("population"), py::arg("variable"), py::arg("neurons"), py::arg("every"));
+           py::arg("population"), py::arg("variable"), py::arg("neurons"), py::arg("every"),
+           py::arg("projection") = -1);
 
   py::class_<simulation>(m, "Simulation")
       .def(py::init([](const network& n, const std::string& b, int threads) {

@@ -31,6 +31,7 @@ from ._models import (
 from ._network import Network, Population, Projection
 from ._result import PopulationResult, Result
 from ._specs import (
+    STDP,
     AllToAll,
     Alpha,
     Exponential,
@@ -44,8 +45,10 @@ from ._specs import (
     OneToOne,
     PoissonInput,
     Pulses,
+    STDPIzhikevich2006,
     Trace,
     Uniform,
+    WeightTrace,
 )
 from .presets import PRESETS
 
@@ -83,8 +86,11 @@ __all__ = [
     "SimulationError",
     "SnnError",
     "SpikeSource",
+    "STDP",
+    "STDPIzhikevich2006",
     "Trace",
     "Uniform",
+    "WeightTrace",
     "config",
     "cuda_available",
     "models_info",

@@ -16,12 +16,14 @@ from ._progress import Progress
 from ._result import Result
 from ._specs import (
     KERNELS,
+    PLASTICITY,
     RULES,
     Instant,
     Noise,
     PoissonInput,
     Pulses,
     Trace,
+    WeightTrace,
     as_array,
     distribution,
     is_integer,
@@ -272,7 +274,8 @@ class Network:
 
     def connect(self, pre: Population | str, post: Population | str, connectivity: Any,
                 weight: Any = None, delay: Any = 0.0, kernel: Any = None,
-                label: str | None = None, receptor: str | None = None) -> Projection:
+                label: str | None = None, receptor: str | None = None,
+                plasticity: Any = None) -> Projection:
         """Connects ``pre`` to ``post``.
 
         ``connectivity``: a rule (:class:`AllToAll`, :class:`OneToOne`,
@@ -284,6 +287,8 @@ class Network:
         ``kernel``: :class:`Instant` (default), :class:`Exponential`, :class:`Alpha` or
         :class:`Kernel`. ``receptor``: for conductance-based targets (:class:`LIFCond`),
         ``"excitatory"`` or ``"inhibitory"``; the weights are then conductances (µS, >= 0).
+        ``plasticity``: :class:`STDP` or :class:`STDPIzhikevich2006` (the projection is then
+        stored sparse with a weight per synapse; initial weights within the rule's bounds).
         """
         a, b = self._population(pre, "connect pre"), self._population(post, "connect post")
         label = "" if label is None else str(label)  # "": the engine names it pre->post
@@ -334,6 +339,11 @@ class Network:
                 raise ConfigError(f"{who}: weight matrix must be 2-D (pre size, post size), "
                                   f"got shape {mat.shape}")
             index = n.connect_dense(a.index, b.index, np.ascontiguousarray(mat), d, k, label)
+        if plasticity is not None:
+            if not isinstance(plasticity, PLASTICITY):
+                raise ConfigError(f"{who}: plasticity must be snn.STDP or snn.STDPIzhikevich2006, "
+                                  f"got {plasticity!r}")
+            n.set_plasticity(index, plasticity._native(f"projection '{n.projection_label(index)}'"))
         proj = Projection(self, index, n.projection_label(index), a, b)
         self.projections.append(proj)
         return proj
@@ -446,9 +456,16 @@ class Network:
     def _traces(self, record: Any) -> list:
         if record is None:
             return []
-        items = [record] if isinstance(record, (str, Trace)) else list(record)
-        out = []
+        items = [record] if isinstance(record, (str, Trace, WeightTrace)) else list(record)
+        out, weighed = [], set()
         for item in items:
+            if isinstance(item, WeightTrace):
+                if id(item.proj) in weighed:
+                    raise ConfigError(f"record: the weights of {item.proj!r} are asked for twice (one "
+                                      f"snn.WeightTrace per projection)")
+                weighed.add(id(item.proj))
+                out.append(self._weight_trace(item))
+                continue
             tr = Trace(item) if isinstance(item, str) else item
             if not isinstance(tr, Trace):
                 raise ConfigError(f"record: expected 'v', 'u', 'I' or snn.Trace, got {item!r}")
@@ -469,12 +486,22 @@ class Network:
                 out.append(_core.TraceRequest(p.index, var, neurons, int(tr.every)))
         return out
 
+    def _weight_trace(self, tr: WeightTrace) -> Any:
+        if not isinstance(tr.proj, Projection) or tr.proj._net is not self:
+            raise ConfigError(f"record: WeightTrace needs a projection of this network, got {tr.proj!r}")
+        if not is_integer(tr.every) or tr.every < 1:
+            raise ConfigError(f"record: 'every' must be a positive integer of steps, got {tr.every!r}")
+        synapses = (np.zeros(0, np.int64) if tr.synapses is None
+                    else self._indices("record", np.atleast_1d(tr.synapses)))
+        return _core.TraceRequest(0, "weight", synapses, int(tr.every), tr.proj.index)
+
     def run(self, T: float, record: Any = None, backend: str = "auto", threads: int | None = None,
             progress: bool | None = None) -> Result:
         """Runs ``T`` ms (a whole number of steps), continuing from where the last run ended.
 
         ``record``: variable names ("v", "u", "I", "g_E", ...: recorded in every population
-        whose model has them) or :class:`Trace` items (spikes are always recorded).
+        whose model has them), :class:`Trace` and :class:`WeightTrace` items (spikes are
+        always recorded).
         ``backend``: "auto", "cpu" or "cuda". ``threads``: CPU threads (None: chosen from the
         network size). ``progress``: progress bar (None: on a terminal, for runs over 1 s).
         Ctrl-C stops at the next chunk: KeyboardInterrupt is raised and ``last_result`` holds
@@ -501,7 +528,8 @@ class Network:
                 chunk = max(1, min(chunk * 4, int(n * 0.1 / elapsed) if elapsed > 0 else chunk * 4))
         finally:
             bar.close()
-            self.last_result = Result(sim.end_run(), self.populations, time.perf_counter() - start)
+            self.last_result = Result(sim.end_run(), self.populations, time.perf_counter() - start,
+                                      self.projections)
         return self.last_result
 
     def __repr__(self) -> str:

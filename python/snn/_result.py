@@ -59,10 +59,22 @@ class PopulationResult:
                 f"traces: {rec}>")
 
 
+class WeightRecord:
+    """A projection's recorded weights: ``values[sample, j]`` is synapse ``synapses[j]``
+    (its index in :meth:`Projection.synapses`) after step ``steps[sample]``."""
+
+    def __init__(self, steps: np.ndarray, synapses: np.ndarray, values: np.ndarray) -> None:
+        self.steps, self.synapses, self.values = steps, synapses, values
+
+    def __repr__(self) -> str:
+        return f"<WeightRecord: {self.values.shape[0]} samples of {self.values.shape[1]} synapses>"
+
+
 class Result:
     """What a run recorded, by population: ``result[pop]`` or ``result["label"]``."""
 
-    def __init__(self, raw: dict[str, Any], populations: list, wall_time: float) -> None:
+    def __init__(self, raw: dict[str, Any], populations: list, wall_time: float,
+                 projections: list | None = None) -> None:
         self.dt: float = raw["dt"]
         self.first_step: int = raw["first_step"]
         self.steps: int = raw["steps"]
@@ -76,7 +88,12 @@ class Result:
             r = PopulationResult(pop.label, pop.size, self.duration, spikes)
             self._list.append(r)
             self._by_label[pop.label] = r
-        for index, var, neurons, steps, data in raw["traces"]:
+        self._projections = projections or []
+        self._weights: dict[int, WeightRecord] = {}
+        for index, var, neurons, steps, data, projection in raw["traces"]:
+            if projection >= 0:
+                self._weights[projection] = WeightRecord(steps, neurons, data)
+                continue
             r = self._list[index]
             r.traces[var], r.trace_steps[var], r.trace_neurons[var] = data, steps, neurons
 
@@ -91,6 +108,16 @@ class Result:
         if label in self._by_label:
             return self._by_label[label]
         raise KeyError(f"{key!r} is not a population of this network")
+
+    def weights(self, proj: Any) -> WeightRecord:
+        """The recorded weights of a projection (``snn.WeightTrace``)."""
+        index = getattr(proj, "index", None)
+        if index is None or index >= len(self._projections) or self._projections[index] is not proj:
+            raise KeyError(f"{proj!r} is not a projection of this network")
+        if index not in self._weights:
+            raise KeyError(f"the weights of projection '{proj.label}' were not recorded "
+                           f"(record them with snn.WeightTrace(proj))")
+        return self._weights[index]
 
     def __iter__(self):
         return iter(self._list)

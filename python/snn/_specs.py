@@ -234,6 +234,60 @@ class Kernel:
 
 KERNELS = (Instant, Exponential, Alpha, Kernel)
 
+# --- plasticity ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class STDP:
+    """Pair-based STDP with all-to-all pairing through exponential traces (NEST's
+    stdp_synapse, PyNN's SpikePairRule). The delay is dendritic: a pre spike meets the
+    synapse when it arrives there and depresses it by ``a_minus * y`` (``y``: the sum of
+    ``exp(-dt/tau_minus)`` over the post neuron's earlier spikes), a post spike potentiates
+    it by ``a_plus * x`` (``x``: the same over the arrivals so far, tau_plus); weights stay in
+    ``[w_min, w_max]``. ``weight_dependence="multiplicative"``: the changes are
+    ``a_plus (w_max - w) x`` and ``a_minus (w - w_min) y``. Times in ms."""
+
+    tau_plus: float = 20.0
+    tau_minus: float = 20.0
+    a_plus: float = 0.01
+    a_minus: float = 0.012
+    w_min: float = 0.0
+    w_max: float = 1.0
+    weight_dependence: str = "additive"
+
+    def _native(self, who: str) -> _core.Plasticity:
+        if self.weight_dependence not in ("additive", "multiplicative"):
+            raise ConfigError(f"{who}: STDP weight_dependence must be 'additive' or 'multiplicative', "
+                              f"got {self.weight_dependence!r}")
+        return _core.Plasticity.stdp(*(_number(who, f"plasticity {f}", getattr(self, f)) for f in
+                                       ("tau_plus", "tau_minus", "a_plus", "a_minus", "w_min", "w_max")),
+                                     self.weight_dependence == "multiplicative")
+
+
+@dataclass(frozen=True)
+class STDPIzhikevich2006:
+    """The rule of Izhikevich (2006), polychronization: pre and post traces set to 1 at each
+    spike (arrival) and decaying with ``tau`` (ms); a post spike adds ``a_plus x`` and an
+    arrival subtracts ``a_minus y`` from a derivative ``sd`` per synapse; every ``interval``
+    ms the weights change by ``w += bias + sd`` (clipped to ``[0, w_max]``), then
+    ``sd *= sd_decay``. Use it on excitatory synapses."""
+
+    tau: float = 20.0
+    a_plus: float = 0.1
+    a_minus: float = 0.12
+    w_max: float = 10.0
+    interval: float = 1000.0
+    bias: float = 0.01
+    sd_decay: float = 0.9
+
+    def _native(self, who: str) -> _core.Plasticity:
+        return _core.Plasticity.izhikevich_2006(*(_number(who, f"plasticity {f}", getattr(self, f)) for f in
+                                                  ("tau", "a_plus", "a_minus", "w_max", "interval", "bias",
+                                                   "sd_decay")))
+
+
+PLASTICITY = (STDP, STDPIzhikevich2006)
+
 # --- inputs and recording -------------------------------------------------------------------------
 
 
@@ -267,6 +321,17 @@ class PoissonInput:
     rate: float
     weight: float
     target: str = "I"
+
+
+@dataclass(frozen=True)
+class WeightTrace:
+    """Record the weights of projection ``proj`` for ``synapses`` (indices in the order of
+    :meth:`Projection.synapses`; all if None) at the steps k with k % every == 0, after the
+    step's plasticity: ``result.weights(proj)``."""
+
+    proj: Any
+    synapses: Any = None
+    every: int = 1
 
 
 @dataclass(frozen=True)

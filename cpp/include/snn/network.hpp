@@ -241,6 +241,38 @@ struct input {
   static input stream() { return {input_type::stream, {}, {}, 0.0, false}; }
 };
 
+/// The kinds of synaptic plasticity.
+enum class plasticity_type { none, stdp, izhikevich_2006 };
+
+/// A plasticity rule of a projection (docs/numerics.md, "Plasticity"). The delay is
+/// dendritic: a pre spike meets the synapse when it arrives (depression, with the post
+/// trace), a post spike when it fires (potentiation, with the trace of the arrivals).
+struct plasticity {
+  plasticity_type type = plasticity_type::none;
+  double tau_plus = 20.0, tau_minus = 20.0;  ///< ms, of the pre (arrival) and post traces
+  double a_plus = 0.01, a_minus = 0.012;     ///< amplitudes (weight units; multiplicative: fractions)
+  double w_min = 0.0, w_max = 1.0;           ///< weights stay within [w_min, w_max]
+  bool multiplicative = false;               ///< stdp: dw = a (w_max - w) x, -a (w - w_min) y
+  double interval = 1000.0;                  ///< izhikevich_2006: ms between weight changes
+  double bias = 0.01;                        ///< izhikevich_2006: w += bias + sd each interval
+  double sd_decay = 0.9;                     ///< izhikevich_2006: sd *= sd_decay each interval
+  /// Pair-based STDP with all-to-all pairing through exponential traces (NEST's
+  /// stdp_synapse, PyNN's SpikePairRule): additive or multiplicative weight dependence.
+  static plasticity stdp(double tau_plus, double tau_minus, double a_plus, double a_minus, double w_min,
+                         double w_max, bool multiplicative = false) {
+    return {plasticity_type::stdp, tau_plus, tau_minus, a_plus, a_minus, w_min, w_max, multiplicative,
+            1000.0, 0.01, 0.9};
+  }
+  /// Izhikevich (2006): pre and post traces set to 1 at each spike and decaying with tau,
+  /// LTP (+a_plus x) and LTD (-a_minus y) summed into a derivative sd per synapse; every
+  /// `interval` ms, w += bias + sd, clipped to [w_min, w_max], then sd *= sd_decay.
+  static plasticity izhikevich_2006(double tau = 20.0, double a_plus = 0.1, double a_minus = 0.12,
+                                    double w_max = 10.0, double interval = 1000.0, double bias = 0.01,
+                                    double sd_decay = 0.9) {
+    return {plasticity_type::izhikevich_2006, tau, tau, a_plus, a_minus, 0.0, w_max, false, interval, bias, sd_decay};
+  }
+};
+
 /// Built synapses of a projection, in (pre, post) order.
 struct synapse_list {
   std::vector<std::int32_t> pre;   ///< source neuron
@@ -284,6 +316,12 @@ class network {
                                const std::int64_t* post_ids, std::size_t n,
                                const distribution& weight, const distribution& delay,
                                const kernel& k, const std::string& label = "");
+
+  /// Makes a projection plastic (before the network is simulated). Dense or one-weight
+  /// projections are stored again as sparse rows with a weight per synapse; every weight
+  /// must lie within [w_min, w_max], and the fixed-point scale is chosen so that the whole
+  /// range is representable.
+  void set_plasticity(std::size_t projection, const plasticity& rule);
 
   /// Adds an input; returns its index among the population's inputs.
   std::size_t add_input(std::size_t population, const input& in);

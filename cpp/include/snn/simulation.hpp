@@ -52,6 +52,9 @@ struct trace_request {
   std::string variable = "v";
   std::vector<std::int64_t> neurons;  ///< empty: all
   std::uint64_t every = 1;            ///< sample steps k with k % every == 0
+  /// >= 0: record the weights of this projection instead (population and variable are
+  /// ignored; `neurons` lists synapses by their index in network::synapses(), empty: all).
+  std::int64_t projection = -1;
 };
 
 /// Spikes of one population during a run, in (step, neuron) order.
@@ -64,8 +67,9 @@ struct spike_record {
 /// One recorded variable: data[sample * neurons.size() + j] after step steps[sample].
 struct trace_record {
   std::size_t population = 0;
-  std::string variable;               ///< a variable of the population's model
-  std::vector<std::int32_t> neurons;  ///< recorded neurons
+  std::string variable;               ///< a variable of the population's model, or "weight"
+  std::int64_t projection = -1;       ///< a weight trace's projection (-1 otherwise)
+  std::vector<std::int32_t> neurons;  ///< recorded neurons (weights: synapse indices)
   std::vector<std::int64_t> steps;    ///< the step after which each sample was taken
   std::vector<float> data;            ///< samples x neurons, row-major
 };

@@ -64,6 +64,12 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
     if (p.kernel.type == kernel_type::exponential) s.s0.assign(n, 0.0f);
     if (p.kernel.type == kernel_type::alpha) s.s0.assign(n, 0.0f), s.s1.assign(n, 0.0f);
     s.group = plan_.group_of[j];
+    if (p.plastic()) {
+      plastic_state& ps = s.plastic;
+      ps.x.assign(p.n_synapses, 0.0f), ps.xk.assign(p.n_synapses, 0);
+      ps.y.assign(n, 0.0f), ps.yk.assign(n, 0);
+      if (p.rule.type == plasticity_type::izhikevich_2006) ps.sd.assign(p.n_synapses, 0.0f);
+    }
     projs_.push_back(std::move(s));
   }
   for (auto& lists : spikes_) lists.resize(std::size_t(nt_) * d.populations.size());

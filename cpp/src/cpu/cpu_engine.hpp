@@ -49,6 +49,14 @@ struct event_buffer {
   void grow(std::size_t at_least);
 };
 
+/// A plastic projection's traces: per synapse the trace of the spikes arriving there (its
+/// value x at step xk of its last arrival), per target neuron the trace of its spikes (y at
+/// yk); the 2006 rule's derivatives sd per synapse.
+struct plastic_state {
+  std::vector<float> x, y, sd;
+  std::vector<std::uint64_t> xk, yk;
+};
+
 struct projection_state {
   std::uint32_t ring_slots = 1;    // dense: d_max slots of arrivals; sparse: 1 (this step)
   std::vector<std::int64_t> ring;  // [slot][post] fixed-point arrivals
@@ -63,6 +71,7 @@ struct projection_state {
   std::vector<std::int32_t> counts;
   std::vector<float> s0, s1;  // kernel state (exponential: S; alpha: X, Y)
   std::int32_t group = -1;    // sampled kernel: its kernel group
+  plastic_state plastic;      // plastic projections
 };
 
 /// The history of a kernel group (engine_plan.hpp) in tiles of B neurons, [tile][slot][B],
@@ -102,9 +111,10 @@ class cpu_engine final : public engine {
   // delivery.cpp
   void deliver(int t, std::uint64_t k);
   const std::vector<std::uint32_t>& share_of_spikes(int t, const spike_lists& lists, std::uint32_t pop);
-  template <int W, class S>
+  template <int W, bool Index, class S>
   void queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
                   const std::vector<std::uint32_t>& pres, std::uint32_t first);
+  void drain_plastic(std::uint32_t j, event_buffer& now, std::int64_t* __restrict acc, std::uint64_t k);
   template <class Body>
   void with_arrivals(std::uint32_t j, std::uint64_t k, std::uint32_t n, std::uint32_t lo, std::uint32_t hi,
                      Body&& body);
@@ -122,6 +132,8 @@ class cpu_engine final : public engine {
   void add_pulses(const input_data& x, std::uint32_t pi, std::uint32_t in, std::uint64_t k, std::uint32_t lo,
                   std::uint32_t hi, float* dst) const;
   void add_synaptic_input(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi);
+  void potentiate_after(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
+                        const std::vector<std::uint32_t>& spiked);
   void record_traces(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, recorder& rec);
 
   std::shared_ptr<network_data> net_;

@@ -8,6 +8,7 @@
 
 #include "cpu/cpu_engine.hpp"
 #include "cpu/sums.hpp"
+#include "plasticity.hpp"
 #include "synapse_math.hpp"
 
 namespace snn {
@@ -64,13 +65,16 @@ void cpu_engine::deliver(int t, std::uint64_t k) {
     event_buffer& now = pending[k % R];                     // what arrives at step k
     const std::uint64_t mine = std::uint64_t(t) * n_post;  // this thread's sums
     if (p.one_weight) {  // rows of keys; events of one word
-      if (k > 0) queue_rows<1>(p, p.keys.data(), pending, share_of_spikes(t, lists, p.pre), first);
+      if (k > 0) queue_rows<1, false>(p, p.keys.data(), pending, share_of_spikes(t, lists, p.pre), first);
       if (counted(p))
         drain<1>(now, s.counts.data() + mine, 1);
       else
         drain<1>(now, s.ring.data() + mine, p.shared_weight);
+    } else if (p.plastic()) {  // events are synapse positions: the weight is read on arrival
+      if (k > 0) queue_rows<1, true>(p, p.synapses.data(), pending, share_of_spikes(t, lists, p.pre), first);
+      drain_plastic(j, now, s.ring.data() + mine, k);
     } else {
-      if (k > 0) queue_rows<2>(p, p.synapses.data(), pending, share_of_spikes(t, lists, p.pre), first);
+      if (k > 0) queue_rows<2, false>(p, p.synapses.data(), pending, share_of_spikes(t, lists, p.pre), first);
       drain<2>(now, s.ring.data() + mine, 0);
     }
   }
@@ -98,11 +102,32 @@ const std::vector<std::uint32_t>& cpu_engine::share_of_spikes(int t, const spike
   return mine;
 }
 
+// A plastic projection's arrivals of step k (events: synapse positions): each depresses its
+// synapse with the target's trace, sets the synapse's trace, and adds its weight then
+// (docs/numerics.md, "Plasticity"). Each synapse has one arrival a step at most: one writer.
+void cpu_engine::drain_plastic(std::uint32_t j, event_buffer& now, std::int64_t* __restrict acc, std::uint64_t k) {
+  projection_data& p = net_->projections[j];
+  plastic_state& ps = projs_[j].plastic;
+  const plasticity_args& r = plan_.plastic[j].args;
+  float unused = 0.0f;
+  for (std::size_t e = 0; e < now.size; ++e) {
+    const std::uint32_t s = now.data[e];
+    synapse& syn = p.synapses[s];
+    const std::uint32_t post = p.post_of(syn.key);
+    depress(syn.weight, ps.sd.empty() ? unused : ps.sd[s], trace_at(ps.y[post], ps.yk[post], k, r.c_minus), r);
+    ps.x[s] = trace_after_spike(trace_at(ps.x[s], ps.xk[s], k, r.c_plus), r);
+    ps.xk[s] = k;
+    acc[post] += syn.weight;
+  }
+  now.size = 0;
+}
+
 // Queues the synapses of the spiking sources `pres` by arrival slot. Rows are scattered in
 // memory: prefetch a few spikes ahead. The slots' write positions live in a small local
 // table, checked against their ends per run of one delay. W = 1: `syn` are keys (one weight
-// for all), events are targets; W = 2: `syn` are synapses, events (target, weight).
-template <int W, class S>
+// for all), events are targets, or with Index the synapses' positions; W = 2: `syn` are
+// synapses, events (target, weight).
+template <int W, bool Index, class S>
 void cpu_engine::queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
                             const std::vector<std::uint32_t>& pres, std::uint32_t first) {
   const std::size_t n = pres.size();
@@ -137,7 +162,7 @@ void cpu_engine::queue_rows(const projection_data& p, const S* syn, event_buffer
       std::uint32_t* t = tail[slot];
       __builtin_prefetch(t + 32, 1);  // the slot's stream: claim the line after next
       for (; b != e && (key(*b) >> pb) == code; ++b, t += W) {
-        t[0] = key(*b) & post_mask;
+        t[0] = Index ? static_cast<std::uint32_t>(b - syn) : key(*b) & post_mask;
         if constexpr (W == 2) t[1] = static_cast<std::uint32_t>(b->weight);
       }
       tail[slot] = t;

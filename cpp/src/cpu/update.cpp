@@ -6,6 +6,7 @@
 
 #include "cpu/cpu_engine.hpp"
 #include "cpu/sums.hpp"
+#include "plasticity.hpp"
 #include "synapse_math.hpp"
 
 namespace snn {
@@ -133,6 +134,38 @@ void cpu_engine::add_synaptic_input(std::uint32_t pi, std::uint64_t k, std::uint
   }
 }
 
+// Potentiation at the post spikes of step k (this thread's neurons [lo, hi) of population
+// pi) of every plastic projection into pi: each synapse into a spiking neuron with its own
+// trace; then the neuron's trace. The 2006 rule then changes the weights at the end of each
+// interval, for the synapses into [lo, hi). One writer per synapse: its target's thread.
+void cpu_engine::potentiate_after(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
+                                  const std::vector<std::uint32_t>& spiked) {
+  for (std::uint32_t j : plan_.into[pi]) {
+    projection_data& p = net_->projections[j];
+    if (!p.plastic()) continue;
+    plastic_state& ps = projs_[j].plastic;
+    const plastic_plan& plan = plan_.plastic[j];
+    const plasticity_args& r = plan.args;
+    float unused = 0.0f;
+    auto each_synapse_into = [&](std::uint32_t i, auto&& f) {
+      for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q) {
+        const std::uint32_t s = plan.in_syn[q];
+        f(p.synapses[s].weight, ps.sd.empty() ? unused : ps.sd[s], s);
+      }
+    };
+    for (std::uint32_t i : spiked) {
+      each_synapse_into(i, [&](std::int32_t& w, float& sd, std::uint32_t s) {
+        potentiate(w, sd, trace_at(ps.x[s], ps.xk[s], k, r.c_plus), r);
+      });
+      ps.y[i] = trace_after_spike(trace_at(ps.y[i], ps.yk[i], k, r.c_minus), r);
+      ps.yk[i] = k;
+    }
+    if (consolidates_after(k, r))
+      for (std::uint32_t i = lo; i < hi; ++i)
+        each_synapse_into(i, [&](std::int32_t& w, float& sd, std::uint32_t) { consolidate(w, sd, r); });
+  }
+}
+
 failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, const std::vector<stream_view>& streams,
                                       recorder& rec) {
   const population_data& pop = net_->populations[pi];
@@ -171,9 +204,14 @@ failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, 
     if (spiked[i]) out.push_back(i);
     ++i;
   }
+  potentiate_after(pi, k, lo, hi, out);
   if (rec.active()) {
     for (std::uint32_t i : out) rec.spike(t, pi, static_cast<std::int64_t>(k), static_cast<std::int32_t>(i));
     rec.sample(pi, k, lo, hi, [&](int var) { return s.variable(var).data(); });
+    rec.sample_weights(pi, k, lo, hi, [&](std::uint32_t j, std::uint64_t at) {
+      const projection_data& p = net_->projections[j];
+      return static_cast<float>(p.weight_at(at) * p.inv_scale());
+    });
   }
   if (bad)
     for (std::uint32_t i = lo; i < hi; ++i)

@@ -1,0 +1,210 @@
+"""Plasticity: the STDP window against its closed form, networks with plastic and static
+projections and the 2006 rule against the NumPy reference (tests/reference_plasticity.py),
+bit for bit and for 1 and 2 threads; bad input."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import reference_models as rm
+import reference_plasticity as rp
+
+import reference as ref
+import snn
+
+F32 = np.float32
+
+
+def pair(offset_ms, rule, dt=0.1, delay=1.0, w0=0.5):
+    """One pre spike at 120 ms through a plastic synapse of `delay` ms, and one post spike
+    `offset_ms` after the arrival (forced by a voltage jump of 100 mV from a spike source
+    that fires offset_ms - dt after the arrival). Returns (w after - w before, the post
+    neuron's spike times)."""
+    net = snn.Network(dt=dt, seed=1)
+    pre = net.population(1, snn.SpikeSource([[120.0]]), label="pre")
+    drive = net.population(1, snn.SpikeSource([[120.0 + delay + offset_ms - dt]]), label="drive")
+    post = net.population(1, snn.LIF(tau_refrac=0.0), label="post")
+    net.connect(drive, post, snn.AllToAll(), weight=100.0, delay=dt, kernel=snn.Instant(target="v"))
+    proj = net.connect(pre, post, snn.AllToAll(), weight=w0, delay=delay, plasticity=rule)
+    res = net.run(350.0)
+    return proj.weights()[0] - w0, res[post].spike_times
+
+
+@pytest.mark.parametrize("multiplicative", [False, True])
+def test_stdp_window(multiplicative):
+    """dw = a_plus exp(-dt/tau_plus) for a post spike dt >= 0 after the arrival, and
+    -a_minus exp(dt/tau_minus) before it (multiplicative: times w_max - w and w - w_min)."""
+    a_plus, a_minus, tau_plus, tau_minus, w0 = 0.01, 0.012, 16.8, 33.7, 0.5
+    rule = snn.STDP(tau_plus, tau_minus, a_plus, a_minus, 0.0, 1.0,
+                    "multiplicative" if multiplicative else "additive")
+    offsets = [-100.0, -40.0, -10.3, -1.0, -0.1, 0.0, 0.1, 2.5, 20.0, 57.1, 100.0]
+    for offset in offsets:
+        dw, post_times = pair(offset, rule, w0=w0)
+        np.testing.assert_allclose(post_times, [121.0 + offset], atol=1e-9)  # the arrival: 121 ms
+        expected = rp.stdp_window(offset, a_plus, a_minus, tau_plus, tau_minus)
+        if multiplicative:
+            expected *= (1.0 - w0) if offset >= 0 else w0
+        # float32 traces (exp_f32, ~2e-7) and the fixed point (2^-30 here)
+        np.testing.assert_allclose(dw, expected, rtol=1e-6, atol=2**-29, err_msg=f"offset {offset}")
+
+
+def test_stdp_weights_stay_within_bounds():
+    rule = snn.STDP(a_plus=0.3, a_minus=0.3, w_min=0.2, w_max=0.6)
+    assert pair(1.0, rule, w0=0.5)[0] == pytest.approx(0.1)        # clipped at w_max
+    assert pair(-1.0, rule, w0=0.3)[0] == pytest.approx(-0.1)      # clipped at w_min
+
+
+def build_plastic_network(rule_kind, seed=5, dt=0.5):
+    """Poisson sources and LIF neurons with plastic excitatory and static inhibitory
+    projections, their reference twin, and (snn, reference, initial weights) of each plastic
+    projection."""
+    net, r = snn.Network(dt=dt, seed=seed), ref.Network(dt, seed=seed)
+    rng = np.random.default_rng(seed)
+    src = net.population(80, snn.PoissonSource(rng.uniform(10, 30, 80)), label="src")
+    exc = net.population(120, snn.LIF(tau_m=15.0, tau_refrac=2.0, v_thresh=-55.0), label="exc")
+    inh = net.population(30, snn.LIF(tau_m=10.0, tau_refrac=1.0), label="inh")
+    rsrc = r.add(80, rm.PoissonSource(80, dt, src.parameters()["rate"], seed, 0))
+    rexc = r.add(120, rm.LIF(120, dt, tau_m=15.0, tau_refrac=2.0, v_thresh=-55.0))
+    rinh = r.add(30, rm.LIF(30, dt, tau_m=10.0, tau_refrac=1.0))
+    if rule_kind == "izhikevich_2006":
+        rule = snn.STDPIzhikevich2006(tau=20.0, a_plus=0.02, a_minus=0.025, w_max=3.0, interval=50.0)
+        rrule = rp.Rule(dt, "izhikevich_2006", 20.0, 20.0, 0.02, 0.025, 0.0, 3.0, interval=50.0)
+    else:
+        mult = rule_kind == "multiplicative"
+        rule = snn.STDP(15.0, 25.0, 0.05, 0.06, 0.0, 3.0, "multiplicative" if mult else "additive")
+        rrule = rp.Rule(dt, "stdp", 15.0, 25.0, 0.05, 0.06, 0.0, 3.0, multiplicative=mult)
+    plan = [(src, rsrc, exc, rexc, snn.FixedInDegree(15), snn.Uniform(0.5, 2.5),
+             snn.Uniform(0.5, 10.0), snn.Exponential(4.0), ref.Exponential(4.0), True),
+            (exc, rexc, exc, rexc, snn.FixedProbability(0.05), 1.0, 2.0, snn.Instant(target="v"),
+             ref.InstantV(), True),
+            (exc, rexc, inh, rinh, snn.FixedProbability(0.2), 0.8, 1.0, snn.Exponential(2.0),
+             ref.Exponential(2.0), False),
+            (inh, rinh, exc, rexc, snn.FixedProbability(0.3), -1.5, 1.0, snn.Exponential(6.0),
+             ref.Exponential(6.0), False)]
+    plastic = []
+    for pre, rpre, post, rpost, rule_, w, d, k, rk, is_plastic in plan:
+        proj = net.connect(pre, post, rule_, weight=w, delay=d, kernel=k,
+                           plasticity=rule if is_plastic else None)
+        pre_ids, post_ids, weights, D = proj.synapses()
+        rproj = r.connect(rpre, rpost, pre_ids, post_ids, weights, D, rk, rule=rrule if is_plastic else None)
+        if is_plastic:
+            plastic.append((proj, rproj, weights))
+    net.input(exc, 0.3)
+    r.input(rexc, 0.3)
+    return net, r, plastic
+
+
+REFERENCE_RUNS: dict = {}  # kind -> (the reference's record, its final weights): run once
+
+
+def reference_run(kind, steps):
+    if kind not in REFERENCE_RUNS:
+        _, r, plastic = build_plastic_network(kind)
+        out = r.run(steps, record=("v",))
+        REFERENCE_RUNS[kind] = out, [rproj.weights() for _, rproj, _ in plastic]
+    return REFERENCE_RUNS[kind]
+
+
+@pytest.mark.parametrize("kind", ["additive", "multiplicative", "izhikevich_2006"])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_plastic_network_matches_reference(kind, threads):
+    net, _, plastic = build_plastic_network(kind)
+    T, dt = 300.0, 0.5
+    res = net.run(T, record="v", threads=threads)
+    out, final = reference_run(kind, int(T / dt))
+    for pop, o in zip(net.populations, out):
+        assert res[pop].n_spikes > 20, (pop.label, res[pop].n_spikes)
+        np.testing.assert_array_equal(res[pop].spike_steps, o["spike_steps"], err_msg=pop.label)
+        np.testing.assert_array_equal(res[pop].spike_ids, o["spike_ids"], err_msg=pop.label)
+        if "v" in res[pop].traces:
+            np.testing.assert_array_equal(res[pop].v, o["v"], err_msg=pop.label)
+    for (proj, _, initial), w_ref in zip(plastic, final):
+        w = proj.weights()
+        np.testing.assert_array_equal(w, w_ref, err_msg=proj.label)
+        assert np.count_nonzero(w != initial) > w.size // 10, f"{proj.label}: few weights changed"
+
+
+def test_izhikevich_2006_changes_weights_only_at_interval_ends():
+    net, _, plastic = build_plastic_network("izhikevich_2006")
+    proj = plastic[0][0]
+    w0 = proj.weights()
+    net.run(49.5)                                   # 99 steps: no interval has ended
+    np.testing.assert_array_equal(proj.weights(), w0)
+    net.run(0.5)                                    # step 99 ends the first 50 ms
+    w1 = proj.weights()
+    assert not np.array_equal(w1, w0)
+    net.run(49.5)
+    np.testing.assert_array_equal(proj.weights(), w1)
+    assert w1.min() >= 0.0 and w1.max() <= 3.0
+
+
+def test_plastic_dense_and_one_weight_projections_are_stored_sparse():
+    net = snn.Network(dt=0.5, seed=2)
+    a = net.population(20, snn.PoissonSource(50.0), label="a")
+    b = net.population(10, snn.LIF(), label="b")
+    dense = net.connect(a, b, snn.AllToAll(), weight=0.5, delay=1.0, plasticity=snn.STDP())
+    one = net.connect(a, b, snn.FixedInDegree(5), weight=0.25, delay=2.0, plasticity=snn.STDP())
+    net.input(b, 2.0)  # b fires: both signs of change
+    assert not dense.dense and dense.n_synapses == 200 and one.n_synapses == 50
+    pre, post, w, D = dense.synapses()
+    np.testing.assert_array_equal(pre, np.repeat(np.arange(20), 10))
+    np.testing.assert_array_equal(post, np.tile(np.arange(10), 20))
+    np.testing.assert_array_equal(w, 0.5)
+    np.testing.assert_array_equal(D, 2)
+    assert dense.nbytes == 200 * 8 + 21 * 8
+    net.run(100.0)
+    assert np.unique(dense.weights()).size > 1 and np.unique(one.weights()).size > 1
+
+
+def test_plasticity_bad_input():
+    net = snn.Network(dt=0.5, seed=2)
+    a = net.population(5, snn.PoissonSource(10.0), label="a")
+    b = net.population(5, snn.LIF(), label="b")
+    c = net.population(5, snn.LIFCond(), label="c")
+    cases = [
+        (dict(plasticity=snn.STDP(tau_plus=-1.0)), r"p1.*tau_plus.*> 0.*-1"),
+        (dict(plasticity=snn.STDP(tau_minus=math.nan)), r"p2.*tau_minus.*nan"),
+        (dict(plasticity=snn.STDP(a_plus=-0.1)), r"p3.*a_plus.*>= 0"),
+        (dict(plasticity=snn.STDP(w_min=1.0, w_max=0.5)), r"p4.*w_min <= w_max"),
+        (dict(plasticity=snn.STDP(w_max=0.4)), r"p5.*weight 0.5.*outside.*\[0, 0.4\]"),
+        (dict(plasticity=snn.STDP(weight_dependence="log")), r"p6.*weight_dependence"),
+        (dict(plasticity=snn.STDPIzhikevich2006(interval=10.25)), r"p7.*interval.*whole number of steps"),
+        (dict(plasticity="stdp"), r"p8.*plasticity must be snn.STDP"),
+    ]
+    for i, (kw, pattern) in enumerate(cases, 1):
+        with pytest.raises(snn.ConfigError, match=pattern):
+            net.connect(a, b, snn.AllToAll(), weight=0.5, label=f"p{i}", **kw)
+    with pytest.raises(snn.ConfigError, match=r"pc.*conductance.*w_min = -1"):
+        net.connect(a, c, snn.AllToAll(), weight=0.5, receptor="excitatory", label="pc",
+                    plasticity=snn.STDP(w_min=-1.0))
+    proj = net.connect(a, b, snn.AllToAll(), weight=0.5, label="ok", plasticity=snn.STDP())
+    net.run(10.0)
+    with pytest.raises(snn.ConfigError, match=r"ok.*outside the plasticity bounds"):
+        proj.set_weights(2.0)
+    with pytest.raises(snn.ConfigError, match=r"already been simulated"):
+        net._native.set_plasticity(proj.index, snn.STDP()._native("x"))
+
+
+def test_weight_trace_records_the_weights_after_each_sampled_step():
+    net, r, plastic = build_plastic_network("additive", seed=9)
+    proj, rproj, _ = plastic[0]
+    pick = [0, 5, 17, proj.n_synapses - 1]
+    res = net.run(60.0, record=[snn.WeightTrace(proj, synapses=pick, every=3)], threads=2)
+    rec = res.weights(proj)
+    np.testing.assert_array_equal(rec.synapses, pick)
+    np.testing.assert_array_equal(rec.steps, np.arange(0, 120, 3))
+    expected = []
+    for k in range(120):                         # the reference, one step at a time
+        r.run(1, record=())
+        if k % 3 == 0:
+            expected.append(rproj.weights()[pick])
+    np.testing.assert_array_equal(rec.values, np.array(expected, dtype=np.float32))
+    assert np.unique(rec.values[:, 0]).size > 1
+    with pytest.raises(snn.ConfigError, match="asked for twice"):
+        net.run(1.0, record=[snn.WeightTrace(proj), snn.WeightTrace(proj, every=2)])
+    with pytest.raises(snn.ConfigError, match=r"synapse index .* out of range"):
+        net.run(1.0, record=[snn.WeightTrace(proj, synapses=[proj.n_synapses])])
+    with pytest.raises(KeyError, match="not recorded"):
+        net.run(1.0).weights(proj)
