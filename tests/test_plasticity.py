@@ -4,7 +4,11 @@ bit for bit and for 1 and 2 threads; bad input."""
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -17,43 +21,57 @@ import snn
 F32 = np.float32
 
 
-def pair(offset_ms, rule, dt=0.1, delay=1.0, w0=0.5):
-    """One pre spike at 120 ms through a plastic synapse of `delay` ms, and one post spike
-    `offset_ms` after the arrival (forced by a voltage jump of 100 mV from a spike source
-    that fires offset_ms - dt after the arrival). Returns (w after - w before, the post
-    neuron's spike times)."""
+def pair(offset_ms, rule, dt=0.1, delay=1.0, w0=0.5, t_pre=120.0):
+    """One pre spike at t_pre through a plastic synapse of `delay` ms and one post spike
+    at t_pre - delay + offset_ms, so that t_post + delay - t_pre = offset_ms (STDP's
+    dendritic delay: the post spike reaches the synapse `delay` after it fires). The post
+    spike is forced by a 100 mV jump from a spike source firing dt before. Returns (w after
+    - w before, the post neuron's spike times)."""
+    t_post = t_pre - delay + offset_ms
     net = snn.Network(dt=dt, seed=1)
-    pre = net.population(1, snn.SpikeSource([[120.0]]), label="pre")
-    drive = net.population(1, snn.SpikeSource([[120.0 + delay + offset_ms - dt]]), label="drive")
+    pre = net.population(1, snn.SpikeSource([[t_pre]]), label="pre")
+    drive = net.population(1, snn.SpikeSource([[t_post - dt]]), label="drive")
     post = net.population(1, snn.LIF(tau_refrac=0.0), label="post")
     net.connect(drive, post, snn.AllToAll(), weight=100.0, delay=dt, kernel=snn.Instant(target="v"))
     proj = net.connect(pre, post, snn.AllToAll(), weight=w0, delay=delay, plasticity=rule)
     res = net.run(350.0)
-    return proj.weights()[0] - w0, res[post].spike_times
+    np.testing.assert_allclose(res[post].spike_times, [t_post], atol=1e-9)
+    return proj.weights()[0] - w0
 
 
 @pytest.mark.parametrize("multiplicative", [False, True])
-def test_stdp_window(multiplicative):
-    """dw = a_plus exp(-dt/tau_plus) for a post spike dt >= 0 after the arrival, and
-    -a_minus exp(dt/tau_minus) before it (multiplicative: times w_max - w and w - w_min)."""
+@pytest.mark.parametrize("delay", [1.0, 4.3])
+def test_stdp_window(multiplicative, delay):
+    """dw = a_plus exp(-t/tau_plus) where t = t_post + delay - t_pre > 0, -a_minus
+    exp(t/tau_minus) where t < 0, nothing at t = 0 (multiplicative: times w_max - w and
+    w - w_min)."""
     a_plus, a_minus, tau_plus, tau_minus, w0 = 0.01, 0.012, 16.8, 33.7, 0.5
     rule = snn.STDP(tau_plus, tau_minus, a_plus, a_minus, 0.0, 1.0,
                     "multiplicative" if multiplicative else "additive")
-    offsets = [-100.0, -40.0, -10.3, -1.0, -0.1, 0.0, 0.1, 2.5, 20.0, 57.1, 100.0]
-    for offset in offsets:
-        dw, post_times = pair(offset, rule, w0=w0)
-        np.testing.assert_allclose(post_times, [121.0 + offset], atol=1e-9)  # the arrival: 121 ms
+    for offset in [-100.0, -40.0, -10.3, -1.0, -0.1, 0.0, 0.1, 2.5, 20.0, 57.1, 100.0]:
+        dw = pair(offset, rule, delay=delay, w0=w0)
         expected = rp.stdp_window(offset, a_plus, a_minus, tau_plus, tau_minus)
         if multiplicative:
-            expected *= (1.0 - w0) if offset >= 0 else w0
+            expected *= (1.0 - w0) if offset > 0 else w0
         # float32 traces (exp_f32, ~2e-7) and the fixed point (2^-30 here)
         np.testing.assert_allclose(dw, expected, rtol=1e-6, atol=2**-29, err_msg=f"offset {offset}")
 
 
+def test_izhikevich_2006_pairs_at_the_arrival():
+    """The 2006 rule's delay is axonal (as the paper's code): a post spike t ms after the
+    pre spike's arrival adds a_plus exp(-t/tau) to sd (t >= 0), one before it subtracts
+    a_minus exp(-t/tau); the weight changes by bias + sd at the interval's end."""
+    rule = snn.STDPIzhikevich2006(tau=20.0, a_plus=0.1, a_minus=0.12, w_max=10.0, interval=350.0, bias=0.0)
+    for offset in [-30.0, -1.0, 0.0, 0.2, 15.0]:
+        dw = pair(offset + 2.0, rule, delay=1.0, w0=5.0)  # t_post - (t_pre + delay) = offset
+        expected = 0.1 * math.exp(-offset / 20.0) if offset >= 0 else -0.12 * math.exp(offset / 20.0)
+        np.testing.assert_allclose(dw, expected, rtol=1e-6, atol=2**-25, err_msg=f"offset {offset}")
+
+
 def test_stdp_weights_stay_within_bounds():
     rule = snn.STDP(a_plus=0.3, a_minus=0.3, w_min=0.2, w_max=0.6)
-    assert pair(1.0, rule, w0=0.5)[0] == pytest.approx(0.1)        # clipped at w_max
-    assert pair(-1.0, rule, w0=0.3)[0] == pytest.approx(-0.1)      # clipped at w_min
+    assert pair(1.0, rule, w0=0.5) == pytest.approx(0.1)        # clipped at w_max
+    assert pair(-1.0, rule, w0=0.3) == pytest.approx(-0.1)      # clipped at w_min
 
 
 def build_plastic_network(rule_kind, seed=5, dt=0.5):
@@ -208,3 +226,72 @@ def test_weight_trace_records_the_weights_after_each_sampled_step():
         net.run(1.0, record=[snn.WeightTrace(proj, synapses=[proj.n_synapses])])
     with pytest.raises(KeyError, match="not recorded"):
         net.run(1.0).weights(proj)
+
+
+# ---- against NEST (the benchmark's peer environment) -------------------------------------------
+
+PEER_PYTHON = os.environ.get("SNN_PEER_PYTHON") or shutil.which("python", path="/opt/peers-venv/bin")
+
+NEST_STDP = """
+import json, sys
+import nest
+task = json.loads(sys.argv[1])
+nest.set_verbosity("M_ERROR")
+nest.ResetKernel()
+nest.resolution = task["dt"]
+out = []
+for syn in task["synapses"]:
+    gpre = nest.Create("spike_generator", params={"spike_times": task["pre"]})
+    gpost = nest.Create("spike_generator", params={"spike_times": task["post"]})
+    pre = nest.Create("parrot_neuron")
+    post = nest.Create("parrot_neuron", params={"tau_minus": task["tau_minus"]})
+    nest.Connect(gpre, pre, syn_spec={"delay": task["dt"]})
+    nest.Connect(gpost, post, syn_spec={"delay": task["dt"]})
+    nest.Connect(pre, post, syn_spec=dict(syn, synapse_model="stdp_synapse", receptor_type=1))
+    out.append((pre, post))
+nest.Simulate(task["T"])
+print(json.dumps([nest.GetConnections(a, b).get("weight") for a, b in out]))
+"""
+
+
+@pytest.mark.skipif(PEER_PYTHON is None, reason="no peers interpreter (set SNN_PEER_PYTHON)")
+@pytest.mark.parametrize("multiplicative", [False, True])
+def test_stdp_final_weights_equal_nests(multiplicative):
+    """The same pre and post spike trains through snn's STDP and NEST's stdp_synapse (parrot
+    neurons, receptor 1), for several delays: final weights within 1e-6 relative. NEST changes
+    a weight only at pre spikes, so a last pre spike long after the post spikes closes both."""
+    check = subprocess.run([PEER_PYTHON, "-c", "import nest"], capture_output=True)
+    if check.returncode != 0:
+        pytest.skip("NEST not importable by the peers interpreter")
+    dt, T = 0.1, 1200.0
+    rng = np.random.default_rng(3)
+    pre = np.sort(rng.choice(np.arange(100, 6000), 40, replace=False)) * dt
+    post = np.sort(rng.choice(np.arange(100, 6000), 40, replace=False)) * dt
+    pre = np.append(pre, 1100.0)                      # the closing pre spike
+    tau_plus, tau_minus, a_plus, a_minus, w_max, w0 = 16.8, 33.7, 0.01, 0.012, 1.0, 0.5
+    delays = [0.1, 1.0, 2.5, 7.3]
+    mu = 1.0 if multiplicative else 0.0
+    lam = a_plus if multiplicative else a_plus / w_max
+    synapses = [dict(weight=w0, delay=d, tau_plus=tau_plus, **{"lambda": lam}, alpha=a_minus / a_plus,
+                     mu_plus=mu, mu_minus=mu, Wmax=w_max) for d in delays]
+    task = dict(dt=dt, T=T, pre=pre.round(1).tolist(), post=post.round(1).tolist(), tau_minus=tau_minus,
+                synapses=synapses)
+    run = subprocess.run([PEER_PYTHON, "-c", NEST_STDP, json.dumps(task)], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    nest_w = np.array(json.loads(run.stdout.strip().splitlines()[-1]), dtype=float).reshape(-1)
+    # snn: the post spikes forced by 100 mV jumps one step after a drive source's spikes
+    net = snn.Network(dt=dt)
+    src = net.population(1, snn.SpikeSource([pre]), label="pre")
+    drive = net.population(1, snn.SpikeSource([post - dt]), label="drive")
+    target = net.population(len(delays), snn.LIF(tau_refrac=0.0), label="post")
+    net.connect(drive, target, snn.AllToAll(), weight=100.0, delay=dt, kernel=snn.Instant(target="v"))
+    rule = snn.STDP(tau_plus, tau_minus, a_plus, a_minus, 0.0, w_max,
+                    "multiplicative" if multiplicative else "additive")
+    projs = [net.connect(src, target, (np.array([0]), np.array([i])), weight=w0, delay=d, plasticity=rule)
+             for i, d in enumerate(delays)]
+    res = net.run(T)
+    np.testing.assert_allclose(res[target].spike_times[res[target].spike_ids == 0], post.round(1), atol=1e-9)
+    snn_w = np.array([p.weights()[0] for p in projs])
+    assert np.all(np.abs(snn_w - w0) > 1e-3), snn_w    # the trains changed every weight
+    np.testing.assert_allclose(snn_w, nest_w, rtol=1e-6)

@@ -14,6 +14,7 @@ plastic_plan plan_plasticity(const projection_data& p, std::uint32_t n_post, dou
   const plasticity& r = p.rule;
   plasticity_args& a = out.args;
   a.izhikevich = r.type == plasticity_type::izhikevich_2006;
+  a.dendritic = r.type == plasticity_type::stdp;  // NEST's convention; the 2006 rule: axonal, as the paper
   a.multiplicative = r.multiplicative;
   a.c_plus = static_cast<float>(dt / r.tau_plus);
   a.c_minus = static_cast<float>(dt / r.tau_minus);
@@ -31,6 +32,13 @@ plastic_plan plan_plasticity(const projection_data& p, std::uint32_t n_post, dou
   out.in_syn.resize(p.n_synapses);
   std::vector<std::uint64_t> at(out.in_ptr.begin(), out.in_ptr.end() - 1);
   for (std::uint64_t s = 0; s < p.n_synapses; ++s) out.in_syn[at[p.post_of(p.synapses[s].key)]++] = static_cast<std::uint32_t>(s);
+  auto delay = [&](std::uint32_t s) { return static_cast<std::uint16_t>(p.delay_of(p.synapses[s].key)); };
+  for (std::uint32_t j = 0; j < n_post; ++j)
+    std::stable_sort(out.in_syn.begin() + static_cast<std::ptrdiff_t>(out.in_ptr[j]),
+                     out.in_syn.begin() + static_cast<std::ptrdiff_t>(out.in_ptr[j + 1]),
+                     [&](std::uint32_t x, std::uint32_t y) { return delay(x) < delay(y); });
+  out.in_delay.resize(p.n_synapses);
+  for (std::uint64_t q = 0; q < p.n_synapses; ++q) out.in_delay[q] = delay(out.in_syn[q]);
   return out;
 }
 

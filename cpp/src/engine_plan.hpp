@@ -2,7 +2,9 @@
 // What both engines derive from a network before they allocate anything: each population's
 // model constants, the projections into each population, and the groups of sampled kernels
 // that share one history (docs/numerics.md, "Kernels").
+#include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "network_data.hpp"
@@ -20,11 +22,20 @@ struct kernel_group {
 };
 
 /// A plastic projection's rule and its synapses by target: in_syn[in_ptr[j] .. in_ptr[j + 1])
-/// are the CSR positions of the synapses into neuron j (potentiation walks them).
+/// are the CSR positions of the synapses into neuron j (potentiation walks them), sorted by
+/// delay, in_delay their delays.
 struct plastic_plan {
   plasticity_args args;
   std::vector<std::uint64_t> in_ptr;
   std::vector<std::uint32_t> in_syn;
+  std::vector<std::uint16_t> in_delay;
+  /// The positions in in_syn of the synapses into neuron j with delay d: [first, second).
+  std::pair<std::uint64_t, std::uint64_t> of_delay(std::uint32_t j, std::uint32_t d) const {
+    const auto b = in_delay.begin() + static_cast<std::ptrdiff_t>(in_ptr[j]);
+    const auto e = in_delay.begin() + static_cast<std::ptrdiff_t>(in_ptr[j + 1]);
+    const auto [lo, hi] = std::equal_range(b, e, static_cast<std::uint16_t>(d));
+    return {static_cast<std::uint64_t>(lo - in_delay.begin()), static_cast<std::uint64_t>(hi - in_delay.begin())};
+  }
 };
 
 struct engine_plan {

@@ -1,8 +1,8 @@
 #pragma once
 // The arithmetic of synaptic plasticity both engines share (docs/numerics.md,
-// "Plasticity"). Traces are kept per synapse (the pre trace, of the spikes arriving there)
-// and per post neuron, each as its value at its last spike and that step, and decayed when
-// read; weights stay in the projection's fixed point, changed in double and rounded once.
+// "Plasticity"). Traces are kept as their value just before their latest spike and that
+// step, and decayed when read; weights stay in the projection's fixed point, changed in
+// double and rounded once.
 #include <cmath>
 #include <cstdint>
 
@@ -14,6 +14,7 @@ namespace snn {
 /// A plastic projection's rule as the engines read it (network_data's plasticity, derived).
 struct plasticity_args {
   std::uint32_t izhikevich = 0;      ///< the 2006 rule: traces set to 1, changes into sd
+  std::uint32_t dendritic = 0;       ///< the delay is dendritic (stdp) rather than axonal
   std::uint32_t multiplicative = 0;  ///< stdp's weight dependence
   float c_plus = 0, c_minus = 0;     ///< dt / tau_plus, dt / tau_minus
   double a_plus = 0, a_minus = 0, w_min = 0, w_max = 0;
@@ -23,17 +24,31 @@ struct plasticity_args {
   std::uint64_t interval = 0;  ///< izhikevich: steps between weight changes
 };
 
-/// A trace's value at step k, from its value `last` at step k_last (<= k): last exp(-(k -
-/// k_last) dt / tau), the age as float32 (capped at 2^24 steps, where it is 0 anyway).
-SNN_HD float trace_at(float last, std::uint64_t k_last, std::uint64_t k, float c) {
-  const std::uint64_t age = k - k_last;
+/// A trace of spikes is kept as its value just before its latest spike and that spike's
+/// step (`no_spike` before the first). No spike: 0.
+inline constexpr std::uint64_t no_spike = ~std::uint64_t(0);
+
+/// e^(-age c) with the age as float32 (capped at 2^24 steps, where it is 0 anyway).
+SNN_HD float decay(std::uint64_t age, float c) {
   const float a = age < (std::uint64_t(1) << 24) ? static_cast<float>(age) : 16777216.0f;
-  return last * exp_f32(-(a * c));
+  return exp_f32(-(a * c));
 }
 
-/// A trace just after a spike at the step where it is worth `now`: +1 (all-to-all pairing),
-/// or 1 (the 2006 rule).
-SNN_HD float trace_after_spike(float now, const plasticity_args& r) { return r.izhikevich ? 1.0f : now + 1.0f; }
+/// A trace's value at step t >= k (its latest spike's step): the value after that spike
+/// (+1, or 1 under the 2006 rule) decayed over t - k steps; at t == k, the value before
+/// it unless `inclusive` (pairs at equal times are then left out).
+SNN_HD float trace_value(float before, std::uint64_t k, std::uint64_t t, float c, const plasticity_args& r,
+                         bool inclusive) {
+  if (k == no_spike) return 0.0f;
+  if (t == k && !inclusive) return before;
+  return (r.izhikevich ? 1.0f : before + 1.0f) * decay(t - k, c);
+}
+
+/// A spike at step t >= k: the trace's new (before, k).
+SNN_HD void trace_spike(float& before, std::uint64_t& k, std::uint64_t t, float c, const plasticity_args& r) {
+  before = trace_value(before, k, t, c, r, false);
+  k = t;
+}
 
 /// w clipped to [w_min, w_max] and rounded to the fixed point.
 SNN_HD std::int32_t weight_to_fixed(double w, const plasticity_args& r) {

@@ -66,9 +66,15 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
     s.group = plan_.group_of[j];
     if (p.plastic()) {
       plastic_state& ps = s.plastic;
-      ps.x.assign(p.n_synapses, 0.0f), ps.xk.assign(p.n_synapses, 0);
-      ps.y.assign(n, 0.0f), ps.yk.assign(n, 0);
+      const bool dendritic = plan_.plastic[j].args.dendritic;
+      ps.x.assign(p.n_synapses, 0.0f), ps.xk.assign(p.n_synapses, no_spike);
+      ps.y.assign(dendritic ? p.n_synapses : n, 0.0f), ps.yk.assign(ps.y.size(), no_spike);
       if (p.rule.type == plasticity_type::izhikevich_2006) ps.sd.assign(p.n_synapses, 0.0f);
+      population_state& target = pops_[p.post];
+      if (dendritic && target.history < p.d_max + 1) {
+        target.history = p.d_max + 1;
+        target.recent.assign(std::size_t(nt_) * target.history, {});
+      }
     }
     projs_.push_back(std::move(s));
   }

@@ -32,6 +32,10 @@ struct population_state {
   const unsigned char* constants = nullptr;  // the model's scalar constants (the plan's)
   bool jump_inputs = false;                  // an input adds to v
   bool uniform = false;                      // every per-neuron constant has one value
+  // Populations with dendritic-delay plastic synapses in: each thread's spikes of the last
+  // `history` steps, [thread * history + k % history] (post spikes reach synapses later).
+  std::uint32_t history = 0;
+  std::vector<std::vector<std::uint32_t>> recent;
   std::vector<std::uint8_t> spiked;
   std::vector<std::uint32_t> bounds;  // thread t owns [bounds[t], bounds[t + 1])
   /// Variable `var` of the model (state variables, then channels).
@@ -49,12 +53,15 @@ struct event_buffer {
   void grow(std::size_t at_least);
 };
 
-/// A plastic projection's traces: per synapse the trace of the spikes arriving there (its
-/// value x at step xk of its last arrival), per target neuron the trace of its spikes (y at
-/// yk); the 2006 rule's derivatives sd per synapse.
+/// A plastic projection's traces (each: its value before its latest spike, that step):
+/// per synapse the pre trace x; the post trace y per target neuron (axonal delays) or per
+/// synapse (dendritic delays: post spikes reach each synapse after its delay); the 2006
+/// rule's derivatives sd per synapse.
 struct plastic_state {
   std::vector<float> x, y, sd;
   std::vector<std::uint64_t> xk, yk;
+  float unused = 0.0f;
+  float& sd_of(std::uint64_t s) { return sd.empty() ? unused : sd[s]; }
 };
 
 struct projection_state {
@@ -111,10 +118,11 @@ class cpu_engine final : public engine {
   // delivery.cpp
   void deliver(int t, std::uint64_t k);
   const std::vector<std::uint32_t>& share_of_spikes(int t, const spike_lists& lists, std::uint32_t pop);
-  template <int W, bool Index, class S>
+  template <int W, class S, class Write>
   void queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
-                  const std::vector<std::uint32_t>& pres, std::uint32_t first);
+                  const std::vector<std::uint32_t>& pres, std::uint32_t first, Write&& write);
   void drain_plastic(std::uint32_t j, event_buffer& now, std::int64_t* __restrict acc, std::uint64_t k);
+  void depress_at_spike(std::uint32_t j, std::uint32_t s, std::int32_t& w, std::uint64_t k_pre);
   template <class Body>
   void with_arrivals(std::uint32_t j, std::uint64_t k, std::uint32_t n, std::uint32_t lo, std::uint32_t hi,
                      Body&& body);
@@ -132,7 +140,7 @@ class cpu_engine final : public engine {
   void add_pulses(const input_data& x, std::uint32_t pi, std::uint32_t in, std::uint64_t k, std::uint32_t lo,
                   std::uint32_t hi, float* dst) const;
   void add_synaptic_input(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi);
-  void potentiate_after(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
+  void potentiate_after(int t, std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
                         const std::vector<std::uint32_t>& spiked);
   void record_traces(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, recorder& rec);
 
@@ -147,6 +155,7 @@ class cpu_engine final : public engine {
   std::vector<std::vector<float>> noise_;           // per thread
   std::vector<std::vector<std::uint32_t*>> tails_;  // per thread
   std::vector<std::vector<std::uint32_t>> shares_;  // per thread: its share of a step's spikes
+  const std::vector<std::uint32_t> no_spikes_;
 };
 
 }  // namespace SNN_CPU_NS

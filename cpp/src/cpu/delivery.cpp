@@ -64,17 +64,33 @@ void cpu_engine::deliver(int t, std::uint64_t k) {
     event_buffer* pending = s.pending.data() + std::size_t(t) * R;
     event_buffer& now = pending[k % R];                     // what arrives at step k
     const std::uint64_t mine = std::uint64_t(t) * n_post;  // this thread's sums
-    if (p.one_weight) {  // rows of keys; events of one word
-      if (k > 0) queue_rows<1, false>(p, p.keys.data(), pending, share_of_spikes(t, lists, p.pre), first);
+    const auto& pres = k > 0 ? share_of_spikes(t, lists, p.pre) : no_spikes_;
+    const auto post_mask = static_cast<std::uint32_t>((std::uint64_t(1) << p.post_bits) - 1);
+    if (p.one_weight) {  // rows of keys; events of one word: the target
+      queue_rows<1>(p, p.keys.data(), pending, pres, first,
+                    [&](std::uint32_t* e, const std::uint32_t* b) { e[0] = *b & post_mask; });
       if (counted(p))
         drain<1>(now, s.counts.data() + mine, 1);
       else
         drain<1>(now, s.ring.data() + mine, p.shared_weight);
-    } else if (p.plastic()) {  // events are synapse positions: the weight is read on arrival
-      if (k > 0) queue_rows<1, true>(p, p.synapses.data(), pending, share_of_spikes(t, lists, p.pre), first);
+    } else if (p.plastic() && !plan_.plastic[j].args.dendritic) {
+      // Axonal delay: events are synapse positions, depressed and read when they arrive.
+      const synapse* syn = p.synapses.data();
+      queue_rows<1>(p, syn, pending, pres, first,
+                    [&](std::uint32_t* e, const synapse* b) { e[0] = static_cast<std::uint32_t>(b - syn); });
       drain_plastic(j, now, s.ring.data() + mine, k);
-    } else {
-      if (k > 0) queue_rows<2, false>(p, p.synapses.data(), pending, share_of_spikes(t, lists, p.pre), first);
+    } else {  // events (target, weight); a dendritic-delay plastic synapse is depressed first
+      synapse* syn = net_->projections[j].synapses.data();
+      if (p.plastic())
+        queue_rows<2>(p, syn, pending, pres, first, [&](std::uint32_t* e, const synapse* b) {
+          std::int32_t& w = syn[b - syn].weight;
+          depress_at_spike(j, static_cast<std::uint32_t>(b - syn), w, k - 1);
+          e[0] = b->key & post_mask, e[1] = static_cast<std::uint32_t>(w);
+        });
+      else
+        queue_rows<2>(p, syn, pending, pres, first, [&](std::uint32_t* e, const synapse* b) {
+          e[0] = b->key & post_mask, e[1] = static_cast<std::uint32_t>(b->weight);
+        });
       drain<2>(now, s.ring.data() + mine, 0);
     }
   }
@@ -102,38 +118,45 @@ const std::vector<std::uint32_t>& cpu_engine::share_of_spikes(int t, const spike
   return mine;
 }
 
-// A plastic projection's arrivals of step k (events: synapse positions): each depresses its
-// synapse with the target's trace, sets the synapse's trace, and adds its weight then
-// (docs/numerics.md, "Plasticity"). Each synapse has one arrival a step at most: one writer.
+// A plastic projection with axonal delays, its arrivals of step k (events: synapse
+// positions): each depresses its synapse with the target's trace (its spikes before k),
+// takes the arrival into the synapse's trace, and adds its weight then (docs/numerics.md,
+// "Plasticity"). A synapse has one arrival a step at most: one writer.
 void cpu_engine::drain_plastic(std::uint32_t j, event_buffer& now, std::int64_t* __restrict acc, std::uint64_t k) {
   projection_data& p = net_->projections[j];
   plastic_state& ps = projs_[j].plastic;
   const plasticity_args& r = plan_.plastic[j].args;
-  float unused = 0.0f;
   for (std::size_t e = 0; e < now.size; ++e) {
     const std::uint32_t s = now.data[e];
     synapse& syn = p.synapses[s];
     const std::uint32_t post = p.post_of(syn.key);
-    depress(syn.weight, ps.sd.empty() ? unused : ps.sd[s], trace_at(ps.y[post], ps.yk[post], k, r.c_minus), r);
-    ps.x[s] = trace_after_spike(trace_at(ps.x[s], ps.xk[s], k, r.c_plus), r);
-    ps.xk[s] = k;
+    depress(syn.weight, ps.sd_of(s), trace_value(ps.y[post], ps.yk[post], k, r.c_minus, r, false), r);
+    trace_spike(ps.x[s], ps.xk[s], k, r.c_plus, r);
     acc[post] += syn.weight;
   }
   now.size = 0;
 }
 
-// Queues the synapses of the spiking sources `pres` by arrival slot. Rows are scattered in
-// memory: prefetch a few spikes ahead. The slots' write positions live in a small local
-// table, checked against their ends per run of one delay. W = 1: `syn` are keys (one weight
-// for all), events are targets, or with Index the synapses' positions; W = 2: `syn` are
-// synapses, events (target, weight).
-template <int W, bool Index, class S>
+// A plastic synapse with a dendritic delay when its pre spike of step k_pre is queued: the
+// pre spike is at the synapse at once and depresses it with the trace of the post spikes
+// that reached it before (at their step plus the delay), then enters its trace.
+void cpu_engine::depress_at_spike(std::uint32_t j, std::uint32_t s, std::int32_t& w, std::uint64_t k_pre) {
+  plastic_state& ps = projs_[j].plastic;
+  const plasticity_args& r = plan_.plastic[j].args;
+  depress(w, ps.sd_of(s), trace_value(ps.y[s], ps.yk[s], k_pre, r.c_minus, r, false), r);
+  trace_spike(ps.x[s], ps.xk[s], k_pre, r.c_plus, r);
+}
+
+// Queues the synapses of the spiking sources `pres` by arrival slot, W words per event as
+// write(event, synapse) makes them. Rows are scattered in memory: prefetch a few spikes
+// ahead. The slots' write positions live in a small local table, checked against their
+// ends per run of one delay.
+template <int W, class S, class Write>
 void cpu_engine::queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
-                            const std::vector<std::uint32_t>& pres, std::uint32_t first) {
+                            const std::vector<std::uint32_t>& pres, std::uint32_t first, Write&& write) {
   const std::size_t n = pres.size();
   if (n == 0) return;
   const int pb = p.post_bits;
-  const auto post_mask = static_cast<std::uint32_t>((std::uint64_t(1) << pb) - 1);
   const std::uint32_t R = p.d_max;
   const std::uint64_t* row_ptr = p.row_ptr.data();
   std::vector<std::uint32_t*>& tails = tails_[omp_get_thread_num()];
@@ -161,10 +184,7 @@ void cpu_engine::queue_rows(const projection_data& p, const S* syn, event_buffer
       }
       std::uint32_t* t = tail[slot];
       __builtin_prefetch(t + 32, 1);  // the slot's stream: claim the line after next
-      for (; b != e && (key(*b) >> pb) == code; ++b, t += W) {
-        t[0] = Index ? static_cast<std::uint32_t>(b - syn) : key(*b) & post_mask;
-        if constexpr (W == 2) t[1] = static_cast<std::uint32_t>(b->weight);
-      }
+      for (; b != e && (key(*b) >> pb) == code; ++b, t += W) write(t, b);
       tail[slot] = t;
     }
   }

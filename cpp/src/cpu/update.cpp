@@ -134,35 +134,45 @@ void cpu_engine::add_synaptic_input(std::uint32_t pi, std::uint64_t k, std::uint
   }
 }
 
-// Potentiation at the post spikes of step k (this thread's neurons [lo, hi) of population
-// pi) of every plastic projection into pi: each synapse into a spiking neuron with its own
-// trace; then the neuron's trace. The 2006 rule then changes the weights at the end of each
-// interval, for the synapses into [lo, hi). One writer per synapse: its target's thread.
-void cpu_engine::potentiate_after(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
+// Potentiation of every plastic projection into population pi, for this thread's neurons
+// [lo, hi), at the end of step k (one writer per synapse: its target's thread):
+// - axonal delays: at the post spikes of step k (`spiked`), each synapse into a spiking
+//   neuron with its pre trace (this step's arrivals included); then the neuron's trace;
+// - dendritic delays: a post spike of step k - d reaches the synapses of delay d now: each
+//   with its pre trace (pre spikes of steps before k), then their post traces.
+// The 2006 rule then changes the weights at the end of each interval.
+void cpu_engine::potentiate_after(int t, std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
                                   const std::vector<std::uint32_t>& spiked) {
+  population_state& pop = pops_[pi];
+  if (pop.history > 0) pop.recent[std::size_t(t) * pop.history + k % pop.history] = spiked;
   for (std::uint32_t j : plan_.into[pi]) {
     projection_data& p = net_->projections[j];
     if (!p.plastic()) continue;
     plastic_state& ps = projs_[j].plastic;
     const plastic_plan& plan = plan_.plastic[j];
     const plasticity_args& r = plan.args;
-    float unused = 0.0f;
-    auto each_synapse_into = [&](std::uint32_t i, auto&& f) {
-      for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q) {
-        const std::uint32_t s = plan.in_syn[q];
-        f(p.synapses[s].weight, ps.sd.empty() ? unused : ps.sd[s], s);
-      }
+    auto potentiate_synapse = [&](std::uint32_t s) {
+      potentiate(p.synapses[s].weight, ps.sd_of(s), trace_value(ps.x[s], ps.xk[s], k, r.c_plus, r, true), r);
     };
-    for (std::uint32_t i : spiked) {
-      each_synapse_into(i, [&](std::int32_t& w, float& sd, std::uint32_t s) {
-        potentiate(w, sd, trace_at(ps.x[s], ps.xk[s], k, r.c_plus), r);
-      });
-      ps.y[i] = trace_after_spike(trace_at(ps.y[i], ps.yk[i], k, r.c_minus), r);
-      ps.yk[i] = k;
+    if (r.dendritic) {
+      for (std::uint32_t d = p.d_min; d <= p.d_max && d <= k; ++d)
+        for (std::uint32_t i : pop.recent[std::size_t(t) * pop.history + (k - d) % pop.history]) {
+          const auto [b, e] = plan.of_delay(i, d);
+          for (std::uint64_t q = b; q < e; ++q) {
+            potentiate_synapse(plan.in_syn[q]);
+            trace_spike(ps.y[plan.in_syn[q]], ps.yk[plan.in_syn[q]], k, r.c_minus, r);
+          }
+        }
+    } else {
+      for (std::uint32_t i : spiked) {
+        for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q) potentiate_synapse(plan.in_syn[q]);
+        trace_spike(ps.y[i], ps.yk[i], k, r.c_minus, r);
+      }
     }
     if (consolidates_after(k, r))
       for (std::uint32_t i = lo; i < hi; ++i)
-        each_synapse_into(i, [&](std::int32_t& w, float& sd, std::uint32_t) { consolidate(w, sd, r); });
+        for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q)
+          consolidate(p.synapses[plan.in_syn[q]].weight, ps.sd_of(plan.in_syn[q]), r);
   }
 }
 
@@ -204,7 +214,7 @@ failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, 
     if (spiked[i]) out.push_back(i);
     ++i;
   }
-  potentiate_after(pi, k, lo, hi, out);
+  potentiate_after(t, pi, k, lo, hi, out);
   if (rec.active()) {
     for (std::uint32_t i : out) rec.spike(t, pi, static_cast<std::int64_t>(k), static_cast<std::int32_t>(i));
     rec.sample(pi, k, lo, hi, [&](int var) { return s.variable(var).data(); });
