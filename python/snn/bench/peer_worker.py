@@ -398,7 +398,7 @@ def nest_run(task):
         src, delay = [], []
         block = max(1, 200_000 * len(pre) // max(1, n_syn))
         for lo in range(0, len(pre), block):
-            got = nest.GetConnections(pre[lo:lo + block], post).get(["source", "delay"])
+            got = nest.GetConnections(pre[lo:min(lo + block, len(pre))], post).get(["source", "delay"])
             src.append(np.atleast_1d(np.asarray(got["source"], np.int64)) - pre[0].global_id)
             delay.append(np.rint(np.atleast_1d(got["delay"]) / dt).astype(np.int64))
         return np.concatenate(src), np.concatenate(delay)
