@@ -140,5 +140,5 @@ voltage jumps (snn.Instant(target="v")) J=0.1 mV and -g*J=-0.5 mV, delay 1.5 ms 
 steps), discarded during the refractory period; external drive per neuron
 snn.PoissonInput(20 kHz, 0.1 mV, target="v"): eta * nu_th * C_E with nu_th = theta /
 (J C_E tau_m) = 10 Hz (Poisson jumps are not counted as synaptic events); dt=0.1 ms.
-Mean rate 37 Hz (NEST 37.1, Brian2 36.7 Hz, two network draws each).""",
+Mean rate 37 Hz (NEST 37.1 Hz over 2 network draws, Brian2 36.7-37.2 Hz over 3).""",
     (12_500,), 1000.0, brunel))
