@@ -13,12 +13,28 @@ import pytest
 import snn
 from snn.bench import WORKLOADS, measure_snn
 from snn.bench.__main__ import main
-from snn.bench.peer_worker import delivered_events
-from snn.bench.runner import _basal_ganglia_once, latency_specs, measure_peer, peer_available, snn_latency
-from snn.bench.workloads import SCRIPTED, build
+from snn.bench.lif_workloads import brunel_rate
+from snn.bench.peer_worker import NEST_DELAY_SHIFT, delivered_events, nest_lif_model, nest_port
+from snn.bench.runner import (
+    _basal_ganglia_once,
+    latency_specs,
+    lif_latency_specs,
+    measure_peer,
+    peer_available,
+    run_peer_task,
+    snn_latency,
+)
+from snn.bench.workloads import SCRIPTED, build, family, resolved
+
+#: snn's side of the LIF workloads needs issue 11's engine; these tests wait for it.
+needs_lif_engine = pytest.mark.skipif(
+    not all(hasattr(snn, k) for k in ("LIF", "LIFCond", "PoissonInput")),
+    reason="needs issue 11's engine (snn.LIF, snn.LIFCond, snn.PoissonInput)")
 
 TINY = [("seed_dense", 60, 30.0), ("izh2003", 200, 100.0), ("izh2003", 1250, 50.0),
-        ("sparse_delays", 500, 100.0)]
+        ("sparse_delays", 500, 100.0)] + [
+    pytest.param(*case, marks=needs_lif_engine)
+    for case in (("cuba", 200, 100.0), ("coba", 400, 100.0), ("brunel", 1250, 30.0))]
 
 
 def brute_force_events(net, res):
@@ -49,6 +65,9 @@ def test_reported_figures_match_the_run(name, n, t_ms):
     assert rec["bytes_per_synapse"] == pytest.approx(sum(p.nbytes for p in net.projections) / n_syn)
     assert rec["peak_rss"] >= rec["base_rss"] > 0
     # the peers get the neurons' exact parameters
+    if family(peer_spec) == "lif":  # all in the spec, with the draws build made
+        assert peer_spec == resolved(WORKLOADS[name].spec(n), 1)
+        return
     for p, pop in zip(peer_spec["populations"], net.populations):
         np.testing.assert_array_equal(np.broadcast_to(p["a"], pop.size), pop.parameters()["a"])
 
@@ -91,6 +110,13 @@ def test_izh2003_in_degree_above_1000_neurons():
 def test_latency_of_snn_is_the_delay():
     for spec in latency_specs(delays=(1, 2, 4)):
         assert snn_latency(spec) == spec["projections"][0]["delay"][1]
+
+
+def expected_latency(spec):
+    """What every simulator should give for a LIF latency case: D, or R + 1 for the hold."""
+    if spec["measure"] == "refractory":
+        return round(spec["populations"][0]["tau_refrac"] / spec["dt"]) + 1
+    return spec["projections"][0]["delay"][1]
 
 
 def test_command_prints_table_and_json_and_skips_missing_peers(tmp_path, capsys):
@@ -207,3 +233,144 @@ def test_pulses_rate_amplitude_and_determinism():
     np.testing.assert_array_equal(np.vstack(parts), I)
     net3, pop3 = pulse_net(seed=4)
     assert not np.array_equal(net3.run(2000.0, record="I")[pop3].I, I)
+
+
+# --- the LIF workloads: specs (data only), snn's builder (issue 11's engine), peers --------
+
+
+def test_vogels_abbott_specs_have_the_published_parameters():
+    cuba, coba = (WORKLOADS[w].spec(4000) for w in ("cuba", "coba"))
+    for spec in (cuba, coba):
+        assert [(p["label"], p["n"]) for p in spec["populations"]] == [("exc", 3200), ("inh", 800)]
+        assert (spec["dt"], spec["inputs"]) == (0.1, [])
+        for p in spec["populations"]:
+            assert {k: p[k] for k in ("cm", "tau_m", "v_thresh", "v_reset", "tau_refrac")} == dict(
+                cm=0.2, tau_m=20.0, v_thresh=-50.0, v_reset=-60.0, tau_refrac=5.0)
+            assert p["v0"] == ["uniform", -60.0, -50.0]
+        assert [(pr["pre"], pr["post"]) for pr in spec["projections"]] == [
+            ("exc", "exc"), ("exc", "inh"), ("inh", "exc"), ("inh", "inh")]
+        for pr in spec["projections"]:
+            assert (pr["rule"], pr["p"], pr["delay"]) == ("fixed_probability", 0.02, ["const", 2])
+            assert pr["kernel"] == ["exponential", 5.0 if pr["pre"] == "exc" else 10.0]
+    # CUBA: Brian2's weights (60*0.27/10) mV and (-20*4.5/10) mV are w_nA * tau_m / cm
+    assert [p["v_rest"] for p in cuba["populations"]] == [-49.0, -49.0]
+    w_mv = {pr["pre"]: pr["weight"][1] * 20.0 / 0.2 for pr in cuba["projections"]}
+    assert w_mv == pytest.approx({"exc": 1.62, "inh": -9.0})
+    assert all("receptor" not in pr and p["i_offset"] == 0.0 for pr in cuba["projections"]
+               for p in cuba["populations"])
+    # COBA: 6 nS and 67 nS into their receptors; 50 excitatory neurons driven
+    for p in coba["populations"]:
+        assert (p["model"], p["v_rest"], p["e_rev_E"], p["e_rev_I"]) == ("lif_cond", -60.0, 0.0, -80.0)
+    assert {pr["pre"]: (pr["receptor"], pr["weight"][1]) for pr in coba["projections"]} == {
+        "exc": ("excitatory", 0.006), "inh": ("inhibitory", 0.067)}
+    drive = np.asarray(coba["populations"][0]["i_offset"])
+    assert drive.shape == (3200,) and np.all(drive[:50] == 0.25) and np.all(drive[50:] == 0)
+    assert coba["populations"][1]["i_offset"] == 0.0
+
+
+def test_brunel_spec_is_model_a():
+    spec = WORKLOADS["brunel"].spec(12_500)
+    assert [(p["label"], p["n"]) for p in spec["populations"]] == [("exc", 10_000), ("inh", 2_500)]
+    expected = dict(model="lif", tau_m=20.0, v_rest=0.0, v_reset=10.0, v_thresh=20.0, tau_refrac=2.0, v0=0.0)
+    for p in spec["populations"]:
+        assert {k: p[k] for k in expected} == expected
+    assert {(pr["pre"], pr["post"]): (pr["k"], pr["weight"][1]) for pr in spec["projections"]} == {
+        ("exc", "exc"): (1000, 0.1), ("exc", "inh"): (1000, 0.1),
+        ("inh", "exc"): (250, -0.5), ("inh", "inh"): (250, -0.5)}
+    assert all(pr["delay"] == ["const", 15] and pr["kernel"] == ["instant_v"] for pr in spec["projections"])
+    # eta * nu_th * C_E with nu_th = theta / (J C_E tau_m): 2 * 10 Hz * 1000
+    assert brunel_rate() == pytest.approx(20_000.0)
+    assert spec["inputs"] == [{"pop": p, "kind": "poisson_input", "rate_hz": pytest.approx(20_000.0),
+                               "weight": 0.1, "target": "v"} for p in ("exc", "inh")]
+
+
+def test_lif_specs_scale_keeping_the_in_degree():
+    assert {pr["p"] for pr in WORKLOADS["cuba"].spec(1000)["projections"]} == {0.08}
+    assert {pr["p"] for pr in WORKLOADS["coba"].spec(40)["projections"]} == {1.0}
+    assert len(WORKLOADS["coba"].spec(400)["populations"][0]["i_offset"]) == 320
+    assert [pr["k"] for pr in WORKLOADS["brunel"].spec(1250)["projections"]] == [1000, 1000, 250, 250]
+    assert [pr["k"] for pr in WORKLOADS["brunel"].spec(500)["projections"]] == [400, 400, 100, 100]
+
+
+def test_resolved_draws_v0_per_seed_and_leaves_the_rest():
+    spec = WORKLOADS["coba"].spec(400)
+    one = resolved(spec, 1)
+    assert one == resolved(spec, 1) == json.loads(json.dumps(one))
+    assert one != resolved(spec, 2)
+    for p, q in zip(spec["populations"], one["populations"]):
+        v0 = np.asarray(q["v0"])
+        assert v0.shape == (p["n"],) and np.all((v0 >= -60.0) & (v0 < -50.0)) and v0.std() > 2.0
+        np.testing.assert_array_equal(v0, v0.astype(np.float32))  # what snn stores
+        assert {k: v for k, v in q.items() if k != "v0"} == {k: v for k, v in p.items() if k != "v0"}
+    assert {k: v for k, v in one.items() if k != "populations"} == {
+        k: v for k, v in spec.items() if k != "populations"}
+    izh = WORKLOADS["izh2003"].spec(100)
+    assert resolved(izh, 1) == izh and family(izh) == "izhikevich" and family(spec) == "lif"
+
+
+def test_nest_models_ports_and_delays_of_the_lif_workloads():
+    models = {w: nest_lif_model(WORKLOADS[w].spec(400)) for w in ("cuba", "coba", "brunel")}
+    assert models == {"cuba": "iaf_psc_exp", "coba": "iaf_cond_exp", "brunel": "iaf_psc_delta"}
+    # NEST delay = (D - shift) dt: 0.1 ms for the Vogels-Abbott networks (NEST's example), 1.5 ms
+    assert {w: WORKLOADS[w].spec(400)["projections"][0]["delay"][1] - NEST_DELAY_SHIFT[m]
+            for w, m in models.items()} == {"cuba": 1, "coba": 1, "brunel": 15}
+    cuba, coba = WORKLOADS["cuba"].spec(400), WORKLOADS["coba"].spec(400)
+    assert [nest_port(pr) for pr in cuba["projections"]] == ["ex", "ex", "in", "in"]  # by sign
+    assert [nest_port(pr) for pr in coba["projections"]] == ["ex", "ex", "in", "in"]  # by receptor
+
+
+@needs_lif_engine
+@pytest.mark.parametrize("name, n", [("cuba", 400), ("coba", 400), ("brunel", 1250)])
+def test_lif_network_is_the_spec(name, n):
+    spec = resolved(WORKLOADS[name].spec(n), 7)
+    net = build(WORKLOADS[name].spec(n), seed=7)
+    assert [(p.label, p.size) for p in net.populations] == [(p["label"], p["n"]) for p in spec["populations"]]
+    sizes = {p["label"]: p["n"] for p in spec["populations"]}
+    for pr, proj in zip(spec["projections"], net.projections, strict=True):
+        pre, post, w, d = proj.synapses()
+        assert (proj.pre.label, proj.post.label) == (pr["pre"], pr["post"])
+        np.testing.assert_array_equal(d, pr["delay"][1])
+        np.testing.assert_array_equal(w, np.float32(pr["weight"][1]))
+        in_degree = np.bincount(post, minlength=sizes[pr["post"]])
+        if pr["rule"] == "fixed_in_degree":
+            np.testing.assert_array_equal(in_degree, pr["k"])
+        else:  # each of n_pre * n_post pairs with probability p
+            pairs, p = sizes[pr["pre"]] * sizes[pr["post"]], pr["p"]
+            assert abs(pre.size - pairs * p) < 5 * np.sqrt(pairs * p * (1 - p))
+
+
+@needs_lif_engine
+def test_lif_latency_of_snn():
+    for spec in lif_latency_specs():
+        assert snn_latency(spec) == expected_latency(spec), spec["case"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(PEER_PYTHON is None, reason="no peers interpreter (set SNN_PEER_PYTHON)")
+@pytest.mark.parametrize("sim", ["brian2", "nest"])
+def test_peers_lif_latency(sim):
+    if peer_available(sim, PEER_PYTHON)[0] is None:
+        pytest.skip(f"{sim} not importable by the peers interpreter")
+    specs = lif_latency_specs()
+    found, why = run_peer_task(dict(task="latency", sim=sim, specs=specs), PEER_PYTHON, timeout=600)
+    assert why is None, why
+    assert dict(zip([s["case"] for s in specs], found)) == {s["case"]: expected_latency(s) for s in specs}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(PEER_PYTHON is None, reason="no peers interpreter (set SNN_PEER_PYTHON)")
+def test_nest_peer_lif_figures():
+    if peer_available("nest", PEER_PYTHON)[0] is None:
+        pytest.skip("NEST not importable by the peers interpreter")
+    brunel = resolved(WORKLOADS["brunel"].spec(1250), 1)
+    peer = measure_peer("nest", "", brunel, 30.0, PEER_PYTHON, threads=1)
+    assert "skipped" not in peer, peer.get("skipped")
+    assert peer["n_synapses"] == 1250 * 1250  # in-degree 1000 + 250 of 1250
+    # delay 15 steps: every spike before step 285 reaches its 1250 targets within the run
+    assert 0 < peer["events"] <= peer["spikes"] * 1250 and peer["events"] % 1250 == 0
+    cuba = resolved(WORKLOADS["cuba"].spec(400), 1)
+    peer = measure_peer("nest", "", cuba, 100.0, PEER_PYTHON, threads=1)
+    assert "skipped" not in peer, peer.get("skipped")
+    pairs = 400 * 400 * 0.2
+    assert abs(peer["n_synapses"] - pairs) < 5 * np.sqrt(pairs)
+    assert peer["spikes"] > 0 and peer["rate_hz"] == pytest.approx(peer["spikes"] * 1000.0 / (100.0 * 400))

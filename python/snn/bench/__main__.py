@@ -18,7 +18,7 @@ from .runner import (
     measure_snn,
     peer_available,
 )
-from .workloads import SCRIPTED, UNAVAILABLE, WORKLOADS
+from .workloads import SCRIPTED, UNAVAILABLE, WORKLOADS, family
 
 
 def _epilog() -> str:
@@ -40,7 +40,9 @@ best of --repeat. Peers run in the interpreter --peer-python (they need their ow
 NumPy): Brian2 in C++ standalone mode (compiled once, OpenMP threads) and runtime mode
 (Cython, one thread), NEST with --peer-threads threads; a peer's mean rate more than 10%
 from snn's is flagged. Before comparing, a three-neuron test checks that every simulator
-gives the same spike-to-effect latency (snn delay D steps = Brian2 (D-1) dt = NEST D dt).
+gives the same spike-to-effect latency (snn delay D steps = Brian2 (D-1) dt = NEST D dt
+for izhikevich and iaf_psc_delta, (D-1) dt for iaf_psc_exp and iaf_cond_exp) and, for LIF
+neurons, the same refractory hold.
 
 peer models (built from the same spec, with the neurons' exact parameters as snn drew
 them; connectivity and weights drawn by each peer's own generator with the same rules):
@@ -52,7 +54,14 @@ v half-steps, then u), static synapses whose weights jump V_m at the end of the 
 step (the stand-in for a one-step current), noise_generator per population,
 poisson_generator for snn.Pulses, fixed_indegree / fixed_outdegree without multapses.
 For voltage jumps (seed_dense) NEST's jump lands after its arrival step's integration,
-one step later than in snn and Brian2: NEST's minimum delay is one step.""")
+one step later than in snn and Brian2: NEST's minimum delay is one step.
+LIF workloads (cuba, coba, brunel), as each peer's users write them: Brian2: one
+NeuronGroup, v (unless refractory) integrated 'exact' (exponential_euler with
+conductances), one decaying variable per synaptic time constant, refractory period
+tau_refrac + dt (Brian2 counts it from the start of the spike step), jumps of v straight
+into v, PoissonInput. NEST: iaf_psc_exp (cuba), iaf_cond_exp (coba), iaf_psc_delta with
+one poisson_generator per population (brunel), pairwise_bernoulli and fixed_indegree
+without multapses.""")
     return "\n".join(parts)
 
 
@@ -76,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--peer-timeout", type=float, default=3600.0, help="s per peer configuration")
     ap.add_argument("--check-latency", action="store_true",
                     help="only run the three-neuron latency check against the peers in --compare "
-                         "(default both)")
+                         "(default both), for the neuron models of the WORKLOADs (default all)")
     ap.add_argument("--delivery", action="store_true",
                     help="also run snn without synapses and report the delivery rate: events / "
                          "(run - run without synapses)")
@@ -129,8 +138,10 @@ def fastest(ours: list[dict[str, Any]]) -> dict[str, Any]:
     return min(ours, key=lambda r: r["run_s"])
 
 
-def _latency_report(peer_python: str, sims) -> bool:
-    rows, notes = check_latency(peer_python, sims)
+def _latency_report(peer_python: str, sims, names) -> bool:
+    """Runs the latency check for the neuron families of the workloads ``names``."""
+    families = {family(WORKLOADS[n].spec(WORKLOADS[n].sizes[0])) for n in names if n in WORKLOADS}
+    rows, notes = check_latency(peer_python, sims, families=families)
     print("latency check (steps from a spike to its target's first change; three neurons):")
     ok = True
     for case, found in rows:
@@ -156,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     if args.check_latency:
-        return 0 if _latency_report(args.peer_python, peers or ["brian2", "nest"]) else 1
+        return 0 if _latency_report(args.peer_python, peers or ["brian2", "nest"], names) else 1
 
     modes, notes = [], []
     for name in SCRIPTED.keys() & set(names):
@@ -174,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         for mode in (args.brian2_modes.split(",") if sim == "brian2" else [""]):
             modes.append((sim, mode))
-    if modes and not _latency_report(args.peer_python, sorted({s for s, _ in modes})):
+    if modes and not _latency_report(args.peer_python, sorted({s for s, _ in modes}), names):
         notes.append("latency check failed: peer timings are not of the same network")
     for note in notes:
         print(note)

@@ -25,6 +25,19 @@ Timing conventions, so that both peers do what snn does in the same steps:
   the end of the same step move ``v`` alike, so current synapses get NEST delay ``D dt``
   (hence Brian2's ``d`` matches NEST's ``d + dt``); voltage jumps get ``(D - 1) dt``, at
   least NEST's minimum of one step. :func:`latency` measures this with three neurons.
+* LIF models (``cuba``, ``coba``, ``brunel``) are written idiomatically in each peer:
+  Brian2 equations (``exact``, or ``exponential_euler`` for conductances) with ``(unless
+  refractory)``, NEST's ``iaf_psc_exp``, ``iaf_cond_exp`` and ``iaf_psc_delta``. Brian2
+  again takes ``(D - 1) dt``: a synaptic variable (or ``v``) changed in step ``k + D - 1``'s
+  synapses slot acts in step ``k + D``'s integration, as snn's arrival does. NEST's
+  ``iaf_psc_exp`` and ``iaf_cond_exp`` add an arriving weight to the synaptic current or
+  conductance after the step's integration, so it acts one step after arrival: NEST delay
+  ``(D - 1) dt`` (D >= 2); ``iaf_psc_delta`` adds it to ``V_m`` in the arrival step, before
+  the threshold test: ``D dt``. Refractoriness: snn and NEST hold v for ``R =
+  round(tau_refrac / dt)`` steps after the spike step and discard input to v meanwhile;
+  Brian2 counts its refractory period from the start of the spike step, so it gets
+  ``(R + 1) dt`` (its ``unless refractory`` also discards jumps of v, one step longer than
+  NEST and snn). :func:`latency` checks delays and the hold (:func:`latency_steps`).
 """
 
 from __future__ import annotations
@@ -95,6 +108,21 @@ def delivered_events(spike_steps, spike_ids, syn_pre, syn_delay, steps: int) -> 
 # --------------------------------------------------------------------------- the network spec
 
 
+#: The parameters of a LIF population in a spec, every one given (snn.LIF / snn.LIFCond
+#: names and units: nF, ms, mV, nA; a number or one value per neuron).
+LIF_PARAMS = {"lif": ("cm", "tau_m", "v_rest", "v_reset", "v_thresh", "tau_refrac", "i_offset", "v0")}
+LIF_PARAMS["lif_cond"] = LIF_PARAMS["lif"] + ("e_rev_E", "e_rev_I")
+
+
+def lif_model(spec):
+    """``"lif"`` or ``"lif_cond"`` for a spec of LIF populations (the peers take one model
+    for the whole network), None for Izhikevich neurons."""
+    models = {p.get("model") for p in spec["populations"]}
+    if len(models) != 1:
+        raise ValueError(f"the peers build one neuron model per network, got {sorted(map(str, models))}")
+    return models.pop()
+
+
 def population_slices(spec):
     """(label, first, stop) of each population in one array of all neurons."""
     out, first = [], 0
@@ -138,18 +166,33 @@ def _brian_value(values):
     return repr(float(values[0])) if np.all(values == values[0]) else None
 
 
+def _brian_parameters(columns):
+    """(names to declare as per-neuron constants, {name: a literal or the name})."""
+    declared = [k for k, values in columns.items() if _brian_value(values) is None]
+    return declared, {k: _brian_value(values) or k for k, values in columns.items()}
+
+
+def _brian_synapses(b2, sub_of, j, pr, var, dt):
+    """Projection ``j``: Synapses adding the weight to ``var`` of the target, delay (D - 1) dt."""
+    kind, *wp = pr["weight"]
+    const_w = kind == "const"
+    on_pre = f"{var}_post += {wp[0]!r}" if const_w else f"{var}_post += w"
+    dkind, *dp = pr["delay"]
+    kw = {"delay": (dp[0] - 1) * dt * b2.ms} if dkind == "const" else {}
+    return b2.Synapses(sub_of[pr["pre"]], sub_of[pr["post"]], "" if const_w else "w : 1 (constant)",
+                       on_pre=on_pre, name=f"syn{j}", **kw)
+
+
 def brian_build(b2, spec, record_v=False):
-    """The network as Brian2 objects; returns (objects, group, monitor, synapses, vmon)."""
+    """The network as Brian2 objects; returns (objects for a Network: the group and any
+    inputs, spike monitor, [(Synapses, projection)], v monitor or None)."""
+    if lif_model(spec):
+        return brian_lif_build(b2, spec, record_v)
     dt, sub = spec["dt"], spec["v_substeps"]
     n = sum(p["n"] for p in spec["populations"])
     columns = {k: per_neuron(spec, k) for k in "abcd"}
     columns.update(input_columns(spec))
-    declared, literal = [], {}
-    for name, values in columns.items():
-        lit = _brian_value(values)
-        if lit is None:
-            declared.append(name)
-        literal[name] = lit if lit is not None else name
+    declared, literal = _brian_parameters(columns)
     targets = {pr["target"] for pr in spec["projections"]}
     eqs = ["v : 1", "u : 1"] + [f"{k} : 1 (constant)" for k in declared]
     eqs += [f"{acc} : 1" for acc, t in (("Isyn", "I"), ("Vjump", "v")) if t in targets]
@@ -181,19 +224,66 @@ def brian_build(b2, spec, record_v=False):
     G.run_regularly("\n".join(code), when="groups", name="izhikevich_step")
     mon = b2.SpikeMonitor(G, name="spikes")
     sub_of = {label: G[a:b] for label, a, b in population_slices(spec)}
+    syns = [(_brian_synapses(b2, sub_of, j, pr, "Isyn" if pr["target"] == "I" else "Vjump", dt), pr)
+            for j, pr in enumerate(spec["projections"])]
+    vmon = b2.StateMonitor(G, "v", record=True, when="end", name="vmon") if record_v else None
+    return [G], mon, syns, vmon
+
+
+#: Brian2 names of the LIF parameters (snn's "cm" is Brian2's centimetre).
+BRIAN_LIF_NAMES = {"cm": "C", "tau_m": "tau", "v_rest": "E_L", "v_reset": "V_r", "v_thresh": "V_th",
+                   "i_offset": "I_0", "e_rev_E": "E_E", "e_rev_I": "E_I"}
+POISSON_SOURCE_P = 1e-3  # PoissonInput: sources firing with at most this chance per step
+
+
+def brian_lif_build(b2, spec, record_v=False):
+    """:func:`brian_build` for LIF networks, written as a Brian2 user would: v ``(unless
+    refractory)``, one decaying variable per (receptor, tau) of the exponential synapses
+    (current in nA or conductance in uS), jumps of v straight into v, PoissonInput."""
+    model, dt = lif_model(spec), spec["dt"]
+    n = sum(p["n"] for p in spec["populations"])
+    columns = {b: per_neuron(spec, k) for k, b in BRIAN_LIF_NAMES.items() if k in LIF_PARAMS[model]}
+    # Brian2 counts the refractory period from the start of the spike step (module docstring)
+    columns["t_ref"] = (np.rint(per_neuron(spec, "tau_refrac") / dt) + 1) * dt
+    declared, lit = _brian_parameters(columns)
+    channels = {}  # (receptor, tau) -> variable
+    for pr in spec["projections"]:
+        if pr["kernel"][0] == "exponential":
+            channels.setdefault((pr.get("receptor"), pr["kernel"][1]), f"s{len(channels)}")
+    if model == "lif":
+        terms = list(channels.values())
+    else:
+        rev = {"excitatory": lit["E_E"], "inhibitory": lit["E_I"]}
+        terms = [f"{s} * ({rev[r]} - v)" for (r, _), s in channels.items()]
+    if np.any(columns["I_0"] != 0):
+        terms.append(lit["I_0"])
+    current = f" + ({' + '.join(terms)}) / ({lit['C']} * ms)" if terms else ""
+    eqs = [f"dv/dt = ({lit['E_L']} - v) / ({lit['tau']} * ms){current} : 1 (unless refractory)"]
+    eqs += [f"d{s}/dt = -{s} / ({tau!r} * ms) : 1" for (_, tau), s in channels.items()]
+    eqs += [f"{k} : 1 (constant)" for k in declared]
+    G = b2.NeuronGroup(n, "\n".join(eqs), threshold=f"v >= {lit['V_th']}", reset=f"v = {lit['V_r']}",
+                       refractory=f"{lit['t_ref']} * ms", name="neurons",
+                       method="exact" if model == "lif" else "exponential_euler")
+    for k in declared:
+        setattr(G, k, columns[k])
+    G.v = per_neuron(spec, "v0")
+    mon = b2.SpikeMonitor(G, name="spikes")
+    sub_of = {label: G[a:b] for label, a, b in population_slices(spec)}
+    objects = [G]
+    for x in spec["inputs"]:
+        if (x["kind"], x.get("target")) != ("poisson_input", "v"):
+            raise ValueError(f"the peers' LIF networks take Poisson jumps of v only, got input {x}")
+        n_src = max(1, int(np.ceil(x["rate_hz"] * dt / 1000.0 / POISSON_SOURCE_P)))
+        rate = x["rate_hz"] / n_src * b2.Hz
+        objects.append(b2.PoissonInput(sub_of[x["pop"]], "v", n_src, rate, x["weight"]))
     syns = []
     for j, pr in enumerate(spec["projections"]):
-        acc = "Isyn" if pr["target"] == "I" else "Vjump"
-        kind, *wp = pr["weight"]
-        const_w = kind == "const"
-        on_pre = f"{acc}_post += {wp[0]!r}" if const_w else f"{acc}_post += w"
-        dkind, *dp = pr["delay"]
-        kw = {"delay": (dp[0] - 1) * dt * b2.ms} if dkind == "const" else {}
-        S = b2.Synapses(sub_of[pr["pre"]], sub_of[pr["post"]], "" if const_w else "w : 1 (constant)",
-                        on_pre=on_pre, name=f"syn{j}", **kw)
-        syns.append((S, pr))
-    vmon = b2.StateMonitor(G, "v", record=True, when="end", name="vmon") if record_v else None
-    return G, mon, syns, vmon
+        kind, *tau = pr["kernel"]
+        syns.append((_brian_synapses(b2, sub_of, j, pr, "v" if kind == "instant_v" else
+                                     channels[(pr.get("receptor"), tau[0])], dt), pr))
+    # sampled after the integration, before threshold and jumps: v as snn's trace shows it
+    vmon = b2.StateMonitor(G, "v", record=True, when="before_thresholds", name="vmon") if record_v else None
+    return objects, mon, syns, vmon
 
 
 def brian_connect(syns, dt):
@@ -201,6 +291,8 @@ def brian_connect(syns, dt):
         rule = pr["rule"]
         if rule == "all_to_all":
             S.connect()
+        elif rule == "fixed_probability":
+            S.connect(p=pr["p"])
         elif rule == "fixed_out_degree":
             S.connect(j=f"k for k in sample(N_post, size={pr['k']})")
         elif rule == "fixed_in_degree":
@@ -258,13 +350,13 @@ def brian_standalone(task):
     b2.seed(task["seed"])
     b2.device.insert_code("before_start",
                           "struct timespec _bb0, _bb1; clock_gettime(CLOCK_MONOTONIC, &_bb0);")
-    G, mon, syns, _ = brian_build(b2, spec)
+    objects, mon, syns, _ = brian_build(b2, spec)
     brian_connect(syns, spec["dt"])
     b2.device.insert_code(
         "before_network_run",
         "clock_gettime(CLOCK_MONOTONIC, &_bb1); std::cout << \"BENCH_BUILD \" << "
         "((_bb1.tv_sec - _bb0.tv_sec) + 1e-9 * (_bb1.tv_nsec - _bb0.tv_nsec)) << std::endl;")
-    net = b2.Network(G, mon, *[s for s, _ in syns])
+    net = b2.Network(*objects, mon, *[s for s, _ in syns])
     net.run(t_ms * b2.ms)
     t0 = time.perf_counter()
     b2.device.build(directory=directory, compile=True, run=False, clean=True)
@@ -296,9 +388,9 @@ def brian_runtime(task):
         b2.defaultclock.dt = spec["dt"] * b2.ms
         b2.seed(task["seed"])
         t0 = time.perf_counter()
-        G, mon, syns, _ = brian_build(b2, spec)
+        objects, mon, syns, _ = brian_build(b2, spec)
         brian_connect(syns, spec["dt"])
-        net = b2.Network(G, mon, *[s for s, _ in syns])
+        net = b2.Network(*objects, mon, *[s for s, _ in syns])
         net.run(0 * b2.ms)  # generates, compiles (or loads from the cache) every code object
         builds.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
@@ -314,9 +406,9 @@ def brian_runtime(task):
 # --------------------------------------------------------------------------- NEST
 
 
-def nest_build(nest, spec, record_v=False):
-    """The network in NEST; returns (all neurons, spike recorder, (pre, post) of each
-    projection, number of synapses, multimeter or None)."""
+def _nest_izhikevich(nest, spec):
+    """Izhikevich neurons and their inputs: (neurons, NEST weight of a projection, delay
+    shift 0: NEST delay = snn's D steps, the module's docstring)."""
     dt, n = spec["dt"], sum(p["n"] for p in spec["populations"])
     if spec["v_substeps"] not in (1, 2):
         raise ValueError("NEST's izhikevich integrates v in one step or two half-steps")
@@ -327,35 +419,122 @@ def nest_build(nest, spec, record_v=False):
     # u with the new v); True is one Euler step for both (u with the old v).
     pop.set(a=a, b=b, c=c, d=d, V_m=np.full(n, spec["v0"]), U_m=b * spec["v0"], V_th=spec["v_peak"],
             I_e=cols["I0"], consistent_integration=spec["v_substeps"] == 1)
-    sub = {label: pop[lo:hi] for label, lo, hi in population_slices(spec)}
-    for label, lo, _hi in population_slices(spec):
+    for _label, lo, hi in population_slices(spec):
         sigma, prob = cols["sigma"][lo], cols["pulse_p"][lo]
         if sigma > 0:  # an independent draw per target and step
             noise = nest.Create("noise_generator", params={"mean": 0.0, "std": sigma, "dt": dt})
-            nest.Connect(noise, sub[label], syn_spec={"delay": dt})
+            nest.Connect(noise, pop[lo:hi], syn_spec={"delay": dt})
         if prob > 0:  # Poisson spikes per target; the jump stands for a one-step current
             gen = nest.Create("poisson_generator", params={"rate": prob * 1000.0 / dt})
-            nest.Connect(gen, sub[label], syn_spec={"weight": cols["pulse_amp"][lo], "delay": dt})
+            nest.Connect(gen, pop[lo:hi], syn_spec={"weight": cols["pulse_amp"][lo], "delay": dt})
+    return pop, lambda pr: nest_weight(nest, pr["weight"]), 0
+
+
+def nest_lif_model(spec):
+    """The NEST model of a LIF spec: iaf_cond_exp; iaf_psc_exp (exponential currents) or
+    iaf_psc_delta (jumps of v, or no synapses)."""
+    if lif_model(spec) == "lif_cond":
+        return "iaf_cond_exp"
+    kernels = {pr["kernel"][0] for pr in spec["projections"]}
+    if len(kernels) > 1:
+        raise ValueError(f"NEST has no LIF model taking both kinds of synapse {sorted(kernels)}")
+    return "iaf_psc_exp" if kernels == {"exponential"} else "iaf_psc_delta"
+
+
+#: snn's delay in steps minus NEST's, per model (the module's docstring).
+NEST_DELAY_SHIFT = {"iaf_psc_exp": 1, "iaf_cond_exp": 1, "iaf_psc_delta": 0}
+
+
+def nest_port(pr):
+    """``"ex"`` or ``"in"``: the receptor of a projection, or the sign of its weights."""
+    if "receptor" in pr:
+        return "ex" if pr["receptor"] == "excitatory" else "in"
+    kind, *wp = pr["weight"]
+    if kind in ("const", "uniform") and min(wp) >= 0:
+        return "ex"
+    if kind in ("const", "uniform") and max(wp) <= 0:
+        return "in"
+    raise ValueError(f"NEST needs one sign of weight per projection for its ports, got {pr['weight']}")
+
+
+def _nest_lif(nest, spec):
+    """LIF neurons (nA -> pA, nF -> pF, uS -> nS) and their Poisson inputs: (neurons, NEST
+    weight of a projection, delay shift)."""
+    model, dt = nest_lif_model(spec), spec["dt"]
+    c = {k: per_neuron(spec, k) for k in LIF_PARAMS[lif_model(spec)]}
+    params = dict(C_m=c["cm"] * 1e3, E_L=c["v_rest"], V_reset=c["v_reset"], V_th=c["v_thresh"],
+                  t_ref=c["tau_refrac"], I_e=c["i_offset"] * 1e3, V_m=c["v0"])
+    if model == "iaf_cond_exp":
+        params.update(g_L=c["cm"] / c["tau_m"] * 1e3, E_ex=c["e_rev_E"], E_in=c["e_rev_I"])
+    else:
+        params["tau_m"] = c["tau_m"]
+    where = {label: slice(lo, hi) for label, lo, hi in population_slices(spec)}
+    taus = {}  # (post population, port) -> tau_syn: NEST has one per port and neuron
+    for pr in spec["projections"]:
+        if pr["kernel"][0] == "exponential":
+            tau = taus.setdefault((pr["post"], nest_port(pr)), pr["kernel"][1])
+            if tau != pr["kernel"][1]:
+                raise ValueError(f"NEST's {model} has one tau_syn_{nest_port(pr)} per neuron; projections "
+                                 f"into {pr['post']!r} ask for {tau} and {pr['kernel'][1]} ms")
+    for (post, port), tau in taus.items():
+        key = f"tau_syn_{port}"
+        params.setdefault(key, np.full(len(c["cm"]), nest.GetDefaults(model)[key]))[where[post]] = tau
+    pop = nest.Create(model, len(c["cm"]))
+    pop.set(**params)
+    for x in spec["inputs"]:
+        if (x["kind"], x.get("target"), model) != ("poisson_input", "v", "iaf_psc_delta"):
+            raise ValueError(f"NEST takes Poisson jumps of v into iaf_psc_delta only, got input {x}")
+        gen = nest.Create("poisson_generator", params={"rate": x["rate_hz"]})  # independent per target
+        nest.Connect(gen, pop[where[x["pop"]]], syn_spec={"weight": x["weight"], "delay": dt})
+    # pA, nS (NEST's inhibitory conductances are negative weights) or mV
+    scale = {"iaf_psc_exp": lambda pr: 1e3, "iaf_psc_delta": lambda pr: 1.0,
+             "iaf_cond_exp": lambda pr: 1e3 if nest_port(pr) == "ex" else -1e3}[model]
+    return pop, lambda pr: nest_weight(nest, pr["weight"], scale(pr)), NEST_DELAY_SHIFT[model]
+
+
+def nest_weight(nest, value, scale=1.0):
+    """A spec's weight for NEST, times ``scale``."""
+    kind, *wp = value
+    if kind == "const":
+        return wp[0] * scale
+    if kind == "uniform":
+        return nest.random.uniform(*sorted((wp[0] * scale, wp[1] * scale)))
+    return nest.random.normal(wp[0] * scale, wp[1] * abs(scale))
+
+
+def nest_delay(nest, value, dt, shift):
+    """A spec's delay of D steps as NEST's delay (D - shift) dt, ms."""
+    dkind, *dp = value
+    lo = dp[0] - shift
+    if lo < 1:
+        raise ValueError(f"a delay of {dp[0]} steps is {lo} steps in NEST, below its minimum of one")
+    return lo * dt if dkind == "const" else (lo + nest.random.uniform_int(dp[1] - dp[0] + 1)) * dt
+
+
+def nest_conn(pr):
+    """A spec's rule as NEST's conn_spec."""
+    if pr["rule"] == "all_to_all":
+        return {"rule": "all_to_all", "allow_autapses": True}
+    if pr["rule"] == "fixed_probability":
+        return {"rule": "pairwise_bernoulli", "p": pr["p"], "allow_autapses": True}
+    key = {"fixed_in_degree": "indegree", "fixed_out_degree": "outdegree"}[pr["rule"]]
+    return {"rule": "fixed_" + key, key: pr["k"], "allow_autapses": True, "allow_multapses": False}
+
+
+def nest_build(nest, spec, record_v=False):
+    """The network in NEST; returns (all neurons, spike recorder, (pre, post, delay shift:
+    snn's D minus NEST's steps) of each projection, number of synapses, multimeter or None)."""
+    dt = spec["dt"]
+    pop, weight, shift = (_nest_lif if lif_model(spec) else _nest_izhikevich)(nest, spec)
+    sub = {label: pop[lo:hi] for label, lo, hi in population_slices(spec)}
     rec = nest.Create("spike_recorder")
     nest.Connect(pop, rec)
     projs, before = [], nest.num_connections
     for pr in spec["projections"]:
-        kind, *wp = pr["weight"]
-        if kind == "const":
-            weight = wp[0]
-        elif kind == "uniform":
-            weight = nest.random.uniform(wp[0], wp[1])
-        else:
-            weight = nest.random.normal(wp[0], wp[1])
-        dkind, *dp = pr["delay"]  # NEST delay = snn's D steps (the module's docstring)
-        delay = dp[0] * dt if dkind == "const" else (dp[0] + nest.random.uniform_int(dp[1] - dp[0] + 1)) * dt
-        conn = {"rule": "all_to_all", "allow_autapses": True}
-        if pr["rule"] != "all_to_all":
-            key = {"fixed_in_degree": "indegree", "fixed_out_degree": "outdegree"}[pr["rule"]]
-            conn = {"rule": "fixed_" + key, key: pr["k"], "allow_autapses": True, "allow_multapses": False}
-        nest.Connect(sub[pr["pre"]], sub[pr["post"]], conn,
-                     {"synapse_model": "static_synapse", "weight": weight, "delay": delay})
-        projs.append((sub[pr["pre"]], sub[pr["post"]]))
+        nest.Connect(sub[pr["pre"]], sub[pr["post"]], nest_conn(pr),
+                     {"synapse_model": "static_synapse", "weight": weight(pr),
+                      "delay": nest_delay(nest, pr["delay"], dt, shift)})
+        projs.append((sub[pr["pre"]], sub[pr["post"]], shift))
     n_syn = nest.num_connections - before
     vmon = None
     if record_v:
@@ -394,13 +573,13 @@ def nest_run(task):
     steps = round(t_ms / dt)
     spike_steps, ids = nest_spike_steps(rec, pop[0].global_id, dt)
 
-    def synapses(pre, post):  # in blocks of sources: NEST's connection lists are large
+    def synapses(pre, post, shift):  # in blocks of sources: NEST's connection lists are large
         src, delay = [], []
         block = max(1, 200_000 * len(pre) // max(1, n_syn))
         for lo in range(0, len(pre), block):
-            got = nest.GetConnections(pre[lo:lo + block], post).get(["source", "delay"])
+            got = nest.GetConnections(pre[lo:min(lo + block, len(pre))], post).get(["source", "delay"])
             src.append(np.atleast_1d(np.asarray(got["source"], np.int64)) - pre[0].global_id)
-            delay.append(np.rint(np.atleast_1d(got["delay"]) / dt).astype(np.int64))
+            delay.append(np.rint(np.atleast_1d(got["delay"]) / dt).astype(np.int64) + shift)  # snn's D
         return np.concatenate(src), np.concatenate(delay)
 
     events = sum(projection_events(spec, pr, spike_steps, ids, steps, lambda p=p: synapses(*p))
@@ -411,6 +590,18 @@ def nest_run(task):
 
 
 # --------------------------------------------------------------------------- latency check
+
+
+def latency_steps(spec, v, spike):
+    """The figure of a latency case, from v (rows source, target, twin; sample j after step
+    j) and the source's first spike step: the steps from that spike to the target's first
+    sample off its twin's or, for ``"measure": "refractory"``, to the source's first sample
+    after the spike off v_reset (R + 1 for v held R steps after the spike step)."""
+    if spec.get("measure") == "refractory":
+        off = np.flatnonzero(v[0, spike + 1:] != spec["populations"][0]["v_reset"])
+        return int(off[0]) + 1 if off.size else None
+    differ = np.flatnonzero(v[1] != v[2])
+    return int(differ[0]) - spike if differ.size else None
 
 
 def latency(task):
@@ -425,9 +616,9 @@ def latency(task):
             b2.start_scope()
             b2.prefs.codegen.target = "numpy"
             b2.defaultclock.dt = spec["dt"] * b2.ms
-            G, mon, syns, vmon = brian_build(b2, spec, record_v=True)
+            objects, mon, syns, vmon = brian_build(b2, spec, record_v=True)
             brian_connect(syns, spec["dt"])
-            b2.Network(G, mon, vmon, *[s for s, _ in syns]).run(spec["t_ms"] * b2.ms)
+            b2.Network(*objects, mon, vmon, *[s for s, _ in syns]).run(spec["t_ms"] * b2.ms)
             spike = int(np.rint(mon.t[0] / b2.ms / spec["dt"]))
             v = np.asarray(vmon.v)  # (neurons, samples); sample j after step j
         else:
@@ -444,8 +635,7 @@ def latency(task):
             steps = np.rint(np.asarray(ev["times"]) / spec["dt"]).astype(np.int64) - 1
             v = np.full((3, steps.max() + 1), np.nan)
             v[ids, steps] = ev["V_m"]
-        differ = np.flatnonzero(v[1] != v[2])
-        out.append(int(differ[0]) - spike if differ.size else None)
+        out.append(latency_steps(spec, v, spike))
     return out
 
 

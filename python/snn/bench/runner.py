@@ -12,9 +12,12 @@ import tempfile
 import time
 from typing import Any
 
+import numpy as np
+
 from .. import _core
 from . import peer_worker
-from .peer_worker import delivered_events, projection_events, reset_peak_rss, rss_bytes
+from .lif_workloads import lif_population
+from .peer_worker import delivered_events, latency_steps, projection_events, reset_peak_rss, rss_bytes
 from .workloads import SCRIPTED, WORKLOADS, Spec, build, with_parameters
 
 #: Peer configurations: (simulator, mode) -> label.
@@ -239,15 +242,16 @@ def compare_rates(ours: dict[str, Any], peer: dict[str, Any]) -> None:
 
 
 def latency_specs(delays=(1, 3), dt: float = 1.0) -> list[Spec]:
-    """Three neurons: a source driven to spike (constant current 20), a target it excites
-    (weight 5, as one-step current or as a jump of v, delay D steps) and an unconnected
-    twin of the target."""
+    """Three Izhikevich neurons: a source driven to spike (constant current 20), a target it
+    excites (weight 5, as one-step current or as a jump of v, delay D steps) and an
+    unconnected twin of the target."""
     specs = []
     for target in ("I", "v"):
         for d in delays:
             rs = {"a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0}
             specs.append(dict(
-                name=f"latency_{target}_{d}", n=3, dt=dt, v_substeps=1, v0=-65.0, v_peak=30.0, t_ms=40 * dt,
+                name=f"latency_{target}_{d}", case=f"target {target}, D = {d} steps", n=3, dt=dt,
+                v_substeps=1, v0=-65.0, v_peak=30.0, t_ms=40 * dt,
                 populations=[{"label": x, "n": 1, **rs} for x in ("src", "tgt", "twin")],
                 projections=[{"pre": "src", "post": "tgt", "rule": "all_to_all", "weight": ["const", 5.0],
                               "delay": ["const", d], "target": target}],
@@ -255,18 +259,50 @@ def latency_specs(delays=(1, 3), dt: float = 1.0) -> list[Spec]:
     return specs
 
 
+#: The LIF cases: (model, kernel, weight, delays in steps).
+LIF_LATENCY_CASES = (("lif", ["exponential", 5.0], 0.1, (2, 3)),
+                     ("lif_cond", ["exponential", 5.0], 0.002, (2, 3)),
+                     ("lif", ["instant_v"], 1.0, (1, 3)))
+
+
+def lif_latency_specs(dt: float = 0.1, tau_refrac: float = 1.0) -> list[Spec]:
+    """The three neurons of :func:`latency_specs` as LIF neurons (the source driven by
+    i_offset 3 nA, first spike near 1 ms), per kind of synapse of the LIF workloads and
+    delay; and per kind a case measuring the steps from the source's spike to its first v
+    off v_reset (``"measure": "refractory"``: R + 1, R = tau_refrac / dt steps)."""
+    specs = []
+    for model, kernel, w, delays in LIF_LATENCY_CASES:
+        rev = {"e_rev_E": 0.0, "e_rev_I": -70.0} if model == "lif_cond" else {}
+        cell = dict(cm=0.2, tau_m=20.0, v_rest=-65.0, v_reset=-65.0, v_thresh=-50.0, tau_refrac=tau_refrac,
+                    v0=-65.0, **rev)
+        pr = {"pre": "src", "post": "tgt", "rule": "all_to_all", "weight": ["const", w], "kernel": kernel,
+              **({"receptor": "excitatory"} if model == "lif_cond" else {})}
+        for d, measure in [(d, "latency") for d in delays] + [(delays[0], "refractory")]:
+            what = f"D = {d} steps" if measure == "latency" else f"refractory {round(tau_refrac / dt)} steps"
+            specs.append(dict(
+                name=f"latency_{model}_{kernel[0]}_{measure}_{d}", case=f"{model}, {kernel[0]}: {what}",
+                measure=measure, n=3, dt=dt, t_ms=50 * dt,
+                populations=[lif_population(x, 1, model, **cell, i_offset=3.0 if x == "src" else 0.0)
+                             for x in ("src", "tgt", "twin")],
+                projections=[dict(pr, delay=["const", d])], inputs=[]))
+    return specs
+
+
 def snn_latency(spec: Spec) -> int | None:
     net = build(spec)
     res = net.run(spec["t_ms"], record="v", progress=False)
-    differ = (res["tgt"].v[:, 0] != res["twin"].v[:, 0]).nonzero()[0]
-    return int(differ[0]) - int(res["src"].spike_steps[0]) if differ.size else None
+    v = np.vstack([res[x].v[:, 0] for x in ("src", "tgt", "twin")])
+    return latency_steps(spec, v, int(res["src"].spike_steps[0]))
 
 
-def check_latency(peer_python: str, sims=("brian2", "nest"), delays=(1, 3), dt: float = 1.0):
+def check_latency(peer_python: str, sims=("brian2", "nest"), delays=(1, 3), dt: float = 1.0,
+                  families=("izhikevich", "lif")):
     """Latency in steps from a spike to the first change of its target, for snn and each
-    peer (snn's delay D mapped to Brian2's (D - 1) dt and NEST's D dt), per case.
-    Returns (rows of (case, {sim: steps}), notes)."""
-    specs = latency_specs(delays, dt)
+    peer (snn's delay D mapped as the peer worker's docstring says), per case: Izhikevich
+    cases (:func:`latency_specs`) and LIF ones (:func:`lif_latency_specs`, with the
+    refractory hold) as ``families`` asks. Returns (rows of (case, {sim: steps}), notes)."""
+    specs = (latency_specs(delays, dt) if "izhikevich" in families else []) + \
+        (lif_latency_specs() if "lif" in families else [])
     found: dict[str, list] = {"snn": [snn_latency(s) for s in specs]}
     notes = []
     for sim in sims:
@@ -279,9 +315,5 @@ def check_latency(peer_python: str, sims=("brian2", "nest"), delays=(1, 3), dt: 
             notes.append(f"{sim} latency check {why}")
             continue
         found[sim] = out
-    rows = []
-    for i, s in enumerate(specs):
-        rows.append((f"target {s['projections'][0]['target']}, D = {s['projections'][0]['delay'][1]} steps",
-                     {sim: v[i] for sim, v in found.items()}))
+    rows = [(s["case"], {sim: v[i] for sim, v in found.items()}) for i, s in enumerate(specs)]
     return rows, notes
-

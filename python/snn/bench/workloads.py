@@ -2,19 +2,31 @@
 
 A spec is plain JSON-able data (so the peers' interpreter can read it without snn):
 
-* ``dt`` (ms), ``v_substeps``, ``v0`` (mV), ``v_peak`` (mV);
+* ``dt`` (ms); for Izhikevich neurons ``v_substeps``, ``v0`` (mV), ``v_peak`` (mV);
 * ``populations``: ``label``, ``n`` and either ``preset`` (a name :meth:`snn.Network.population`
-  knows) or ``a, b, c, d`` (numbers or one value per neuron);
+  knows) or ``a, b, c, d`` (numbers or one value per neuron): Izhikevich neurons; or
+  ``model`` ``"lif"`` (snn.LIF) or ``"lif_cond"`` (snn.LIFCond) with every parameter of
+  :data:`.peer_worker.LIF_PARAMS` (PyNN's names and units: ms, mV, nF, nA, µS; numbers,
+  one value per neuron, or ``["uniform", low, high]``: drawn per neuron, see :func:`resolved`);
+  the peers take one neuron model for the whole network;
 * ``projections``: ``pre``, ``post``, ``rule`` (``all_to_all``, ``fixed_in_degree`` or
-  ``fixed_out_degree`` with ``k``; distinct partners, self-connections allowed),
-  ``weight`` (``["const", w]``, ``["uniform", low, high]`` or ``["normal", mean, std]``),
-  ``delay`` in steps (``["const", D]`` or ``["uniform_int", low, high]``, both ends
-  included) and ``target`` (``"I"``: current for one step, ``"v"``: a jump of v);
+  ``fixed_out_degree`` with ``k``; distinct partners, self-connections allowed; or
+  ``fixed_probability`` with ``p``, each pair independently), ``weight`` (``["const", w]``,
+  ``["uniform", low, high]`` or ``["normal", mean, std]``), ``delay`` in steps (``["const",
+  D]`` or ``["uniform_int", low, high]``, both ends included) and the synapse: ``target``
+  (``"I"``: current for one step, ``"v"``: a jump of v) or ``kernel`` (``["instant_v"]``: a
+  jump of v, ``["exponential", tau]``: current (nA) or, into ``lif_cond``, conductance (µS)
+  ``w exp(-m dt / tau)`` in the m-th step from arrival), and into ``lif_cond`` a
+  ``receptor`` (``"excitatory"`` or ``"inhibitory"``, weights >= 0);
 * ``inputs``: ``pop`` and ``kind`` ``constant`` (``value``), ``noise`` (``mean``, ``std``:
-  a fresh draw per neuron and step) or ``pulses`` (``rate_hz``, ``amplitude``: one-step
-  current pulses, ``n * rate_hz * dt / 1000`` random neurons per step, see snn.Pulses).
+  a fresh draw per neuron and step), ``pulses`` (``rate_hz``, ``amplitude``: one-step
+  current pulses, ``n * rate_hz * dt / 1000`` random neurons per step, see snn.Pulses) or
+  ``poisson_input`` (``rate_hz``, ``weight``, ``target`` ``"I"`` or ``"v"``: per neuron and
+  step a Poisson count of mean ``rate_hz * dt / 1000`` times ``weight``, see
+  snn.PoissonInput).
 
-Add a workload with :func:`register`; ``python -m snn.bench`` lists what is registered.
+Add a workload with :func:`register`; ``python -m snn.bench`` lists what is registered. The
+LIF workloads are in :mod:`.lif_workloads`.
 """
 
 from __future__ import annotations
@@ -27,6 +39,7 @@ import numpy as np
 
 from .. import _specs
 from .._network import Network
+from .peer_worker import LIF_PARAMS
 
 Spec = dict[str, Any]
 
@@ -158,6 +171,21 @@ of its source that it reaches within the run (not per step of the kernel's windo
 # --------------------------------------------------------------------------- snn
 
 
+def _is_draw(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 3 and value[0] == "uniform"
+
+
+def resolved(spec: Spec, seed: int) -> Spec:
+    """The spec with its per-neuron draws made: a population value ``["uniform", low, high]``
+    (the LIF workloads' v0) becomes ``n`` values U(low, high) from NumPy's generator of
+    ``seed``, rounded to float32 as snn stores them: the exact values snn builds and the
+    peers copy. Specs without draws come back unchanged."""
+    rng = np.random.default_rng(seed)
+    pops = [{k: rng.uniform(v[1], v[2], p["n"]).astype(np.float32).tolist() if _is_draw(v) else v
+             for k, v in p.items()} for p in spec["populations"]]
+    return dict(spec, populations=pops)
+
+
 def _distribution(value: list, dt: float | None = None) -> Any:
     """A spec's weight, or its delay in steps when ``dt`` is given, for snn (ms)."""
     kind, *p = value
@@ -171,7 +199,16 @@ def _distribution(value: list, dt: float | None = None) -> Any:
 def _rule(pr: dict) -> Any:
     if pr["rule"] == "all_to_all":
         return _specs.AllToAll()
+    if pr["rule"] == "fixed_probability":
+        return _specs.FixedProbability(pr["p"])
     return (_specs.FixedInDegree if pr["rule"] == "fixed_in_degree" else _specs.FixedOutDegree)(pr["k"])
+
+
+def _kernel(pr: dict) -> Any:
+    if "kernel" not in pr:
+        return _specs.Instant(target=pr["target"])
+    kind, *arg = pr["kernel"]
+    return _specs.Exponential(arg[0]) if kind == "exponential" else _specs.Instant(target="v")
 
 
 def _input(x: dict) -> Any:
@@ -179,28 +216,52 @@ def _input(x: dict) -> Any:
         return x["value"]
     if x["kind"] == "noise":
         return _specs.Noise(x["mean"], x["std"])
+    if x["kind"] == "poisson_input":
+        from .. import PoissonInput  # issue 11's engine
+
+        return PoissonInput(x["rate_hz"], x["weight"], target=x["target"])
     return _specs.Pulses(x["rate_hz"], x["amplitude"])
 
 
+def _population(net: Network, spec: Spec, p: dict) -> Any:
+    if "model" in p:
+        from .. import LIF, LIFCond  # issue 11's engine: only the LIF workloads need it
+
+        model = {"lif": LIF, "lif_cond": LIFCond}[p["model"]]
+        params = {k: np.asarray(p[k], np.float64) if isinstance(p[k], list) else p[k]
+                  for k in LIF_PARAMS[p["model"]]}
+        return net.population(p["n"], model(**params), label=p["label"])
+    params = {k: p[k] for k in "abcd" if k in p}
+    return net.population(p["n"], p.get("preset"), label=p["label"], v0=spec["v0"], v_peak=spec["v_peak"],
+                          v_substeps=spec["v_substeps"], **params)
+
+
 def build(spec: Spec, seed: int = 1) -> Network:
-    """The spec as an snn network, through the native rules."""
+    """The spec as an snn network, through the native rules (draws made by :func:`resolved`)."""
+    spec = resolved(spec, seed)
     net = Network(dt=spec["dt"], seed=seed)
-    pops = {}
-    for p in spec["populations"]:
-        params = {k: p[k] for k in "abcd" if k in p}
-        pops[p["label"]] = net.population(p["n"], p.get("preset"), label=p["label"], v0=spec["v0"],
-                                          v_peak=spec["v_peak"], v_substeps=spec["v_substeps"], **params)
+    pops = {p["label"]: _population(net, spec, p) for p in spec["populations"]}
     for pr in spec["projections"]:
+        receptor = {"receptor": pr["receptor"]} if "receptor" in pr else {}
         net.connect(pops[pr["pre"]], pops[pr["post"]], _rule(pr), weight=_distribution(pr["weight"]),
-                    delay=_distribution(pr["delay"], spec["dt"]), kernel=_specs.Instant(target=pr["target"]))
+                    delay=_distribution(pr["delay"], spec["dt"]), kernel=_kernel(pr), **receptor)
     for x in spec["inputs"]:
         net.input(pops[x["pop"]], _input(x))
     return net
 
 
+def family(spec: Spec) -> str:
+    """``"lif"`` for a spec of LIF populations, ``"izhikevich"`` otherwise."""
+    return "lif" if any("model" in p for p in spec["populations"]) else "izhikevich"
+
+
 def with_parameters(spec: Spec, net: Network) -> Spec:
-    """The spec with each population's exact a, b, c, d as snn drew them (numbers where all
-    neurons share a value), for the peers to build the same neurons."""
+    """The spec with each population's exact parameters as snn built them, for the peers to
+    build the same neurons: LIF populations with their draws made (:func:`resolved`, the
+    seed of ``net``); Izhikevich ones with a, b, c, d as snn drew them (numbers where all
+    neurons share a value)."""
+    if family(spec) == "lif":
+        return resolved(spec, net.seed)
     out = dict(spec, populations=[])
     for p, pop in zip(spec["populations"], net.populations):
         params = pop.parameters()
