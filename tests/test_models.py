@@ -323,8 +323,9 @@ def test_weights_set_between_runs_act_on_later_spikes():
     net, r = snn.Network(dt=dt, seed=8), ref.Network(dt, seed=8)
     src = net.population(50, snn.PoissonSource(40.0), label="src")
     dst = net.population(30, snn.LIF(tau_refrac=1.0), label="dst")
-    proj = net.connect(src, dst, snn.FixedProbability(0.3), weight=snn.Uniform(0.5, 1.5), delay=2.0,
-                       kernel=snn.Exponential(3.0))
+    # delays of several steps: the queued path, whose spikes take their weights when they leave
+    proj = net.connect(src, dst, snn.FixedProbability(0.3), weight=snn.Uniform(0.5, 1.5),
+                       delay=snn.Uniform(1.5, 3.4), kernel=snn.Exponential(3.0))
     rsrc = r.add(50, rm.PoissonSource(50, dt, src.parameters()["rate"], 8, 0))
     rdst = r.add(30, rm.LIF(30, dt, tau_refrac=1.0))
     pre, post, w, D = proj.synapses()

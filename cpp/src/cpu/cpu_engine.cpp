@@ -70,16 +70,14 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
       ps.x.assign(p.n_synapses, 0.0f), ps.xk.assign(p.n_synapses, no_spike);
       ps.y.assign(dendritic ? p.n_synapses : n, 0.0f), ps.yk.assign(ps.y.size(), no_spike);
       if (p.rule.type == plasticity_type::izhikevich_2006) ps.sd.assign(p.n_synapses, 0.0f);
-      population_state& target = pops_[p.post];
-      if (dendritic && target.history < p.d_max + 1) {
-        target.history = p.d_max + 1;
-        target.recent.assign(std::size_t(nt_) * target.history, {});
-      }
+      if (dendritic) pops_[p.post].keep_spikes(p.d_max + 1, nt_);
     }
+    if (direct(p)) pops_[p.pre].keep_spikes(p.d_max + 1, nt_);
     projs_.push_back(std::move(s));
   }
   for (auto& lists : spikes_) lists.resize(std::size_t(nt_) * d.populations.size());
   noise_.resize(nt_);
+  words_.resize(nt_);
   tails_.resize(nt_);
   shares_.resize(nt_);
 }

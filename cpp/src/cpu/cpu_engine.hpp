@@ -32,10 +32,20 @@ struct population_state {
   const unsigned char* constants = nullptr;  // the model's scalar constants (the plan's)
   bool jump_inputs = false;                  // an input adds to v
   bool uniform = false;                      // every per-neuron constant has one value
-  // Populations with dendritic-delay plastic synapses in: each thread's spikes of the last
-  // `history` steps, [thread * history + k % history] (post spikes reach synapses later).
+  // Each thread's spikes of the last `history` steps, [thread * history + k % history], for
+  // populations whose spikes are read late: out of single-delay projections (delivered
+  // from the spikes of D steps before, no queue), into dendritic-delay plastic ones (post
+  // spikes reach their synapses later).
   std::uint32_t history = 0;
   std::vector<std::vector<std::uint32_t>> recent;
+  const std::vector<std::uint32_t>& spikes_of(int t, std::uint64_t k) const {
+    return recent[std::size_t(t) * history + k % history];
+  }
+  void keep_spikes(std::uint32_t steps, int threads) {
+    if (history >= steps) return;
+    history = steps;
+    recent.assign(std::size_t(threads) * history, {});
+  }
   std::vector<std::uint8_t> spiked;
   std::vector<std::uint32_t> bounds;  // thread t owns [bounds[t], bounds[t + 1])
   /// Variable `var` of the model (state variables, then channels).
@@ -117,7 +127,10 @@ class cpu_engine final : public engine {
 
   // delivery.cpp
   void deliver(int t, std::uint64_t k);
-  const std::vector<std::uint32_t>& share_of_spikes(int t, const spike_lists& lists, std::uint32_t pop);
+  template <class List>
+  const std::vector<std::uint32_t>& share_of_spikes(int t, List&& list_of);
+  template <class Acc>
+  void deliver_direct(const projection_data& p, const std::vector<std::uint32_t>& pres, Acc* __restrict acc);
   template <int W, class S, class Write>
   void queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
                   const std::vector<std::uint32_t>& pres, std::uint32_t first, Write&& write);
@@ -127,6 +140,7 @@ class cpu_engine final : public engine {
   void with_arrivals(std::uint32_t j, std::uint64_t k, std::uint32_t n, std::uint32_t lo, std::uint32_t hi,
                      Body&& body);
   bool counted(const projection_data& p) const;
+  bool direct(const projection_data& p) const;
 
   // update.cpp
   failure update_population(int t, std::uint32_t pi, std::uint64_t k, const std::vector<stream_view>& streams,
@@ -153,6 +167,7 @@ class cpu_engine final : public engine {
   std::vector<kernel_history> histories_;  // one per kernel group
   spike_lists spikes_[2];                  // [step parity]
   std::vector<std::vector<float>> noise_;           // per thread
+  std::vector<std::vector<std::uint32_t>> words_;   // per thread: random words (Poisson input)
   std::vector<std::vector<std::uint32_t*>> tails_;  // per thread
   std::vector<std::vector<std::uint32_t>> shares_;  // per thread: its share of a step's spikes
   const std::vector<std::uint32_t> no_spikes_;

@@ -43,6 +43,9 @@ std::uint32_t key(std::uint32_t k) { return k; }
 
 bool cpu_engine::counted(const projection_data& p) const { return counted_projection(p); }
 
+// A sparse static projection of one delay needs no queue: its spikes are read D steps late.
+bool cpu_engine::direct(const projection_data& p) const { return !p.dense && !p.plastic() && p.d_min == p.d_max; }
+
 void cpu_engine::deliver(int t, std::uint64_t k) {
   const spike_lists& lists = spikes_[(k - 1) & 1];
   const std::size_t n_pop = pops_.size();
@@ -61,10 +64,21 @@ void cpu_engine::deliver(int t, std::uint64_t k) {
                     lo, hi);
       continue;
     }
-    event_buffer* pending = s.pending.data() + std::size_t(t) * R;
-    event_buffer& now = pending[k % R];                     // what arrives at step k
     const std::uint64_t mine = std::uint64_t(t) * n_post;  // this thread's sums
-    const auto& pres = k > 0 ? share_of_spikes(t, lists, p.pre) : no_spikes_;
+    if (direct(p)) {  // one delay: the spikes of step k - D arrive now, straight into the sums
+      if (k < p.d_min) continue;
+      const population_state& src = pops_[p.pre];
+      const auto& pres = share_of_spikes(t, [&](int tt) -> const auto& { return src.spikes_of(tt, k - p.d_min); });
+      if (counted(p))
+        deliver_direct(p, pres, s.counts.data() + mine);
+      else
+        deliver_direct(p, pres, s.ring.data() + mine);
+      continue;
+    }
+    event_buffer* pending = s.pending.data() + std::size_t(t) * R;
+    event_buffer& now = pending[k % R];  // what arrives at step k
+    const auto& pres =
+        k > 0 ? share_of_spikes(t, [&](int tt) -> const auto& { return lists[tt * n_pop + p.pre]; }) : no_spikes_;
     const auto post_mask = static_cast<std::uint32_t>((std::uint64_t(1) << p.post_bits) - 1);
     if (p.one_weight) {  // rows of keys; events of one word: the target
       queue_rows<1>(p, p.keys.data(), pending, pres, first,
@@ -96,19 +110,20 @@ void cpu_engine::deliver(int t, std::uint64_t k) {
   }
 }
 
-// Thread t's equal share of all threads' spikes of population `pop` (each thread holds its
-// own neurons' spikes; the rows to walk are shared out by count, not by neuron).
-const std::vector<std::uint32_t>& cpu_engine::share_of_spikes(int t, const spike_lists& lists, std::uint32_t pop) {
-  const std::size_t n_pop = pops_.size();
-  if (nt_ == 1) return lists[pop];
+// Thread t's equal share of all threads' spikes of a population at a step (list_of(tt):
+// thread tt's list; each thread holds its own neurons' spikes; the rows to walk are shared
+// out by count, not by neuron).
+template <class List>
+const std::vector<std::uint32_t>& cpu_engine::share_of_spikes(int t, List&& list_of) {
+  if (nt_ == 1) return list_of(0);
   std::size_t total = 0;
-  for (int tt = 0; tt < nt_; ++tt) total += lists[tt * n_pop + pop].size();
+  for (int tt = 0; tt < nt_; ++tt) total += list_of(tt).size();
   const std::size_t from = total * t / nt_, to = total * (t + 1) / nt_;
   std::vector<std::uint32_t>& mine = shares_[t];
   mine.clear();
   std::size_t at = 0;  // position of list tt's first spike in the concatenation
   for (int tt = 0; tt < nt_ && at < to; ++tt) {
-    const std::vector<std::uint32_t>& l = lists[tt * n_pop + pop];
+    const std::vector<std::uint32_t>& l = list_of(tt);
     const std::size_t b = std::max(from, at), e = std::min(to, at + l.size());
     if (b < e)
       mine.insert(mine.end(), l.begin() + static_cast<std::ptrdiff_t>(b - at),
@@ -145,6 +160,27 @@ void cpu_engine::depress_at_spike(std::uint32_t j, std::uint32_t s, std::int32_t
   const plasticity_args& r = plan_.plastic[j].args;
   depress(w, ps.sd_of(s), trace_value(ps.y[s], ps.yk[s], k_pre, r.c_minus, r, false), r);
   trace_spike(ps.x[s], ps.xk[s], k_pre, r.c_plus, r);
+}
+
+// The synapses of the sources `pres` (of step k - D, a projection of one delay D) straight
+// into this thread's sums: counts of one weight, or fixed-point weights.
+template <class Acc>
+void cpu_engine::deliver_direct(const projection_data& p, const std::vector<std::uint32_t>& pres, Acc* __restrict acc) {
+  const auto post_mask = static_cast<std::uint32_t>((std::uint64_t(1) << p.post_bits) - 1);
+  const std::uint64_t* row_ptr = p.row_ptr.data();
+  const std::size_t n = pres.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + 4 < n) __builtin_prefetch(row_ptr + pres[i + 4]);
+    const std::uint64_t b = row_ptr[pres[i]], e = row_ptr[pres[i] + 1];
+    if (p.one_weight) {
+      const std::uint32_t* keys = p.keys.data();
+      const Acc w = counted_projection(p) ? 1 : p.shared_weight;
+      for (std::uint64_t s = b; s < e; ++s) acc[keys[s] & post_mask] += w;
+    } else {
+      const synapse* syn = p.synapses.data();
+      for (std::uint64_t s = b; s < e; ++s) acc[syn[s].key & post_mask] += syn[s].weight;
+    }
+  }
 }
 
 // Queues the synapses of the spiking sources `pres` by arrival slot, W words per event as

@@ -141,24 +141,31 @@ void cpu_engine::add_noise(const input_data& x, std::uint32_t pi, std::uint32_t 
   }
 }
 
-// Poisson counts by blocks of four neurons: word i % 4 of the block is neuron i's.
+// Poisson counts by blocks of four neurons: word i % 4 of the block is neuron i's. The
+// counts are made threshold by threshold over all neurons (loops that vectorise), the
+// same number as poisson_count's.
 void cpu_engine::add_poisson(const input_data& x, std::uint32_t pi, std::uint32_t in, std::uint64_t k,
                              std::uint32_t lo, std::uint32_t hi, float* dst) {
   const std::uint32_t first = lo / 4;
-  const std::uint32_t* T = x.thresholds.data();
-  const auto L = static_cast<std::uint32_t>(x.thresholds.size());
-  const float w = x.mean[0];
+  std::vector<std::uint32_t>& buf = words_[omp_get_thread_num()];
+  buf.resize((hi - first * 4 + 3) / 4 * 4 + 32 + 2 * std::size_t(hi - lo));
+  std::uint32_t* words = buf.data();
   philox_blocks(counter_rng(net_->seed), lo, hi, [&](std::uint32_t b) { return poisson_counter(b, k, in, pi); },
                 [&](std::uint32_t g, const std::uint32_t* x0, const std::uint32_t* x1, const std::uint32_t* x2,
                     const std::uint32_t* x3) {
-                  const std::uint32_t* words[4] = {x0, x1, x2, x3};
-                  const std::uint32_t base = (first + g) * 4;
+                  std::uint32_t* out = words + std::size_t(g) * 4;
                   for (std::uint32_t l = 0; l < 8; ++l)
-                    for (std::uint32_t lane = 0; lane < 4; ++lane) {
-                      const std::uint32_t i = base + 4 * l + lane;
-                      if (i >= lo && i < hi) dst[i] = dst[i] + poisson_value(poisson_count(words[lane][l], T, L), w);
-                    }
+                    out[4 * l] = x0[l], out[4 * l + 1] = x1[l], out[4 * l + 2] = x2[l], out[4 * l + 3] = x3[l];
                 });
+  const std::uint32_t* __restrict ww = words + (lo - first * 4);  // ww[i - lo]: neuron i
+  std::uint32_t* __restrict count = words + (hi - first * 4 + 3) / 4 * 4 + 32;
+  const std::uint32_t n = hi - lo;
+  std::fill(count, count + n, 0u);
+  for (std::uint32_t T : x.thresholds)
+    for (std::uint32_t i = 0; i < n; ++i) count[i] += ww[i] >= T ? 1u : 0u;
+  const float w = x.mean[0];
+  float* __restrict out = dst + lo;
+  for (std::uint32_t i = 0; i < n; ++i) out[i] = out[i] + poisson_value(count[i], w);
 }
 
 }  // namespace SNN_CPU_NS

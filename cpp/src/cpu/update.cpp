@@ -144,7 +144,6 @@ void cpu_engine::add_synaptic_input(std::uint32_t pi, std::uint64_t k, std::uint
 void cpu_engine::potentiate_after(int t, std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
                                   const std::vector<std::uint32_t>& spiked) {
   population_state& pop = pops_[pi];
-  if (pop.history > 0) pop.recent[std::size_t(t) * pop.history + k % pop.history] = spiked;
   for (std::uint32_t j : plan_.into[pi]) {
     projection_data& p = net_->projections[j];
     if (!p.plastic()) continue;
@@ -156,7 +155,7 @@ void cpu_engine::potentiate_after(int t, std::uint32_t pi, std::uint64_t k, std:
     };
     if (r.dendritic) {
       for (std::uint32_t d = p.d_min; d <= p.d_max && d <= k; ++d)
-        for (std::uint32_t i : pop.recent[std::size_t(t) * pop.history + (k - d) % pop.history]) {
+        for (std::uint32_t i : pop.spikes_of(t, k - d)) {
           const auto [b, e] = plan.of_delay(i, d);
           for (std::uint64_t q = b; q < e; ++q) {
             potentiate_synapse(plan.in_syn[q]);
@@ -214,6 +213,7 @@ failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, 
     if (spiked[i]) out.push_back(i);
     ++i;
   }
+  if (s.history > 0) s.recent[std::size_t(t) * s.history + k % s.history] = out;
   potentiate_after(t, pi, k, lo, hi, out);
   if (rec.active()) {
     for (std::uint32_t i : out) rec.spike(t, pi, static_cast<std::int64_t>(k), static_cast<std::int32_t>(i));
