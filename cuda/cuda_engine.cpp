@@ -50,6 +50,8 @@ double network_bytes(const network_data& d) {
     const double L = static_cast<double>(p.kernel.samples.size());
     bytes += 8.0 * p.d_max * n_post + 8.0 * n_post + 4.0 * L * (n_post + 1);
     bytes += p.dense ? 4.0 * n_pre * n_post : 8.0 * static_cast<double>(p.n_synapses) + 8.0 * (n_pre + 1);
+    if (p.plastic())  // traces, sd, the synapses by target; spike histories of d_max steps
+      bytes += 34.0 * static_cast<double>(p.n_synapses) + 8.0 * n_post + 4.0 * (p.d_max + 1) * (n_pre + n_post);
   }
   return bytes;
 }
@@ -71,6 +73,7 @@ constexpr std::uint32_t longest_graph_steps = 64;
 
 struct population_buffers {
   std::vector<device_array<float>> vars, channels, params;  // the model's, [n] each
+  device_array<std::uint32_t> history_ids, history_count;  // the last steps' spike lists
   device_array<std::uint64_t> table_ptr, table_steps;       // spike sources
   device_array<std::uint8_t> spiked;
   device_array<std::uint32_t> block_counts, ids, offsets, prev, prev_count;
@@ -90,6 +93,11 @@ struct projection_buffers {
   device_array<std::int32_t> weights;
   device_array<unsigned long long> ring;
   device_array<float> s0, s1;
+  // plastic projections (device_types.hpp's plastic_args)
+  device_array<float> x, y, sd;
+  device_array<std::uint64_t> xk, yk, in_ptr;
+  device_array<std::uint32_t> in_syn;
+  device_array<std::uint16_t> in_delay;
   projection_args args;
 };
 
@@ -100,17 +108,21 @@ struct sampled_group {
 
 struct trace_buffers {
   device_array<std::int32_t> neurons;
+  device_array<std::uint64_t> storage;
   device_array<float> out;
 };
 
 /// A trace request's shape: the graphs depend on it, not on where the run starts.
 struct trace_shape {
   std::uint32_t population;
-  int var;
+  int var;  // -1: the weights of `projection`, at `storage`
   std::uint64_t every;
   std::vector<std::int32_t> neurons;
+  std::int64_t projection;
+  std::vector<std::uint64_t> storage;
   bool operator==(const trace_shape& o) const {
-    return population == o.population && var == o.var && every == o.every && neurons == o.neurons;
+    return population == o.population && var == o.var && every == o.every && neurons == o.neurons &&
+           projection == o.projection && storage == o.storage;
   }
 };
 
@@ -138,10 +150,6 @@ class cuda_engine final : public engine {
     const network_data& d = *net_;
     if (d.populations.size() > 0xFFFF)
       config_fail("backend 'cuda': at most 65535 populations, got ", d.populations.size());
-    for (const projection_data& p : d.projections)
-      if (p.plastic())
-        throw backend_unavailable(cat("backend 'cuda': projection '", p.label,
-                                      "' is plastic, and plasticity runs on the CPU backend only so far"));
     SNN_CUDA_CHECK(cudaGetDevice(&device_));
     SNN_CUDA_CHECK(cudaDeviceGetAttribute(&sm_count_, cudaDevAttrMultiProcessorCount, device_));
     std::size_t free = 0, total = 0;
@@ -176,7 +184,7 @@ class cuda_engine final : public engine {
       fresh.hist.zero();
       groups_.push_back(std::move(fresh));
     }
-    for (const projection_data& p : d.projections) projs_.push_back(make_projection(p));
+    for (std::uint32_t j = 0; j < d.projections.size(); ++j) projs_.push_back(make_projection(j));
     for (std::uint32_t p = 0; p < d.populations.size(); ++p) link_arrivals(p);
     layout(chunk_steps(budget_, bytes_per_chunk_step(d, 0)));
     SNN_CUDA_CHECK(cudaDeviceSynchronize());
@@ -225,6 +233,13 @@ class cuda_engine final : public engine {
       }
     }
     SNN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    // Plastic weights changed on the device: the network data (read_weights, synapses())
+    // follows them after every advance.
+    for (std::uint32_t j = 0; j < projs_.size(); ++j)
+      if (projs_[j].args.plastic) {
+        std::vector<synapse>& host = net_->projections[j].synapses;
+        projs_[j].synapses.download(reinterpret_cast<device_synapse*>(host.data()), host.size());
+      }
     out.steps = done;
     return out;
   }
@@ -279,6 +294,12 @@ class cuda_engine final : public engine {
     b.table_steps = device_array<std::uint64_t>(p.table_steps);
     b.spiked = device_array<std::uint8_t>(p.n);
     b.spiked.zero();
+    if (const std::uint32_t steps = history_steps(index)) {
+      b.history_ids = device_array<std::uint32_t>(std::uint64_t(steps) * p.n);
+      b.history_count = device_array<std::uint32_t>(steps);
+      b.history_count.zero();
+      b.args.history = spike_history{b.history_ids.get(), b.history_count.get(), steps, p.n};
+    }
     b.block_counts = device_array<std::uint32_t>(neuron_blocks(p.n));
     b.prev = device_array<std::uint32_t>(p.n);
     b.prev_count = device_array<std::uint32_t>(1);
@@ -337,7 +358,46 @@ class cuda_engine final : public engine {
     return b;
   }
 
-  projection_buffers make_projection(const projection_data& p) {
+  // How many steps of spike lists each population keeps: plastic projections read their
+  // sources' (axonal delays: arrivals) and targets' (dendritic delays: post spikes reaching
+  // synapses later; axonal: this step's) spikes from there.
+  std::uint32_t history_steps(std::uint32_t pi) const {
+    std::uint32_t steps = 0;
+    for (const projection_data& p : net_->projections) {
+      if (!p.plastic()) continue;
+      const bool dendritic = p.rule.type == plasticity_type::stdp;
+      if (p.pre == pi && !dendritic) steps = std::max(steps, p.d_max + 1);
+      if (p.post == pi) steps = std::max(steps, dendritic ? p.d_max + 1 : 1u);
+    }
+    return steps;
+  }
+
+  // A plastic projection's device state, as the CPU engine's (cpu_engine.cpp).
+  void make_plastic(std::uint32_t j, projection_buffers& b) {
+    const projection_data& p = net_->projections[j];
+    const plastic_plan& plan = plan_.plastic[j];
+    plastic_args& a = b.args.pl;
+    a.rule = plan.args;
+    const std::uint64_t n_syn = p.n_synapses;
+    const std::uint64_t n_y = plan.args.dendritic ? n_syn : net_->populations[p.post].n;
+    b.x = device_array<float>(std::vector<float>(n_syn, 0.0f));
+    b.xk = device_array<std::uint64_t>(std::vector<std::uint64_t>(n_syn, no_spike));
+    b.y = device_array<float>(std::vector<float>(n_y, 0.0f));
+    b.yk = device_array<std::uint64_t>(std::vector<std::uint64_t>(n_y, no_spike));
+    if (plan.args.izhikevich) b.sd = device_array<float>(std::vector<float>(n_syn, 0.0f));
+    b.in_ptr = device_array<std::uint64_t>(plan.in_ptr);
+    b.in_syn = device_array<std::uint32_t>(plan.in_syn);
+    b.in_delay = device_array<std::uint16_t>(plan.in_delay);
+    a.x = b.x.get(), a.xk = b.xk.get(), a.y = b.y.get(), a.yk = b.yk.get(), a.sd = b.sd.get();
+    a.in_ptr = b.in_ptr.get(), a.in_syn = b.in_syn.get(), a.in_delay = b.in_delay.get();
+    a.pre = pops_[p.pre].args.history, a.post = pops_[p.post].args.history;
+    a.n_synapses = n_syn;
+    a.d_max = p.d_max;
+    b.args.plastic = true;
+  }
+
+  projection_buffers make_projection(std::uint32_t index) {
+    const projection_data& p = net_->projections[index];
     const std::uint32_t n_post = net_->populations[p.post].n;
     const std::uint32_t n_pre = net_->populations[p.pre].n;
     projection_buffers b;
@@ -372,6 +432,7 @@ class cuda_engine final : public engine {
       b.s1 = device_array<float>(n_post);
       b.s1.zero();
     }
+    if (p.plastic()) make_plastic(index, b);
     return b;
   }
 
@@ -455,7 +516,7 @@ class cuda_engine final : public engine {
     std::size_t columns = 0;
     for (std::uint32_t t = 0; t < rec.trace_count(); ++t) {
       const trace_buffer& tb = rec.trace(t);
-      shapes.push_back(trace_shape{tb.population, tb.var, tb.every, tb.neurons});
+      shapes.push_back(trace_shape{tb.population, tb.var, tb.every, tb.neurons, tb.projection, tb.storage});
       columns += tb.neurons.size();
     }
     if (!(shapes == shapes_) || trace_out_.size() != shapes.size()) {
@@ -472,7 +533,14 @@ class cuda_engine final : public engine {
         const std::uint64_t rows = (chunk_ + s.every - 1) / s.every;
         b.out = device_array<float>(rows * s.neurons.size());
         trace_args a;
-        a.src = state(s.population, s.var).get();
+        if (s.var >= 0) {
+          a.src = state(s.population, s.var).get();
+        } else {
+          b.storage = device_array<std::uint64_t>(s.storage);
+          a.synapses = projs_[s.projection].synapses.get();
+          a.storage = b.storage.get();
+          a.inv_scale = net_->projections[s.projection].inv_scale();
+        }
         a.neurons = b.neurons.get();
         a.columns = static_cast<std::uint32_t>(s.neurons.size());
         a.first_column = first_column;
@@ -528,6 +596,10 @@ class cuda_engine final : public engine {
       if (p.args.has_pulses) launch_pulses(p.args, ctl_.get(), pos, s);
     for (const population_buffers& p : pops_) launch_update(p.args, ctl_.get(), pos, s);
     for (const population_buffers& p : pops_) launch_compact(p.args, ctl_.get(), pos, s);
+    for (const population_buffers& p : pops_)
+      if (p.args.history.steps) launch_history(p.args, ctl_.get(), pos, s);
+    for (const projection_buffers& p : projs_)
+      if (p.args.plastic) launch_plasticity(p.args, ctl_.get(), pos, s);
     if (trace_columns_ > 0)
       launch_gather(trace_dev_.get(), static_cast<std::uint32_t>(trace_args_.size()), trace_columns_,
                     ctl_.get(), pos, s);

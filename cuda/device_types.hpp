@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "models/registry.hpp"
+#include "plasticity.hpp"
 
 namespace snn {
 namespace cuda {
@@ -61,6 +62,14 @@ struct arrival_args {
   std::uint32_t leader = 0;
 };
 
+/// Spike lists of the last `steps` steps of a population: step k's list is
+/// ids[(k % steps) * n ..) of length count[k % steps] (steps = 0: none kept).
+struct spike_history {
+  std::uint32_t* ids = nullptr;
+  std::uint32_t* count = nullptr;
+  std::uint32_t steps = 0, n = 0;
+};
+
 struct population_args {
   std::uint32_t n = 0, index = 0;
   model_id model = model_id::izhikevich;
@@ -79,6 +88,7 @@ struct population_args {
   std::uint32_t n_arrivals = 0;
   std::uint32_t* block_counts = nullptr;  // spikes per block of the last step
   spike_lists spikes;
+  spike_history history;  // the last steps' spike lists (plastic projections read them)
 };
 
 /// One stored sparse synapse, laid out as snn::synapse.
@@ -87,21 +97,42 @@ struct device_synapse {
   std::int32_t weight;
 };
 
+/// A plastic projection's rule and state on the device (the CPU engine's plastic_state and
+/// plastic_plan): traces (value before the latest spike, its step), sd, the synapses by
+/// target sorted by delay, and the spike histories of its source and target.
+struct plastic_args {
+  plasticity_args rule;
+  float *x = nullptr, *y = nullptr, *sd = nullptr;  // y: per synapse (dendritic) or target
+  std::uint64_t *xk = nullptr, *yk = nullptr;
+  const std::uint64_t* in_ptr = nullptr;  // n_post + 1
+  const std::uint32_t* in_syn = nullptr;
+  const std::uint16_t* in_delay = nullptr;
+  spike_history pre, post;
+  std::uint64_t n_synapses = 0;
+  std::uint32_t d_max = 1;
+};
+
 struct projection_args {
   bool dense = false;
   std::uint32_t n_post = 0, slots = 1, d_min = 1, post_bits = 0;
   spike_lists source;  // the pre population's spikes
   const std::uint64_t* row_ptr = nullptr;  // sparse
-  const device_synapse* synapses = nullptr;
+  device_synapse* synapses = nullptr;     // (plastic projections change the weights)
   const std::int32_t* weights = nullptr;  // dense [pre][post]
   unsigned long long* ring = nullptr;     // [slot][post]
   std::uint32_t blocks = 1;               // grid of the delivery kernel
+  bool plastic = false;
+  plastic_args pl;
 };
 
-/// One recorded variable: column j holds src[neurons[j]] of each sampled step.
+/// One recorded variable: column j holds src[neurons[j]] of each sampled step (weights:
+/// synapses[storage[j]].weight * inv_scale).
 struct trace_args {
   const float* src = nullptr;
   const std::int32_t* neurons = nullptr;
+  const device_synapse* synapses = nullptr;  // a weight trace's projection
+  const std::uint64_t* storage = nullptr;
+  double inv_scale = 1.0;
   std::uint32_t columns = 0, first_column = 0;  // first_column: among all traces' columns
   std::uint64_t first_sample = 0, every = 1;
   float* out = nullptr;  // [row of this chunk][columns]

@@ -75,6 +75,123 @@ __device__ void draw_pulses(const population_args& p, std::uint64_t k, std::uint
   }
 }
 
+/// The list of step k in a spike history (k within its last `steps` steps).
+__device__ __forceinline__ void history_list(const spike_history& h, std::uint64_t k, const std::uint32_t*& ids,
+                                             std::uint32_t& count) {
+  const std::uint64_t slot = k % h.steps;
+  ids = h.ids + slot * h.n;
+  count = h.count[slot];
+}
+
+// A synapse of a dendritic-delay plastic projection when its pre spike of step k_pre is
+// delivered (the CPU engine's depress_at_spike): depressed with its post trace, the spike
+// into its pre trace.
+__device__ __forceinline__ void depress_at_spike(const plastic_args& pl, std::int32_t& w, std::uint64_t s,
+                                                 std::uint64_t k_pre) {
+  const plasticity_args& r = pl.rule;
+  float unused = 0.0f;
+  depress(w, pl.sd ? pl.sd[s] : unused, trace_value(pl.y[s], pl.yk[s], k_pre, r.c_minus, r, false), r);
+  trace_spike(pl.x[s], pl.xk[s], k_pre, r.c_plus, r);
+}
+
+// The synapses with delay code `code` of a row sorted by key: [b, e) (binary search).
+__device__ __forceinline__ void run_of_delay(const device_synapse* syn, std::uint64_t& b, std::uint64_t& e,
+                                             std::uint32_t code, std::uint32_t post_bits) {
+  std::uint64_t lo = b, hi = e;
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    if ((syn[mid].key >> post_bits) < code) lo = mid + 1; else hi = mid;
+  }
+  std::uint64_t top = lo;
+  hi = e;
+  while (top < hi) {
+    const std::uint64_t mid = top + (hi - top) / 2;
+    if ((syn[mid].key >> post_bits) <= code) top = mid + 1; else hi = mid;
+  }
+  b = lo, e = top;
+}
+
+// An axonal-delay plastic projection's arrivals of step k (the CPU engine's drain_plastic):
+// the spikes of step k - d for every delay d, each synapse of delay d depressed with its
+// target's trace, the arrival into its pre trace, its weight into this step's ring slot.
+// Warps `warp`, `warp + n_warps`, ... of each list.
+__device__ void arrive_plastic(const projection_args& p, std::uint64_t k, std::uint32_t warp, std::uint32_t n_warps) {
+  const plastic_args& pl = p.pl;
+  const plasticity_args& r = pl.rule;
+  const std::uint32_t lane = threadIdx.x % 32;
+  const std::uint64_t post_mask = (std::uint64_t(1) << p.post_bits) - 1;
+  float unused = 0.0f;
+  for (std::uint32_t d = p.d_min; d <= pl.d_max && d <= k; ++d) {
+    const std::uint32_t* ids;
+    std::uint32_t count;
+    history_list(pl.pre, k - d, ids, count);
+    for (std::uint32_t s = warp; s < count; s += n_warps) {
+      std::uint64_t b = p.row_ptr[ids[s]], e = p.row_ptr[ids[s] + 1];
+      run_of_delay(p.synapses, b, e, d - p.d_min, p.post_bits);
+      for (std::uint64_t j = b + lane; j < e; j += 32) {
+        device_synapse& syn = p.synapses[j];
+        const std::uint32_t post = static_cast<std::uint32_t>(syn.key & post_mask);
+        depress(syn.weight, pl.sd ? pl.sd[j] : unused, trace_value(pl.y[post], pl.yk[post], k, r.c_minus, r, false), r);
+        trace_spike(pl.x[j], pl.xk[j], k, r.c_plus, r);
+        atomicAdd(p.ring + (k % p.slots) * p.n_post + post,
+                  static_cast<unsigned long long>(static_cast<long long>(syn.weight)));
+      }
+    }
+  }
+}
+
+// Potentiation at the end of step k (the CPU engine's potentiate_after): dendritic delays,
+// the post spikes of step k - d reach the synapses of delay d into their neurons; axonal,
+// the post spikes of step k potentiate every synapse into their neurons. Warps over spikes.
+__device__ void potentiate_plastic(const projection_args& p, std::uint64_t k, std::uint32_t warp, std::uint32_t n_warps) {
+  const plastic_args& pl = p.pl;
+  const plasticity_args& r = pl.rule;
+  const std::uint32_t lane = threadIdx.x % 32;
+  float unused = 0.0f;
+  auto potentiate_synapse = [&](std::uint32_t s) {
+    potentiate(p.synapses[s].weight, pl.sd ? pl.sd[s] : unused, trace_value(pl.x[s], pl.xk[s], k, r.c_plus, r, true), r);
+  };
+  const std::uint32_t d_lo = r.dendritic ? p.d_min : 0, d_hi = r.dendritic ? pl.d_max : 0;
+  for (std::uint32_t d = d_lo; d <= d_hi && d <= k; ++d) {
+    const std::uint32_t* ids;
+    std::uint32_t count;
+    history_list(pl.post, k - d, ids, count);
+    for (std::uint32_t s = warp; s < count; s += n_warps) {
+      const std::uint32_t i = ids[s];
+      std::uint64_t b = pl.in_ptr[i], e = pl.in_ptr[i + 1];
+      if (r.dendritic) {  // the run of delay d
+        std::uint64_t lo = b, hi = e;
+        while (lo < hi) {
+          const std::uint64_t mid = lo + (hi - lo) / 2;
+          if (pl.in_delay[mid] < d) lo = mid + 1; else hi = mid;
+        }
+        b = lo;
+        for (e = b; e < pl.in_ptr[i + 1] && pl.in_delay[e] == d;) ++e;
+      }
+      for (std::uint64_t q = b + lane; q < e; q += 32) {
+        potentiate_synapse(pl.in_syn[q]);
+        if (r.dendritic) trace_spike(pl.y[pl.in_syn[q]], pl.yk[pl.in_syn[q]], k, r.c_minus, r);
+      }
+      if (!r.dendritic && lane == 0) trace_spike(pl.y[i], pl.yk[i], k, r.c_minus, r);
+    }
+  }
+}
+
+// The 2006 rule's change at the end of an interval, synapses t, t + nt, ...
+__device__ void consolidate_plastic(const projection_args& p, std::uint64_t k, std::uint64_t t, std::uint64_t nt) {
+  if (!consolidates_after(k, p.pl.rule)) return;
+  for (std::uint64_t s = t; s < p.pl.n_synapses; s += nt) consolidate(p.synapses[s].weight, p.pl.sd[s], p.pl.rule);
+}
+
+// This step's spike list into the population's history (threads t, t + nt, ...).
+__device__ void record_history(const population_args& p, std::uint32_t q, std::uint64_t k, std::uint32_t t,
+                               std::uint32_t nt) {
+  const std::uint32_t b = p.spikes.offsets[q], count = p.spikes.offsets[q + 1] - b;
+  std::uint32_t* out = p.history.ids + (k % p.history.steps) * p.history.n;
+  for (std::uint32_t i = t; i < count; i += nt) out[i] = p.spikes.ids[b + i];
+  if (t == 0) p.history.count[k % p.history.steps] = count;
+}
+
 // One warp per spike walks its row; each synapse adds its weight to the ring slot of its
 // arrival step with a 64-bit integer atomic (two's complement: exact for negative weights).
 // Warps `warp`, `warp + n_warps`, ... of the spike list.
@@ -89,6 +206,7 @@ __device__ void deliver_rows(const projection_args& p, std::uint32_t q, std::uin
     const std::uint32_t pre = ids[s];
     const std::uint64_t end = p.row_ptr[pre + 1];
     for (std::uint64_t j = p.row_ptr[pre] + lane; j < end; j += 32) {
+      if (p.plastic) depress_at_spike(p.pl, p.synapses[j].weight, j, k - 1);  // dendritic: at once
       const device_synapse syn = p.synapses[j];
       const auto code = static_cast<std::uint32_t>(std::uint64_t(syn.key) >> p.post_bits);
       const std::uint32_t slot = arrival_slot(k, p.d_min, code, p.slots);
@@ -117,8 +235,29 @@ __global__ void deliver_sparse(projection_args p, const step_control* ctl, std::
   const std::uint32_t q = position(ctl, pos);
   if (stopped(ctl, q)) return;
   const std::uint64_t k = ctl->first + q;
-  if (k == 0) return;
-  deliver_rows(p, q, k, (blockIdx.x * blockDim.x + threadIdx.x) / 32, gridDim.x * blockDim.x / 32);
+  const std::uint32_t warp = (blockIdx.x * blockDim.x + threadIdx.x) / 32, n_warps = gridDim.x * blockDim.x / 32;
+  if (p.plastic && !p.pl.rule.dendritic)
+    arrive_plastic(p, k, warp, n_warps);
+  else if (k > 0)
+    deliver_rows(p, q, k, warp, n_warps);
+}
+
+__global__ void history_kernel(population_args p, const step_control* ctl, std::uint32_t pos) {
+  const std::uint32_t q = position(ctl, pos);
+  if (stopped(ctl, q)) return;
+  record_history(p, q, ctl->first + q, blockIdx.x * blockDim.x + threadIdx.x, gridDim.x * blockDim.x);
+}
+
+__global__ void potentiate_kernel(projection_args p, const step_control* ctl, std::uint32_t pos) {
+  const std::uint32_t q = position(ctl, pos);
+  if (stopped(ctl, q)) return;
+  potentiate_plastic(p, ctl->first + q, (blockIdx.x * blockDim.x + threadIdx.x) / 32, gridDim.x * blockDim.x / 32);
+}
+
+__global__ void consolidate_kernel(projection_args p, const step_control* ctl, std::uint32_t pos) {
+  const std::uint32_t q = position(ctl, pos);
+  if (stopped(ctl, q)) return;
+  consolidate_plastic(p, ctl->first + q, blockIdx.x * blockDim.x + threadIdx.x, std::uint64_t(gridDim.x) * blockDim.x);
 }
 
 __global__ void deliver_dense(projection_args p, const step_control* ctl, std::uint32_t pos) {
@@ -320,7 +459,8 @@ __device__ void gather_column(const trace_args* t, std::uint32_t n_traces, std::
   const std::uint64_t row =
       (k - tr.first_sample) / tr.every - trace_rows_before(first, tr.first_sample, tr.every);
   const std::uint32_t c = g - tr.first_column;
-  tr.out[row * tr.columns + c] = tr.src[tr.neurons[c]];
+  tr.out[row * tr.columns + c] =
+      tr.synapses ? static_cast<float>(tr.synapses[tr.storage[c]].weight * tr.inv_scale) : tr.src[tr.neurons[c]];
 }
 
 __global__ void gather_traces(const trace_args* t, std::uint32_t n_traces, std::uint32_t columns,
@@ -339,14 +479,15 @@ __global__ void __launch_bounds__(fused_block_size) run_fused(fused_args f, step
   const std::uint64_t first = ctl->first;
   for (std::uint32_t q = 0; q < steps; ++q) {
     const std::uint64_t k = first + q;
-    if (k > 0)
-      for (std::uint32_t j = 0; j < f.n_projections; ++j) {
-        const projection_args& p = f.projections[j];
-        if (p.dense)
-          for (std::uint32_t c = t; c < p.n_post; c += nt) deliver_column(p, q, k, c);
-        else
-          deliver_rows(p, q, k, t / 32, nt / 32);
-      }
+    for (std::uint32_t j = 0; j < f.n_projections; ++j) {
+      const projection_args& p = f.projections[j];
+      if (p.plastic && !p.pl.rule.dendritic)
+        arrive_plastic(p, k, t / 32, nt / 32);
+      else if (k > 0 && p.dense)
+        for (std::uint32_t c = t; c < p.n_post; c += nt) deliver_column(p, q, k, c);
+      else if (k > 0)
+        deliver_rows(p, q, k, t / 32, nt / 32);
+    }
     for (std::uint32_t pi = 0; pi < f.n_populations; ++pi)
       if (f.populations[pi].has_pulses) draw_pulses(f.populations[pi], k, t, nt);
     __syncthreads();
@@ -364,6 +505,16 @@ __global__ void __launch_bounds__(fused_block_size) run_fused(fused_args f, step
       }
       if (t == 0) p.spikes.offsets[q + 1] = at;
     }
+    __syncthreads();
+    for (std::uint32_t pi = 0; pi < f.n_populations; ++pi)
+      if (f.populations[pi].history.steps) record_history(f.populations[pi], q, k, t, nt);
+    __syncthreads();
+    for (std::uint32_t j = 0; j < f.n_projections; ++j)
+      if (f.projections[j].plastic) potentiate_plastic(f.projections[j], k, t / 32, nt / 32);
+    __syncthreads();
+    for (std::uint32_t j = 0; j < f.n_projections; ++j)
+      if (f.projections[j].plastic && f.projections[j].pl.rule.izhikevich) consolidate_plastic(f.projections[j], k, t, nt);
+    __syncthreads();
     for (std::uint32_t g = t; g < f.n_columns; g += nt) gather_column(f.traces, f.n_traces, g, first, k);
     __syncthreads();
     // This step completed; after a NaN/inf the rest of the chunk is void.
@@ -390,6 +541,20 @@ void launch_deliver(const projection_args& p, const step_control* ctl, std::uint
     deliver_dense<<<neuron_blocks(p.n_post), block_size, 0, stream>>>(p, ctl, pos);
   else
     deliver_sparse<<<p.blocks, block_size, 0, stream>>>(p, ctl, pos);
+  SNN_CUDA_LAUNCHED();
+}
+
+void launch_history(const population_args& p, const step_control* ctl, std::uint32_t pos, cudaStream_t stream) {
+  history_kernel<<<4, block_size, 0, stream>>>(p, ctl, pos);
+  SNN_CUDA_LAUNCHED();
+}
+
+void launch_plasticity(const projection_args& p, const step_control* ctl, std::uint32_t pos, cudaStream_t stream) {
+  potentiate_kernel<<<p.blocks, block_size, 0, stream>>>(p, ctl, pos);
+  SNN_CUDA_LAUNCHED();
+  if (!p.pl.rule.izhikevich) return;
+  const auto blocks = static_cast<std::uint32_t>(std::min<std::uint64_t>(1024, (p.pl.n_synapses + block_size - 1) / block_size + 1));
+  consolidate_kernel<<<blocks, block_size, 0, stream>>>(p, ctl, pos);
   SNN_CUDA_LAUNCHED();
 }
 

@@ -15,9 +15,14 @@ namespace cuda {
 inline constexpr std::uint32_t block_size = 256;
 inline std::uint32_t neuron_blocks(std::uint32_t n) { return (n + block_size - 1) / block_size; }
 
-/// Spikes of the previous step along their rows into the projection's ring.
+/// Spikes of the previous step along their rows into the projection's ring (axonal-delay
+/// plastic projections: the spikes arriving this step, from the source's history).
 void launch_deliver(const projection_args& p, const step_control* ctl, std::uint32_t pos,
                     cudaStream_t stream);
+/// This step's spike list into the population's spike history.
+void launch_history(const population_args& p, const step_control* ctl, std::uint32_t pos, cudaStream_t stream);
+/// A plastic projection's potentiation of this step, then (the 2006 rule) its interval change.
+void launch_plasticity(const projection_args& p, const step_control* ctl, std::uint32_t pos, cudaStream_t stream);
 /// This step's random pulses of the population's pulses inputs, counted per neuron.
 void launch_pulses(const population_args& p, const step_control* ctl, std::uint32_t pos,
                    cudaStream_t stream);

@@ -212,3 +212,21 @@ def test_network_too_large_for_the_device_is_a_memory_error():
         net.run(1.0, backend="cuda")
     net2, _ = dense_2003()
     net2.run(5.0, backend="cuda")
+
+
+@pytest.mark.parametrize("kind", ["additive", "multiplicative", "izhikevich_2006"])
+def test_plasticity_identical_on_cpu_and_cuda(kind, cuda_path):
+    """Plastic networks (tests/test_plasticity.py): the same spikes, weight traces and final
+    weights, bit for bit, on both backends."""
+    from test_plasticity import build_plastic_network
+
+    out = {}
+    for backend in ("cpu", "cuda"):
+        net, _, plastic = build_plastic_network(kind)
+        proj = plastic[0][0]
+        res = net.run(300.0, record=[snn.WeightTrace(proj, every=7)], backend=backend)
+        out[backend] = (results(res, net), res.weights(proj).values, [p.weights() for p, _, _ in plastic])
+    assert_identical(out["cpu"][0], out["cuda"][0], f"plastic {kind}")
+    assert out["cpu"][1].tobytes() == out["cuda"][1].tobytes()
+    for a, b in zip(out["cpu"][2], out["cuda"][2]):
+        assert a.tobytes() == b.tobytes()
