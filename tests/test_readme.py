@@ -8,12 +8,17 @@ import numpy as np
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 
 
-def test_readme_tour_runs_and_its_comments_hold():
-    text = README.read_text()
-    block = re.search(r"## A tour\n\n```python\n(.*?)```", text, re.S)
-    assert block, "the README has no tour block"
+def run_block(heading: str) -> dict:
+    """Runs the README's python block that follows `heading`; returns its names."""
+    block = re.search(re.escape(heading) + r"\n\n```python\n(.*?)```", README.read_text(), re.S)
+    assert block, f"the README has no python block after {heading!r}"
     ns: dict = {}
     exec(compile(block.group(1), str(README), "exec"), ns)
+    return ns
+
+
+def test_readme_tour_runs_and_its_comments_hold():
+    ns = run_block("## A tour")
     res, res2, exc, inh = ns["res"], ns["res2"], ns["exc"], ns["inh"]
     steps = round(1000 / 0.1)
     assert res[exc].v.shape == (steps, exc.size)                  # "(samples, neurons)"
@@ -26,11 +31,7 @@ def test_readme_tour_runs_and_its_comments_hold():
 
 
 def test_readme_models_example_runs_and_its_comments_hold():
-    text = README.read_text()
-    block = re.search(r"Other models, receptors and spike sources:\n\n```python\n(.*?)```", text, re.S)
-    assert block, "the README has no models example"
-    ns: dict = {}
-    exec(compile(block.group(1), str(README), "exec"), ns)
+    ns = run_block("Other models, receptors and spike sources:")
     res, cond, cue, lif = ns["res"], ns["cond"], ns["cue"], ns["lif"]
     assert res[cond].g_E.shape == (2000, 800) and res[cond].g_E.max() > 0
     np.testing.assert_array_equal(res[cue].spike_times, [50.0, 120.0])

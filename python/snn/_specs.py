@@ -237,6 +237,10 @@ KERNELS = (Instant, Exponential, Alpha, Kernel)
 # --- plasticity ------------------------------------------------------------------------------------
 
 
+def _rule_numbers(rule, who: str, fields) -> list:
+    return [_number(who, f"plasticity {f}", getattr(rule, f)) for f in fields]
+
+
 @dataclass(frozen=True)
 class STDP:
     """Pair-based STDP with all-to-all pairing through exponential traces (NEST's
@@ -259,8 +263,8 @@ class STDP:
         if self.weight_dependence not in ("additive", "multiplicative"):
             raise ConfigError(f"{who}: STDP weight_dependence must be 'additive' or 'multiplicative', "
                               f"got {self.weight_dependence!r}")
-        return _core.Plasticity.stdp(*(_number(who, f"plasticity {f}", getattr(self, f)) for f in
-                                       ("tau_plus", "tau_minus", "a_plus", "a_minus", "w_min", "w_max")),
+        return _core.Plasticity.stdp(*_rule_numbers(self, who, ("tau_plus", "tau_minus", "a_plus", "a_minus",
+                                                                 "w_min", "w_max")),
                                      self.weight_dependence == "multiplicative")
 
 
@@ -281,9 +285,8 @@ class STDPIzhikevich2006:
     sd_decay: float = 0.9
 
     def _native(self, who: str) -> _core.Plasticity:
-        return _core.Plasticity.izhikevich_2006(*(_number(who, f"plasticity {f}", getattr(self, f)) for f in
-                                                  ("tau", "a_plus", "a_minus", "w_max", "interval", "bias",
-                                                   "sd_decay")))
+        fields = ("tau", "a_plus", "a_minus", "w_max", "interval", "bias", "sd_decay")
+        return _core.Plasticity.izhikevich_2006(*_rule_numbers(self, who, fields))
 
 
 PLASTICITY = (STDP, STDPIzhikevich2006)
