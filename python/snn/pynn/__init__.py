@@ -75,6 +75,11 @@ class NativeRNG(random.NativeRNG):
     """Draw with snn's own counter-based generator, keyed by ``setup(rng_seed=...)`` (its own
     ``seed`` is not used): connectors with it become snn's native rules."""
 
+    def next(self, n=None, distribution=None, parameters=None, mask=None):
+        # TypeError: what PyNN expects of an RNG without a Python interface
+        raise TypeError("snn.pynn: NativeRNG values are drawn by snn's engine when the network is built, "
+                        "not in Python")
+
 
 _SETUP_KEYWORDS = ("max_delay", "rng_seed", "seed", "backend", "threads")
 
