@@ -86,6 +86,7 @@ class Result:
         self._list: list[PopulationResult] = []
         for pop, spikes in zip(populations, raw["spikes"]):
             r = PopulationResult(pop.label, pop.size, self.duration, spikes)
+            r.model = getattr(pop, "model", None)  # the units of its traces (snn.export)
             self._list.append(r)
             self._by_label[pop.label] = r
         self._projections = projections or []
@@ -138,3 +139,13 @@ class Result:
     def __repr__(self) -> str:
         return (f"<Result {self.t_start:g}-{self.t_stop:g} ms: {self.spike_count} spikes, "
                 f"{self.mean_rate:.3g} Hz, wall {self.wall_time:.3g} s>")
+
+    def to_neo(self, *args: Any, **kwargs: Any) -> Any:
+        """A ``neo.Block`` of this result: :func:`snn.export.to_neo`."""
+        from .export import to_neo
+        return to_neo(self, *args, **kwargs)
+
+    def to_nwb(self, path: Any, *args: Any, **kwargs: Any) -> Any:
+        """Writes this result to an NWB file: :func:`snn.export.to_nwb`."""
+        from .export import to_nwb
+        return to_nwb(self, path, *args, **kwargs)
