@@ -41,7 +41,42 @@ def test_raster_of_native_result_stacks_populations():
                                                 f"inh ({res['inh'].rate:.2f} Hz)"]
     np.testing.assert_array_equal(lines[0].get_xdata(), res["exc"].spike_times)
     np.testing.assert_array_equal(lines[1].get_ydata(), res["inh"].spike_ids + 30)
-    assert ax.get_xlabel() == "time (ms)" and [t.get_text() for t in ax.get_yticklabels()] == ["exc", "inh"]
+    assert ax.get_xlabel() == "time (ms)" and ax.get_ylabel() == "neuron index"
+    assert ax.get_ylim() == (-0.5, 39.5)
+    right = ax.child_axes[0]  # the populations' names and rates, at their middles, on the right
+    assert [t.get_text() for t in right.get_yticklabels()] == [f"exc {res['exc'].rate:.3g} Hz",
+                                                               f"inh {res['inh'].rate:.3g} Hz"]
+    np.testing.assert_array_equal(right.get_yticks(), [14.5, 34.5])
+    assert fig.get_size_inches()[0] == plot.COLUMN_WIDTH
+
+
+def outside(fig, ax):
+    """The legend lies outside the axes (below them)."""
+    fig.canvas.draw()
+    return ax.get_legend().get_window_extent().y1 < ax.get_window_extent().y0
+
+
+def test_figures_have_units_paper_style_and_legends_outside():
+    res = small_native()
+    fig = plot.raster(res["exc"])  # one population: named in a legend
+    assert outside(fig, fig.axes[0])
+    assert fig.axes[0].get_legend().get_texts()[0].get_text().startswith("exc (")
+    fig = plot.raster(res)
+    assert fig.axes[0].get_legend() is None  # several: named on the right, outside the data
+    assert fig.axes[0].xaxis.label.get_fontsize() == 8.0 and not fig.axes[0].spines["top"].get_visible()
+    fig = plot.traces(res, "v", [0, 3])
+    assert fig.axes[0].get_ylabel() == "v (mV)" and outside(fig, fig.axes[0])
+    assert plot.traces(res["inh"], "I", 2).axes[0].get_ylabel() == "I (mV/ms)"  # Izhikevich's units
+    net = snn.Network(dt=0.5)
+    lif = net.population(3, snn.LIFCond(i_offset=1.0), label="lif")
+    lif_res = net.run(20.0, record=["I", "g_E"])
+    assert plot.traces(lif_res, "I").axes[0].get_ylabel() == "I (nA)"
+    assert plot.traces(lif_res[lif], "g_E").axes[0].get_ylabel() == "g_E (µS)"
+    fig = plot.rate_histogram(res)
+    assert fig.axes[0].get_ylabel() == "neurons" and outside(fig, fig.axes[0])
+    # given axes: drawn on them, in their own style
+    other, ax = plt.subplots(figsize=(6, 4))
+    assert plot.raster(res, ax=ax) is other and other.get_size_inches()[0] == 6
 
 
 def test_traces_and_rate_histogram_of_native_result():

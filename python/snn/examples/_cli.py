@@ -56,7 +56,7 @@ def native_rates(res: Any) -> list[tuple[str, float]]:
     return [(r.label, r.rate) for r in res]
 
 
-def figures(out: str | None, makers: dict[str, Callable[[], Any]], dpi: int = 110) -> None:
+def figures(out: str | None, makers: dict[str, Callable[[], Any]], dpi: int = 300) -> None:
     """Draws each figure (a function returning one or a list) and writes it as
     out/name.png, or out/name_1.png, ... for a list; nothing without --out."""
     if out is None:

@@ -82,24 +82,27 @@ def figures(out: dict) -> dict:
     """The weight histograms, the last second's raster and the rate spectrum."""
     from snn import plot
 
+    def axes():
+        return plot._pyplot().subplots(figsize=(plot.COLUMN_WIDTH, 2.4), layout="constrained")
+
     def histogram():
-        plt = plot._pyplot()
-        fig, ax = plt.subplots(figsize=(6, 3.5))
-        bins = np.linspace(0, 10, 41)
-        ax.hist(out["w_start"], bins=bins, alpha=0.6, label="start")
-        ax.hist(out["w_end"], bins=bins, alpha=0.6, label=f"after {out['T'] / 1000:g} s")
-        ax.set(xlabel="excitatory weight (mV/ms)", ylabel="synapses", yscale="log",
-               title="Excitatory weights")
-        ax.legend(loc="upper center")
+        with plot.style():
+            fig, ax = axes()
+            bins = np.linspace(0, 10, 41)
+            ax.hist(out["w_start"], bins=bins, alpha=0.6, label="start")
+            ax.hist(out["w_end"], bins=bins, alpha=0.6, label=f"after {out['T'] / 1000:g} s")
+            ax.set(xlabel="excitatory weight (mV/ms)", ylabel="synapses", yscale="log",
+                   title="Excitatory weights")
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
         return fig
 
     def spectrum():
-        plt = plot._pyplot()
         f, p = rate_spectrum(out["last"])
-        fig, ax = plt.subplots(figsize=(6, 3.5))
-        ax.plot(f[1:], p[1:])
-        ax.set(xlabel="frequency (Hz)", ylabel="power", xlim=(0, 100),
-               title="Population rate spectrum, last second")
+        with plot.style():
+            fig, ax = axes()
+            ax.plot(f[1:], p[1:])
+            ax.set(xlabel="frequency (Hz)", ylabel="power (spikes$^2$)", xlim=(0, 100),
+                   title="Population rate spectrum, last second")
         return fig
 
     def raster():
