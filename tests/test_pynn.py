@@ -425,3 +425,13 @@ def test_vogels_abbott_rates_equal_pynn_nests_within_10_percent():
     for kind in ("exc", "inh"):
         assert nest[kind] > 5.0
         assert abs(ours[kind] - nest[kind]) <= 0.1 * nest[kind], runs
+
+
+def test_readme_pynn_example_runs():
+    from test_readme import run_block
+
+    ns = run_block("`get`/`set` of parameters and weights:")
+    seg = ns["block"].segments[0]
+    assert len(seg.spiketrains) == 50 and sum(len(t) for t in seg.spiketrains) > 50
+    assert {s.name for s in seg.analogsignals} == {"v", "gsyn_exc"}
+    assert seg.analogsignals[0].shape == (5000, 50)
