@@ -292,6 +292,7 @@ def test_get_and_set_parameters_reach_the_engine():
     assert list(cells.get("v_thresh")) == [-50.0, -45.0, -45.0, -50.0]
     assert cells.get("i_offset") == 0.2
     cells[2:].initialize(v=-58.0)
+    np.testing.assert_array_equal(cells.initial_values["v"].evaluate(), [-65.0, -65.0, -58.0, -58.0])
     sim.run(1.0)
     stored = cells._native.parameters()
     np.testing.assert_array_equal(stored["tau_m"], np.float32([11, 12, 13, 14]))
@@ -303,6 +304,31 @@ def test_get_and_set_parameters_reach_the_engine():
     sim.run(1.0)
     np.testing.assert_array_equal(cells._native.parameters()["tau_m"], np.float32(30.0))
     assert sim.get_current_time() == pytest.approx(1.0)
+
+
+def test_initialize_after_the_build_sets_the_engines_state():
+    cells = sim.Population(3, sim.Izhikevich(), label="izh")
+    sim.run(5.0)
+    cells[1:].initialize(v=-50.0, u=-10.0)
+    np.testing.assert_array_equal(cells._native.v[1:], np.float32([-50.0, -50.0]))
+    np.testing.assert_array_equal(cells._native.u[1:], np.float32([-10.0, -10.0]))
+    assert cells._native.v[0] != -50.0
+
+
+def test_projections_of_views_and_assemblies_reach_the_right_neurons():
+    a = sim.Population(4, sim.SpikeSourceArray(spike_times=[1.0]), label="a")
+    b = sim.Population(3, sim.SpikeSourceArray(spike_times=[2.0]), label="b")
+    c = sim.Population(5, sim.IF_curr_exp(), label="c")
+    prj = sim.Projection(a[1:3] + b, c[[0, 4]], sim.AllToAllConnector(), sim.StaticSynapse(weight=0.5))
+    assert len(prj) == 5 * 2
+    sim.run(1.0)
+    natives = {(p.pre.label, p.post.label): p for p, _, _ in prj._parts}
+    pre, post, _, _ = natives[("a", "c")].synapses()
+    assert sorted(zip(pre.tolist(), post.tolist())) == [(1, 0), (1, 4), (2, 0), (2, 4)]
+    pre, post, _, _ = natives[("b", "c")].synapses()
+    assert sorted(zip(pre.tolist(), post.tolist())) == [(i, j) for i in range(3) for j in (0, 4)]
+    w = prj.get("weight", format="array")
+    assert w.shape == (5, 2) and np.all(w == 0.5)
 
 
 def test_weights_get_set_and_array_format():
