@@ -42,7 +42,7 @@ def brute_force_events(net, res):
     total = 0
     for proj in net.projections:
         r = res[proj.pre]
-        pre, _, _, delay = proj.synapses()
+        pre, delay = proj.synapses().pre, proj.delay_steps()
         for i, d in zip(pre.tolist(), delay.tolist()):
             total += int(np.count_nonzero(r.spike_steps[r.spike_ids == i] + d < res.steps))
     return total
@@ -179,7 +179,7 @@ def test_basal_ganglia_figures_match_the_run(tmp_path, capsys):
     events = 0
     for proj in net.projections:
         r = res[proj.pre]
-        pre, _, _, delay = proj.synapses()
+        pre, delay = proj.synapses().pre, proj.delay_steps()
         assert np.all(delay == delay[0])  # one delay per projection
         fan_out = np.bincount(pre, minlength=proj.pre.size)
         events += int(fan_out[r.spike_ids[r.spike_steps - res.first_step + delay[0] < res.steps]].sum())
@@ -327,7 +327,8 @@ def test_lif_network_is_the_spec(name, n):
     assert [(p.label, p.size) for p in net.populations] == [(p["label"], p["n"]) for p in spec["populations"]]
     sizes = {p["label"]: p["n"] for p in spec["populations"]}
     for pr, proj in zip(spec["projections"], net.projections, strict=True):
-        pre, post, w, d = proj.synapses()
+        pre, post, w, _ = proj.synapses()
+        d = proj.delay_steps()
         assert (proj.pre.label, proj.post.label) == (pr["pre"], pr["post"])
         np.testing.assert_array_equal(d, pr["delay"][1])
         np.testing.assert_array_equal(w, np.float32(pr["weight"][1]))

@@ -18,9 +18,11 @@ def make(n_pre=50, n_post=40, dt=0.1, seed=1, same=False):
 
 
 def syn(proj):
-    pre, post, w, d = proj.synapses()
+    pre, post, w, delay_ms = proj.synapses()
+    d = proj.delay_steps()
     assert pre.dtype == np.int32 and post.dtype == np.int32
-    assert w.dtype == np.float64 and d.dtype == np.int32
+    assert w.dtype == np.float64 and d.dtype == np.int32 and delay_ms.dtype == np.float64
+    np.testing.assert_array_equal(delay_ms, d * proj._net.dt)  # ms, whole steps
     assert pre.shape == post.shape == w.shape == d.shape
     assert proj.n_synapses == pre.size
     return pre.astype(np.int64), post.astype(np.int64), w, d.astype(np.int64)
@@ -359,3 +361,31 @@ def test_explicit_four_tuple_equals_arrays_given_separately():
         net.connect(a, b, (pre_ids, post_ids, weights, delays), weight=1.0, label="four_again")
     with pytest.raises(snn.ConfigError, match="four_delay"):
         net.connect(a, b, (pre_ids, post_ids, weights, delays), delay=delays, label="four_delay")
+
+
+@pytest.mark.parametrize("dt", [0.1, 0.25, 1.0])
+def test_a_network_rebuilt_from_synapses_is_the_same_network(dt):
+    """synapses() gives delays in ms: connecting its table again makes the same synapses,
+    and the rebuilt network spikes as the original."""
+    def network(table=None):
+        net, a, b = make(80, 60, dt=dt, seed=4)
+        net.input(a, snn.Noise(4.0, 3.0))
+        if table is None:
+            proj = net.connect(a, b, snn.FixedProbability(0.2), weight=snn.Uniform(0.5, 3.0),
+                               delay=snn.Uniform(0.0, 9.0), kernel=snn.Exponential(2.0))
+        else:
+            proj = net.connect(a, b, table, kernel=snn.Exponential(2.0))
+        return net, proj, b
+
+    net, proj, b = network()
+    table = proj.synapses()
+    assert isinstance(table, snn.Synapses) and table.delay.max() > 5.0  # ms, not steps
+    net2, proj2, b2 = network(table)
+    again = proj2.synapses()
+    for x, y in zip(table, again):
+        np.testing.assert_array_equal(x, y)
+    np.testing.assert_array_equal(proj2.delay_steps(), proj.delay_steps())
+    r1, r2 = net.run(200.0)[b], net2.run(200.0)[b2]
+    assert r1.n_spikes > 0
+    np.testing.assert_array_equal(r1.spike_steps, r2.spike_steps)
+    np.testing.assert_array_equal(r1.spike_ids, r2.spike_ids)

@@ -192,7 +192,7 @@ def test_bad_delay_in_array():
 def test_delay_limit():
     net, a, b = two_pops(dt=1.0)
     proj = net.connect(a, b, snn.AllToAll(), delay=4095.0, label="longest")
-    assert set(proj.synapses()[3].tolist()) == {4095}
+    assert set(proj.delay_steps().tolist()) == {4095} and set(proj.synapses().delay.tolist()) == {4095.0}
     with pytest.raises(snn.ConfigError, match="too_long") as ei:
         net.connect(a, b, snn.AllToAll(), delay=4097.0, label="too_long")
     check(ei, "delay", r"4097")
@@ -211,7 +211,7 @@ def test_delay_of_4096_steps_is_the_largest():
     """README: "delays up to 4096 steps"."""
     net, a, b = two_pops(dt=1.0)
     proj = net.connect(a, b, snn.AllToAll(), delay=4096.0, label="at_4096")
-    assert set(proj.synapses()[3].tolist()) == {4096}
+    assert set(proj.delay_steps().tolist()) == {4096}
     assert snn._core.max_delay_steps == 4096
 
 

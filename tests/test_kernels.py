@@ -67,8 +67,8 @@ def test_single_spike_current_is_weight_times_kappa(kname, dt, delay):
     k = source_spike(res, src)
     D = int(ref.delay_steps(delay, dt))
     assert D == max(1, math.floor(delay / dt + 0.5))
-    pre, post, w, Dsyn = proj.synapses()
-    assert Dsyn.tolist() == [D]
+    pre, post, w, delay_ms = proj.synapses()
+    assert proj.delay_steps().tolist() == [D] and delay_ms.tolist() == [D * dt]
     # (the precision of the stored weight itself is checked in test_connectivity.py)
     assert w.tolist() == pytest.approx([weight], rel=1e-7)
 
@@ -148,7 +148,8 @@ def test_kernel_superposition_of_several_spikes(kernel):
                       delay=d, label="syn")
     res = tw.run(30.0, record=["I"])
     assert res[src].n_spikes >= 3
-    pre, post, wq, D = proj.synapses()
+    pre, post, wq, _ = proj.synapses()
+    D = proj.delay_steps()
     cur = res[dst].I[:, 0].astype(float)
     expected = np.zeros_like(cur)
     for s, i in zip(res[src].spike_steps, res[src].spike_ids):

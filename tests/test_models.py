@@ -121,7 +121,8 @@ def build_models_network(seed=3, dt=0.1):
     for pre, post, rule, w, d, (k_snn, k_ref), receptor in plan:
         proj = net.connect(pops[pre][0], pops[post][0], rule, weight=w, delay=d, kernel=k_snn,
                            receptor=receptor)
-        pre_ids, post_ids, weights, D = proj.synapses()
+        pre_ids, post_ids, weights, _ = proj.synapses()
+        D = proj.delay_steps()
         r.connect(rp[pre], rp[post], pre_ids, post_ids, weights, D, k_ref, receptor=receptor)
     net.input(pops["lif"][0], snn.PoissonInput(800.0, 0.05))
     r.input(rp["lif"], ("poisson", 800.0, 0.05, "I"))
@@ -328,7 +329,8 @@ def test_weights_set_between_runs_act_on_later_spikes():
                        delay=snn.Uniform(1.5, 3.4), kernel=snn.Exponential(3.0))
     rsrc = r.add(50, rm.PoissonSource(50, dt, src.parameters()["rate"], 8, 0))
     rdst = r.add(30, rm.LIF(30, dt, tau_refrac=1.0))
-    pre, post, w, D = proj.synapses()
+    pre, post, w, _ = proj.synapses()
+    D = proj.delay_steps()
     rp = r.connect(rsrc, rdst, pre, post, w, D, ref.Exponential(3.0))
     first = net.run(30.0)[dst]
     np.testing.assert_array_equal(proj.weights(), w)

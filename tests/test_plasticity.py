@@ -105,7 +105,8 @@ def build_plastic_network(rule_kind, seed=5, dt=0.5):
     for pre, rpre, post, rpost, rule_, w, d, k, rk, is_plastic in plan:
         proj = net.connect(pre, post, rule_, weight=w, delay=d, kernel=k,
                            plasticity=rule if is_plastic else None)
-        pre_ids, post_ids, weights, D = proj.synapses()
+        pre_ids, post_ids, weights, _ = proj.synapses()
+        D = proj.delay_steps()
         rproj = r.connect(rpre, rpost, pre_ids, post_ids, weights, D, rk, rule=rrule if is_plastic else None)
         if is_plastic:
             plastic.append((proj, rproj, weights))
@@ -170,7 +171,8 @@ def test_plastic_dense_and_one_weight_projections_are_stored_sparse():
     np.testing.assert_array_equal(pre, np.repeat(np.arange(20), 10))
     np.testing.assert_array_equal(post, np.tile(np.arange(10), 20))
     np.testing.assert_array_equal(w, 0.5)
-    np.testing.assert_array_equal(D, 2)
+    np.testing.assert_array_equal(D, 1.0)  # ms: 2 steps of 0.5
+    np.testing.assert_array_equal(dense.delay_steps(), 2)
     assert dense.nbytes == 200 * 8 + 21 * 8
     net.run(100.0)
     assert np.unique(dense.weights()).size > 1 and np.unique(one.weights()).size > 1

@@ -83,7 +83,8 @@ class Twin:
                 rp.u = np.asarray(pop.u, dtype=np.float32).copy()
             rpops.append(rp)
         for proj, pre, post, kernel in self.projs:
-            pre_ids, post_ids, w, D = proj.synapses()
+            pre_ids, post_ids, w, _ = proj.synapses()
+            D = proj.delay_steps()
             r.connect(rpops[self.index(pre)], rpops[self.index(post)], pre_ids, post_ids,
                       w, D, kernel)
         for pop, x in self.inputs:

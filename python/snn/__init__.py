@@ -28,7 +28,7 @@ from ._models import (
     SpikeSource,
     models_info,
 )
-from ._network import Network, Population, Projection
+from ._network import Network, Population, Projection, Synapses
 from ._result import PopulationResult, Result
 from ._specs import (
     STDP,
@@ -82,6 +82,7 @@ __all__ = [
     "Population",
     "PopulationResult",
     "Projection",
+    "Synapses",
     "Result",
     "SimulationError",
     "SnnError",

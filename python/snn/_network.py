@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -96,6 +96,16 @@ class Population:
         return f"<Population '{self.label}' of {self.size} {self.model} neurons>"
 
 
+class Synapses(NamedTuple):
+    """A projection's synapses in (pre, post) order: source and target indices (int32),
+    weights (float64, the exact values the engine uses) and delays (float64, ms)."""
+
+    pre: np.ndarray
+    post: np.ndarray
+    weight: np.ndarray
+    delay: np.ndarray
+
+
 class Projection:
     """Synapses from one population to another; made by :meth:`Network.connect`."""
 
@@ -116,10 +126,16 @@ class Projection:
         """Bytes of connectivity storage."""
         return self._net._native.projection_bytes(self.index)
 
-    def synapses(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(pre int32, post int32, weight float64, delay_steps int32) in (pre, post) order;
-        weights are the exact values the engine uses."""
-        return self._net._native.synapses(self.index)
+    def synapses(self) -> Synapses:
+        """The synapses in (pre, post) order as :class:`Synapses` (pre, post, weight, delay):
+        delays in ms, whole steps as the engine uses them (:meth:`delay_steps` gives the
+        steps); ``net.connect(pre, post, proj.synapses())`` makes the same synapses."""
+        pre, post, w, d = self._net._native.synapses(self.index)
+        return Synapses(pre, post, w, d * self._net.dt)
+
+    def delay_steps(self) -> np.ndarray:
+        """The delays in steps (int32, in the order of :meth:`synapses`)."""
+        return self._net._native.synapses(self.index)[3]
 
     def weights(self) -> np.ndarray:
         """The weights now (float64, in the order of :meth:`synapses`)."""

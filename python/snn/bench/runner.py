@@ -63,8 +63,7 @@ def snn_events(spec: Spec, net, result) -> int:
         res = result[proj.pre]
 
         def synapses(proj=proj):
-            pre, _, _, delay = proj.synapses()
-            return pre, delay
+            return proj.synapses().pre, proj.delay_steps()
 
         # ids as in one array of all neurons, as projection_events expects
         first = sum(p.size for p in net.populations[: proj.pre.index])
@@ -153,8 +152,8 @@ def measure_basal_ganglia(t_ms: float, backend: str = "cpu", threads: int | None
     events = 0
     for proj in net.projections:
         res = result[proj.pre]
-        pre, _, _, delay = proj.synapses()
-        events += delivered_events(res.spike_steps - result.first_step, res.spike_ids, pre, delay,
+        events += delivered_events(res.spike_steps - result.first_step, res.spike_ids, proj.synapses().pre,
+                                   proj.delay_steps(),
                                    result.steps)
     w = SCRIPTED["basal_ganglia"]
     return _record(dict(name=w.name, n=w.sizes[0]), t_ms, "snn", mode=net._sim.backend,

@@ -104,11 +104,6 @@ def _roots(cells: Any) -> tuple[list, np.ndarray, np.ndarray]:
     return roots, np.concatenate(which), np.concatenate(index)
 
 
-def _delays_ms(delays: np.ndarray, dt: float) -> np.ndarray:
-    # Projection.synapses() gave delays in steps (int); a later snn gives them in ms (float).
-    return delays * dt if np.issubdtype(np.asarray(delays).dtype, np.integer) else np.asarray(delays, float)
-
-
 class Connection(common.Connection):
     """One connection: its indices and attributes (weight, delay, ...) as they are now."""
 
@@ -337,7 +332,7 @@ class Projection(common.Projection):
             self._attrs = {name: np.full(n, v) for name, v in spec.items()
                            if name not in ("rule", "weight", "delay")}
             self._attrs["weight"] = proj.weights().copy()
-            self._attrs["delay"] = _delays_ms(delay, net.dt)
+            self._attrs["delay"] = np.asarray(delay, float)
             self._parts = [(proj, 0, n)]
             self._spec = None  # drawn: from now on (and after a reset) the explicit list
             return
@@ -372,7 +367,7 @@ class Projection(common.Projection):
                 if name == "weight":
                     attrs[name].append(proj.weights().copy())
                 elif name == "delay":
-                    attrs[name].append(_delays_ms(delay, net.dt))
+                    attrs[name].append(np.asarray(delay, float))
                 else:
                     attrs[name].append(np.full(pre.size, self._attrs[name][sel][0]))
             self._parts.append((proj, first, first + pre.size))
