@@ -52,15 +52,14 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
     const projection_data& p = d.projections[j];
     const std::uint32_t n = d.populations[p.post].n;
     projection_state s;
-    // Dense: d_max slots. Sparse: one accumulator per thread (threads split the spikes).
+    // Dense: d_max slots. Sparse: this step's sums (each thread writes its own targets').
     s.ring_slots = p.dense ? p.d_max : 1;
-    const std::uint64_t slots = p.dense ? p.d_max : std::uint64_t(nt_);
     if (counted(p))
-      assign_huge(s.counts, slots * n);
+      assign_huge(s.counts, n);
     else
-      assign_huge(s.ring, slots * n);
+      assign_huge(s.ring, std::uint64_t(s.ring_slots) * n);
     sparse_ = sparse_ || !p.dense;
-    if (!p.dense) s.pending.resize(std::size_t(nt_) * p.d_max);
+    if (!p.dense && !direct(p)) s.pending.resize(std::size_t(nt_) * p.d_max * nt_);
     if (p.kernel.type == kernel_type::exponential) s.s0.assign(n, 0.0f);
     if (p.kernel.type == kernel_type::alpha) s.s0.assign(n, 0.0f), s.s1.assign(n, 0.0f);
     s.group = plan_.group_of[j];

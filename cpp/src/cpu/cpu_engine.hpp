@@ -3,7 +3,7 @@
 // at a barrier or two per step. Compiled once per instruction set (SNN_CPU_VARIANT names its
 // namespace); the arithmetic is identical in each, only the vector width differs. Its parts:
 //   cpu_engine.cpp  construction, the step loop, state and weights in and out
-//   delivery.cpp    spikes into per-thread arrival queues and sums; folding them per target
+//   delivery.cpp    spikes into arrival queues by target block; each block into its sums
 //   update.cpp      one population's step: inputs, synaptic currents, the model's update,
 //                   spike lists, trace samples
 #include <cstdint>
@@ -77,14 +77,15 @@ struct plastic_state {
 struct projection_state {
   std::uint32_t ring_slots = 1;    // dense: d_max slots of arrivals; sparse: 1 (this step)
   std::vector<std::int64_t> ring;  // [slot][post] fixed-point arrivals
-  // Sparse: events by arrival slot, [thread * d_max + slot]. Appending to a few sequential
-  // streams and draining one slot per step keeps the random writes inside one step's
-  // accumulator rather than a d_max-times larger ring. (Measured against per-spike row
-  // cursors on a calendar, in two sessions: the queue was as fast or faster.)
+  // Sparse: events by queueing thread, arrival slot and target block, [(thread * d_max +
+  // slot) * threads + block]. Appending to a few sequential streams and draining one slot
+  // per step keeps the random writes inside one step's accumulator rather than a
+  // d_max-times larger ring. (Measured against per-spike row cursors on a calendar, in two
+  // sessions: the queue was as fast or faster.)
   std::vector<event_buffer> pending;
-  // Sparse with one weight: per thread, how many synapses arrive at each target this step
-  // (A = count * weight; a count fits 32 bits, and the sums take half the memory). Then
-  // `ring` is unused.
+  // Sparse with one weight: how many synapses arrive at each target this step (A = count *
+  // weight; a count fits 32 bits, and the sums take half the memory). Then `ring` is
+  // unused.
   std::vector<std::int32_t> counts;
   std::vector<float> s0, s1;  // kernel state (exponential: S; alpha: X, Y)
   std::int32_t group = -1;    // sampled kernel: its kernel group
@@ -129,16 +130,17 @@ class cpu_engine final : public engine {
   void deliver(int t, std::uint64_t k);
   template <class List>
   const std::vector<std::uint32_t>& share_of_spikes(int t, List&& list_of);
+  void arrive(int t, std::uint32_t j, std::uint64_t k, std::uint32_t lo, std::uint32_t hi);
   template <class Acc>
-  void deliver_direct(const projection_data& p, const std::vector<std::uint32_t>& pres, Acc* __restrict acc);
+  void deliver_direct(const projection_data& p, const std::vector<std::uint32_t>& pres, Acc* __restrict acc,
+                      std::uint32_t lo, std::uint32_t hi) const;
   template <int W, class S, class Write>
   void queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
                   const std::vector<std::uint32_t>& pres, std::uint32_t first, Write&& write);
   void drain_plastic(std::uint32_t j, event_buffer& now, std::int64_t* __restrict acc, std::uint64_t k);
   void depress_at_spike(std::uint32_t j, std::uint32_t s, std::int32_t& w, std::uint64_t k_pre);
   template <class Body>
-  void with_arrivals(std::uint32_t j, std::uint64_t k, std::uint32_t n, std::uint32_t lo, std::uint32_t hi,
-                     Body&& body);
+  void with_arrivals(int t, std::uint32_t j, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, Body&& body);
   bool counted(const projection_data& p) const;
   bool direct(const projection_data& p) const;
 
@@ -153,7 +155,7 @@ class cpu_engine final : public engine {
                    std::uint32_t hi, float* dst);
   void add_pulses(const input_data& x, std::uint32_t pi, std::uint32_t in, std::uint64_t k, std::uint32_t lo,
                   std::uint32_t hi, float* dst) const;
-  void add_synaptic_input(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi);
+  void add_synaptic_input(int t, std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi);
   void potentiate_after(int t, std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
                         const std::vector<std::uint32_t>& spiked);
   void record_traces(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, recorder& rec);

@@ -1,7 +1,10 @@
-// Delivery of the previous step's spikes. Dense rows: each thread adds the columns of its
-// own targets into the projection's ring. Sparse rows: each thread queues an equal share of
-// the spikes' synapses by arrival slot and drains this step's slot into its own per-target
-// sums, which update.cpp folds; integer sums make the result independent of the split.
+// Delivery of the previous step's spikes. Each thread owns a block of every population's
+// neurons and is the one writer of their sums. Dense rows: each thread adds the columns of
+// its own targets into the projection's ring. Sparse rows: each thread queues an equal share
+// of the spikes' synapses by arrival slot and by the block of their target; after the
+// step's barrier each thread drains, from every thread's queues, this step's slot of its
+// own block into its targets' sums (arrive()). Integer sums make the result independent of
+// the split.
 #include <omp.h>
 
 #include <algorithm>
@@ -64,35 +67,19 @@ void cpu_engine::deliver(int t, std::uint64_t k) {
                     lo, hi);
       continue;
     }
-    const std::uint64_t mine = std::uint64_t(t) * n_post;  // this thread's sums
-    if (direct(p)) {  // one delay: the spikes of step k - D arrive now, straight into the sums
-      if (k < p.d_min) continue;
-      const population_state& src = pops_[p.pre];
-      const auto& pres = share_of_spikes(t, [&](int tt) -> const auto& { return src.spikes_of(tt, k - p.d_min); });
-      if (counted(p))
-        deliver_direct(p, pres, s.counts.data() + mine);
-      else
-        deliver_direct(p, pres, s.ring.data() + mine);
-      continue;
-    }
-    event_buffer* pending = s.pending.data() + std::size_t(t) * R;
-    event_buffer& now = pending[k % R];  // what arrives at step k
+    if (direct(p)) continue;  // read from the spike history when the spikes arrive
+    event_buffer* pending = s.pending.data() + std::size_t(t) * R * nt_;  // this thread's queues
     const auto& pres =
         k > 0 ? share_of_spikes(t, [&](int tt) -> const auto& { return lists[tt * n_pop + p.pre]; }) : no_spikes_;
     const auto post_mask = static_cast<std::uint32_t>((std::uint64_t(1) << p.post_bits) - 1);
     if (p.one_weight) {  // rows of keys; events of one word: the target
       queue_rows<1>(p, p.keys.data(), pending, pres, first,
                     [&](std::uint32_t* e, const std::uint32_t* b) { e[0] = *b & post_mask; });
-      if (counted(p))
-        drain<1>(now, s.counts.data() + mine, 1);
-      else
-        drain<1>(now, s.ring.data() + mine, p.shared_weight);
     } else if (p.plastic() && !plan_.plastic[j].args.dendritic) {
       // Axonal delay: events are synapse positions, depressed and read when they arrive.
       const synapse* syn = p.synapses.data();
       queue_rows<1>(p, syn, pending, pres, first,
                     [&](std::uint32_t* e, const synapse* b) { e[0] = static_cast<std::uint32_t>(b - syn); });
-      drain_plastic(j, now, s.ring.data() + mine, k);
     } else {  // events (target, weight); a dendritic-delay plastic synapse is depressed first
       synapse* syn = net_->projections[j].synapses.data();
       if (p.plastic())
@@ -105,8 +92,39 @@ void cpu_engine::deliver(int t, std::uint64_t k) {
         queue_rows<2>(p, syn, pending, pres, first, [&](std::uint32_t* e, const synapse* b) {
           e[0] = b->key & post_mask, e[1] = static_cast<std::uint32_t>(b->weight);
         });
-      drain<2>(now, s.ring.data() + mine, 0);
     }
+  }
+}
+
+// What arrives at step k through sparse projection j at thread t's targets [lo, hi), into
+// their sums: this step's slot of block t from every thread's queues, or, for a projection
+// of one delay D, the rows of the spikes of step k - D, each from its first target in the
+// block on.
+void cpu_engine::arrive(int t, std::uint32_t j, std::uint64_t k, std::uint32_t lo, std::uint32_t hi) {
+  const projection_data& p = net_->projections[j];
+  projection_state& s = projs_[j];
+  if (direct(p)) {
+    if (k < p.d_min) return;
+    for (int tt = 0; tt < nt_; ++tt) {
+      const auto& pres = pops_[p.pre].spikes_of(tt, k - p.d_min);
+      if (counted(p))
+        deliver_direct(p, pres, s.counts.data(), lo, hi);
+      else
+        deliver_direct(p, pres, s.ring.data(), lo, hi);
+    }
+    return;
+  }
+  const std::uint32_t R = p.d_max;
+  for (int tt = 0; tt < nt_; ++tt) {
+    event_buffer& now = s.pending[(std::size_t(tt) * R + k % R) * nt_ + t];
+    if (p.one_weight && counted(p))
+      drain<1>(now, s.counts.data(), 1);
+    else if (p.one_weight)
+      drain<1>(now, s.ring.data(), p.shared_weight);
+    else if (p.plastic() && !plan_.plastic[j].args.dendritic)
+      drain_plastic(j, now, s.ring.data(), k);
+    else
+      drain<2>(now, s.ring.data(), 0);
   }
 }
 
@@ -162,69 +180,83 @@ void cpu_engine::depress_at_spike(std::uint32_t j, std::uint32_t s, std::int32_t
   trace_spike(ps.x[s], ps.xk[s], k_pre, r.c_plus, r);
 }
 
-// The synapses of the sources `pres` (of step k - D, a projection of one delay D) straight
-// into this thread's sums: counts of one weight, or fixed-point weights.
+// The synapses onto targets [lo, hi) of the sources `pres` (of step k - D, a projection of
+// one delay D: keys are the targets, ascending in a row) straight into their sums: counts
+// of one weight, or fixed-point weights.
 template <class Acc>
-void cpu_engine::deliver_direct(const projection_data& p, const std::vector<std::uint32_t>& pres, Acc* __restrict acc) {
-  const auto post_mask = static_cast<std::uint32_t>((std::uint64_t(1) << p.post_bits) - 1);
+void cpu_engine::deliver_direct(const projection_data& p, const std::vector<std::uint32_t>& pres, Acc* __restrict acc,
+                                std::uint32_t lo, std::uint32_t hi) const {
   const std::uint64_t* row_ptr = p.row_ptr.data();
+  const bool whole = nt_ == 1;
   const std::size_t n = pres.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + 4 < n) __builtin_prefetch(row_ptr + pres[i + 4]);
-    const std::uint64_t b = row_ptr[pres[i]], e = row_ptr[pres[i] + 1];
-    if (p.one_weight) {
-      const std::uint32_t* keys = p.keys.data();
-      const Acc w = counted_projection(p) ? 1 : p.shared_weight;
-      for (std::uint64_t s = b; s < e; ++s) acc[keys[s] & post_mask] += w;
-    } else {
-      const synapse* syn = p.synapses.data();
-      for (std::uint64_t s = b; s < e; ++s) acc[syn[s].key & post_mask] += syn[s].weight;
+  auto walk = [&](const auto* syn, auto add) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + 4 < n) __builtin_prefetch(row_ptr + pres[i + 4]);
+      const auto* b = syn + row_ptr[pres[i]];
+      const auto* e = syn + row_ptr[pres[i] + 1];
+      if (!whole) {
+        b = std::lower_bound(b, e, lo, [](const auto& x, std::uint32_t v) { return key(x) < v; });
+        e = std::lower_bound(b, e, hi, [](const auto& x, std::uint32_t v) { return key(x) < v; });
+      }
+      for (; b != e; ++b) add(*b);
     }
+  };
+  if (p.one_weight) {
+    const Acc w = counted_projection(p) ? 1 : p.shared_weight;
+    walk(p.keys.data(), [&](std::uint32_t x) { acc[x] += w; });
+  } else {
+    walk(p.synapses.data(), [&](const synapse& x) { acc[x.key] += x.weight; });
   }
 }
 
-// Queues the synapses of the spiking sources `pres` by arrival slot, W words per event as
-// write(event, synapse) makes them. Rows are scattered in memory: prefetch a few spikes
-// ahead. The slots' write positions live in a small local table, checked against their
-// ends per run of one delay.
+// Queues the synapses of the spiking sources `pres` by arrival slot and target block (queue
+// slot * threads + block of `pending`), W words per event as write(event, synapse) makes
+// them. Rows are scattered in memory: prefetch a few spikes ahead. The queues' write
+// positions live in a small local table, checked against their ends per run of one delay
+// and block.
 template <int W, class S, class Write>
 void cpu_engine::queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
                             const std::vector<std::uint32_t>& pres, std::uint32_t first, Write&& write) {
   const std::size_t n = pres.size();
   if (n == 0) return;
   const int pb = p.post_bits;
-  const std::uint32_t R = p.d_max;
+  const std::uint32_t R = p.d_max, nq = R * static_cast<std::uint32_t>(nt_);
+  const std::uint32_t* bounds = pops_[p.post].bounds.data();
   const std::uint64_t* row_ptr = p.row_ptr.data();
   std::vector<std::uint32_t*>& tails = tails_[omp_get_thread_num()];
-  tails.resize(2 * std::size_t(R));
+  tails.resize(2 * std::size_t(nq));
   std::uint32_t** tail = tails.data();
-  std::uint32_t** end = tail + R;
-  for (std::uint32_t s = 0; s < R; ++s)
-    tail[s] = pending[s].data.data() + pending[s].size, end[s] = pending[s].data.data() + pending[s].data.size();
+  std::uint32_t** end = tail + nq;
+  for (std::uint32_t q = 0; q < nq; ++q)
+    tail[q] = pending[q].data.data() + pending[q].size, end[q] = pending[q].data.data() + pending[q].data.size();
   for (std::size_t i = 0; i < n; ++i) {
     if (i + 8 < n) __builtin_prefetch(row_ptr + pres[i + 8]);
     if (i + 4 < n)
       for (const S* r = syn + row_ptr[pres[i + 4]]; r < syn + row_ptr[pres[i + 4] + 1]; r += 64 / sizeof(S))
         __builtin_prefetch(r);
-    // A row is sorted by delay: copy it run by run, one slot per run.
+    // A row is sorted by delay, then target: copy it run by run, one queue per run of one
+    // delay and block; such a run ends below the key of its block's end.
     const S* b = syn + row_ptr[pres[i]];
     const S* const e = syn + row_ptr[pres[i] + 1];
     while (b != e) {
-      const std::uint32_t code = key(*b) >> pb;
-      const std::uint32_t slot = ring_slot(first, code, R);
-      if (end[slot] - tail[slot] < W * (e - b)) {  // rare: room for the rest of the row
-        event_buffer& buf = pending[slot];
-        buf.size = static_cast<std::size_t>(tail[slot] - buf.data.data());
+      const std::uint32_t code = key(*b) >> pb, post = key(*b) & ((std::uint32_t(1) << pb) - 1);
+      std::uint32_t block = 0;
+      while (post >= bounds[block + 1]) ++block;
+      const std::uint64_t below = (std::uint64_t(code) << pb) + bounds[block + 1];
+      const std::uint32_t q = ring_slot(first, code, R) * static_cast<std::uint32_t>(nt_) + block;
+      if (end[q] - tail[q] < W * (e - b)) {  // rare: room for the rest of the row
+        event_buffer& buf = pending[q];
+        buf.size = static_cast<std::size_t>(tail[q] - buf.data.data());
         buf.grow(static_cast<std::size_t>(W * (e - b)));
-        tail[slot] = buf.data.data() + buf.size, end[slot] = buf.data.data() + buf.data.size();
+        tail[q] = buf.data.data() + buf.size, end[q] = buf.data.data() + buf.data.size();
       }
-      std::uint32_t* t = tail[slot];
-      __builtin_prefetch(t + 32, 1);  // the slot's stream: claim the line after next
-      for (; b != e && (key(*b) >> pb) == code; ++b, t += W) write(t, b);
-      tail[slot] = t;
+      std::uint32_t* t = tail[q];
+      __builtin_prefetch(t + 32, 1);  // the queue's stream: claim the line after next
+      for (; b != e && key(*b) < below; ++b, t += W) write(t, b);
+      tail[q] = t;
     }
   }
-  for (std::uint32_t s = 0; s < R; ++s) pending[s].size = static_cast<std::size_t>(tail[s] - pending[s].data.data());
+  for (std::uint32_t q = 0; q < nq; ++q) pending[q].size = static_cast<std::size_t>(tail[q] - pending[q].data.data());
 }
 
 }  // namespace SNN_CPU_NS

@@ -1,7 +1,7 @@
 #pragma once
-// The arrivals of a step as the neuron update reads them: each thread's per-target sums of
-// a sparse projection folded into the first thread's, converted to float32 once per target
-// and cleared (docs/numerics.md, "Fixed-point synaptic input").
+// The arrivals of a step as the neuron update reads them: a sparse projection's events of
+// the step drained into its per-target sums (delivery.cpp), each sum converted to float32
+// once and cleared (docs/numerics.md, "Fixed-point synaptic input").
 #include "cpu/cpu_engine.hpp"
 #include "neuron_math.hpp"
 
@@ -36,32 +36,18 @@ struct counted_arrivals {
   }
 };
 
-/// Per-thread sums [thread][n] of a sparse projection: the other threads' sums for [lo, hi)
-/// added into the first thread's and cleared.
-template <class T>
-void fold_threads(T* __restrict sums, int threads, std::uint32_t n, std::uint32_t lo, std::uint32_t hi) {
-  for (int tt = 1; tt < threads; ++tt) {
-    T* __restrict other = sums + std::uint64_t(tt) * n;
-    for (std::uint32_t i = lo; i < hi; ++i) sums[i] += other[i], other[i] = 0;
-  }
-}
-
-/// Calls body(arrival) with projection j's arrivals at step k for neurons [lo, hi), after
-/// folding the other threads' sums of a sparse projection into the first's.
+/// Calls body(arrival) with projection j's arrivals at step k for thread t's neurons [lo,
+/// hi), after draining a sparse projection's events of the step into their sums.
 template <class Body>
-void cpu_engine::with_arrivals(std::uint32_t j, std::uint64_t k, std::uint32_t n, std::uint32_t lo, std::uint32_t hi,
+void cpu_engine::with_arrivals(int t, std::uint32_t j, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
                                Body&& body) {
   const projection_data& p = net_->projections[j];
   projection_state& ps = projs_[j];
-  if (counted_projection(p)) {
-    fold_threads(ps.counts.data(), nt_, n, lo, hi);
+  if (!p.dense) arrive(t, j, k, lo, hi);
+  if (counted_projection(p))
     body(counted_arrivals{ps.counts.data(), p.shared_weight * p.inv_scale()});
-  } else if (p.dense) {
-    body(fixed_arrivals{ps.ring.data() + (k % ps.ring_slots) * n, p.inv_scale()});
-  } else {
-    fold_threads(ps.ring.data(), nt_, n, lo, hi);
-    body(fixed_arrivals{ps.ring.data(), p.inv_scale()});
-  }
+  else
+    body(fixed_arrivals{ps.ring.data() + (k % ps.ring_slots) * net_->populations[p.post].n, p.inv_scale()});
 }
 
 }  // namespace SNN_CPU_NS

@@ -115,12 +115,11 @@ void sampled_current(kernel_history& h, std::uint64_t k, std::uint32_t lo, std::
 // Synaptic input arriving at step k: sampled kernels first take the step's arrivals into
 // their groups' histories, in projection order; then each projection's current goes into
 // its channel (a group's at its leader), a voltage jump into v.
-void cpu_engine::add_synaptic_input(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi) {
+void cpu_engine::add_synaptic_input(int t, std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi) {
   population_state& s = pops_[pi];
-  const std::uint32_t n = net_->populations[pi].n;
   for (std::uint32_t j : plan_.into[pi])
     if (projs_[j].group >= 0)
-      with_arrivals(j, k, n, lo, hi, [&](auto a) { take_arrivals(histories_[projs_[j].group], j, k, lo, hi, a); });
+      with_arrivals(t, j, k, lo, hi, [&](auto a) { take_arrivals(histories_[projs_[j].group], j, k, lo, hi, a); });
   for (std::uint32_t j : plan_.into[pi]) {
     const projection_data& p = net_->projections[j];
     projection_state& ps = projs_[j];
@@ -130,7 +129,7 @@ void cpu_engine::add_synaptic_input(std::uint32_t pi, std::uint64_t k, std::uint
       if (h.group->leader == j) sampled_current(h, k, lo, hi, dst);
       continue;
     }
-    with_arrivals(j, k, n, lo, hi, [&](auto a) { add_current(p, ps, lo, hi, a, dst); });
+    with_arrivals(t, j, k, lo, hi, [&](auto a) { add_current(p, ps, lo, hi, a, dst); });
   }
 }
 
@@ -191,7 +190,7 @@ failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, 
     if constexpr (M::resets)
       if (k > 0) reset<M>(s, c, spikes_[(k - 1) & 1][mine]);
     if (s.jump_inputs) add_inputs(pi, k, lo, hi, streams, true);
-    add_synaptic_input(pi, k, lo, hi);
+    add_synaptic_input(t, pi, k, lo, hi);
     step_context ctx;
     ctx.k = k, ctx.population = pi, ctx.rng = counter_rng(net_->seed);
     ctx.table_ptr = pop.table_ptr.data(), ctx.table_steps = pop.table_steps.data();
