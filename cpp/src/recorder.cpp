@@ -46,11 +46,12 @@ void recorder::begin(const network_data& net, std::uint64_t first_step, std::uin
       t.neurons.resize(pop.n);
       std::iota(t.neurons.begin(), t.neurons.end(), 0);
     }
-    t.first_sample = (first_step + t.every - 1) / t.every * t.every;
-    const std::uint64_t end = first_step + max_steps;
-    const std::uint64_t rows = end > t.first_sample ? (end - t.first_sample + t.every - 1) / t.every : 0;
+    // The first step k >= first_step with k % every == 0 (none: beyond every step there is).
+    const std::uint64_t gap = (t.every - first_step % t.every) % t.every;
+    t.first_sample = gap > ~first_step ? ~std::uint64_t(0) : first_step + gap;
+    t.samples = t.rows_before(first_step + max_steps);
+    const std::uint64_t rows = t.samples;
     bytes += 4.0 * rows * t.neurons.size() + 8.0 * rows;
-    t.samples = rows;
     traces.push_back(std::move(t));
   }
   check_memory("recording", bytes);
@@ -103,8 +104,7 @@ run_result recorder::finish(std::uint64_t steps_done, double dt) {
     r.population = t.population;
     r.variable = requested_vars_[&t - traces_.data()];
     r.neurons = std::move(t.neurons);
-    const std::uint64_t end = first_step_ + steps_done;
-    const std::uint64_t rows = end > t.first_sample ? (end - t.first_sample + t.every - 1) / t.every : 0;
+    const std::uint64_t rows = t.rows_before(first_step_ + steps_done);
     r.steps.resize(rows);
     for (std::uint64_t i = 0; i < rows; ++i) r.steps[i] = static_cast<std::int64_t>(t.first_sample + i * t.every);
     t.data.resize(rows * r.neurons.size());

@@ -118,6 +118,9 @@ simulation::simulation(const network& net, backend b, int threads) : impl_(std::
   impl_->net = net.data();
   const network_data& d = *impl_->net;
   if (threads < 0) config_fail("threads must be >= 0 (0: automatic), got ", threads);
+  if (threads > max_threads())
+    config_fail("threads = ", threads, " is more than 4 times the ", hardware_threads(),
+                " hardware threads of this machine (at most ", max_threads(), ")");
   const int cpu_threads = threads > 0 ? threads : auto_threads(d);
   check_memory("the simulation state", engine_state_bytes(d, cpu_threads));
   if (b == backend::cuda || (b == backend::automatic && cuda_available()))
@@ -135,6 +138,8 @@ std::uint64_t simulation::step() const { return impl_->step; }
 
 void simulation::begin_run(std::uint64_t n_steps, const std::vector<trace_request>& traces) {
   impl& s = *impl_;
+  if (n_steps > max_steps - s.step)
+    config_fail("begin_run: ", n_steps, " steps from step ", s.step, " would pass the limit of 2^63 - 1 steps");
   s.rec.begin(*s.net, s.step, n_steps, traces, s.eng->threads());
   s.run_first = s.step;
   s.run_end = s.step + n_steps;
@@ -159,6 +164,9 @@ void simulation::set_stream(std::size_t population, std::size_t input_index, con
   if (row_length != n)
     config_fail("population '", s.net->populations[population].label, "' input ", input_index,
                 ": stream rows have ", row_length, " values, expected ", n);
+  if (n_steps > s.run_end - s.step || n_steps > (std::uint64_t(1) << 62) / n)
+    config_fail("population '", s.net->populations[population].label, "' input ", input_index, ": ", n_steps,
+                " stream rows for the ", s.run_end - s.step, " steps left in the run");
   for (std::uint64_t i = 0; i < n_steps * n; ++i)
     if (!std::isfinite(data[i]))
       config_fail("population '", s.net->populations[population].label, "' input ", input_index,
@@ -172,7 +180,7 @@ void simulation::set_stream(std::size_t population, std::size_t input_index, con
 void simulation::advance(std::uint64_t n_steps) {
   impl& s = *impl_;
   if (!s.rec.active()) config_fail("advance: no run begun (call begin_run first)");
-  if (s.step + n_steps > s.run_end)
+  if (n_steps > s.run_end - s.step)
     config_fail("advance: ", n_steps, " steps run past the end of the run begun (",
                 s.run_end - s.step, " steps left)");
   for (std::size_t p = 0; p < s.streams.size(); ++p)
