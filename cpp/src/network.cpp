@@ -114,6 +114,7 @@ double network::dt() const { return data_->dt; }
 std::uint64_t network::seed() const { return data_->seed; }
 
 std::size_t network::add_population(std::int64_t n, const neuron_model& model, const std::string& label) {
+  auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   const std::size_t id = d.populations.size();
   const std::string name = label.empty() ? cat("pop", id) : label;
@@ -133,6 +134,7 @@ std::size_t network::add_population(std::int64_t n, const izhikevich& p, const s
 }
 
 izhikevich network::izhikevich_2003(std::int64_t n, bool excitatory) const {
+  auto guard = data_->guard.read();
   if (n <= 0 || n > 0x7FFFFFFF)
     config_fail("izhikevich_2003: size must be a positive integer below 2^31, got ", n);
   // Four draws per neuron, then the population they are for.
@@ -273,6 +275,7 @@ void finish_dense(projection_data& p, std::vector<std::int32_t>&& w, std::uint32
 std::size_t network::connect(std::size_t pre, std::size_t post, const rule& r,
                              const distribution& weight, const distribution& delay,
                              const kernel& k, const std::string& label) {
+  auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   auto [ctx, p] = start_projection(d, pre, post, k, label);
   validate_rule(ctx, r);
@@ -308,6 +311,7 @@ std::size_t network::connect_dense(std::size_t pre, std::size_t post, const floa
                                    std::size_t n_pre, std::size_t n_post,
                                    const distribution& delay, const kernel& k,
                                    const std::string& label) {
+  auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   auto [ctx, p] = start_projection(d, pre, post, k, label);
   if (n_pre != ctx.n_pre || n_post != ctx.n_post)
@@ -359,6 +363,7 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
                                       const std::int64_t* post_ids, std::size_t n,
                                       const distribution& weight, const distribution& delay,
                                       const kernel& k, const std::string& label) {
+  auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   auto [ctx, p] = start_projection(d, pre, post, k, label);
   for (std::size_t i = 0; i < n; ++i) {
@@ -394,6 +399,7 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
 }
 
 std::size_t network::add_input(std::size_t population, const input& in) {
+  auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   population_at(d, population);
   population_data& pop = d.populations[population];
@@ -402,15 +408,19 @@ std::size_t network::add_input(std::size_t population, const input& in) {
 }
 
 std::size_t network::population_count() const {
+  auto guard = data_->guard.read();
   return data_->populations.size();
 }
 std::size_t network::projection_count() const {
+  auto guard = data_->guard.read();
   return data_->projections.size();
 }
 std::size_t network::population_size(std::size_t i) const {
+  auto guard = data_->guard.read();
   return population_at(*data_, i).n;
 }
 const std::string& network::population_label(std::size_t i) const {
+  auto guard = data_->guard.read();
   return population_at(*data_, i).label;
 }
 
@@ -423,18 +433,22 @@ const projection_data& projection_at(const network_data& d, std::size_t i) {
 }  // namespace
 
 const std::string& network::projection_label(std::size_t i) const {
+  auto guard = data_->guard.read();
   return projection_at(*data_, i).label;
 }
 
 std::string network::projection_name(std::size_t pre, std::size_t post, const std::string& label) const {
+  auto guard = data_->guard.read();
   return next_projection_label(*data_, pre, post, label);
 }
 
 neuron_model network::population_model(std::size_t i) const {
+  auto guard = data_->guard.read();
   return snn::population_model(population_at(*data_, i));
 }
 
 std::vector<float> network::initial_state(std::size_t i, const std::string& variable) const {
+  auto guard = data_->guard.read();
   const population_data& p = population_at(*data_, i);
   const int var = variable_index(p.desc(), variable);
   if (var < 0)
@@ -444,6 +458,7 @@ std::vector<float> network::initial_state(std::size_t i, const std::string& vari
 }
 
 izhikevich network::parameters(std::size_t i) const {
+  auto guard = data_->guard.read();
   const population_data& p = population_at(*data_, i);
   if (p.model != model_id::izhikevich)
     config_fail(population_who(p), ": parameters() is for Izhikevich populations; this one is '", p.desc().name,
@@ -454,18 +469,22 @@ izhikevich network::parameters(std::size_t i) const {
 }
 
 std::uint64_t network::synapse_count(std::size_t i) const {
+  auto guard = data_->guard.read();
   return projection_at(*data_, i).n_synapses;
 }
 bool network::is_dense(std::size_t i) const {
+  auto guard = data_->guard.read();
   return projection_at(*data_, i).dense;
 }
 
 std::uint64_t network::projection_bytes(std::size_t i) const {
+  auto guard = data_->guard.read();
   const projection_data& p = projection_at(*data_, i);
   return p.weights.size() * 4 + p.synapses.size() * sizeof(synapse) + p.keys.size() * 4 + p.row_ptr.size() * 8;
 }
 
 synapse_list network::synapses(std::size_t i) const {
+  auto guard = data_->guard.read();
   const projection_data& p = projection_at(*data_, i);
   const double inv = p.inv_scale();
   synapse_list out;

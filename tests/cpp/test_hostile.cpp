@@ -1,13 +1,15 @@
 // Hostile input through the C++ API: values beyond float32 once converted, thread counts,
-// step counters near 2^64, sizes refused before allocating. Each must be an exception naming
-// the culprit (never undefined behaviour or a wrapped counter), and the network must still
-// work afterwards.
+// step counters near 2^64, sizes refused before allocating, and one simulation used from two
+// threads. Each must be an exception naming the culprit (never undefined behaviour, a
+// wrapped counter or a race), and the network must still work afterwards.
 #include <sys/resource.h>
 
+#include <atomic>
 #include <cstdint>
 #include <fstream>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "check.hpp"
@@ -127,6 +129,7 @@ void counters() {
   sim.begin_run(5, {});
   expect<snn::config_error>("advance(2^64 - 1)", [&] { sim.advance(huge); }, {"18446744073709551615", "past"});
   CHECK_EQ(sim.step(), std::uint64_t{1});
+  expect<snn::error>("begin_run twice", [&] { sim.begin_run(1, {}); }, {"already in progress"});
   sim.advance(5);
   CHECK_EQ(sim.end_run().steps, std::uint64_t{5});
   // A trace sampled every 2^64 - 1 steps from step 6 on has no sample: none is due.
@@ -178,6 +181,72 @@ void sizes_before_allocating() {
   CHECK_EQ(sim.run(2).steps, std::uint64_t{2});
 }
 
+// One simulation used from two threads: calls from the thread that did not begin the run
+// throw instead of racing; independent simulations run side by side.
+void threads_sharing_a_simulation() {
+  snn::network net(0.1, 2);
+  const std::size_t p = net.add_population(20000, net.izhikevich_2003(20000, true), "busy");
+  net.connect(p, p, snn::rule::fixed_in_degree(20), snn::distribution::uniform(0, 0.5), d1, instant, "rec");
+  net.add_input(p, snn::input::noise({3.0f}, {3.0f}));
+  snn::simulation sim(net, snn::backend::cpu, 1);
+  const std::vector<float> v(20000, -65.0f);
+  const std::vector<double> w(net.synapse_count(0), 0.1);
+  std::atomic<bool> begun{false}, done{false};
+  std::string failure;
+  std::thread runner([&] {
+    try {
+      sim.begin_run(200000, {});
+      begun = true;
+      while (!done) sim.advance(10);  // until the main thread has tried everything
+      sim.end_run();
+    } catch (const std::exception& e) {
+      failure = e.what();
+      begun = true;
+    }
+  });
+  struct joiner {  // joins even if a check throws
+    std::thread& t;
+    std::atomic<bool>& done;
+    ~joiner() {
+      done = true;
+      if (t.joinable()) t.join();
+    }
+  } join_at_exit{runner, done};
+  while (!begun) std::this_thread::yield();
+  const std::vector<std::string> running{"running in another thread"};
+  expect<snn::error>("get_state", [&] { sim.get_state(p, "v"); }, running);
+  expect<snn::error>("set_state", [&] { sim.set_state(p, "v", v.data(), v.size()); }, running);
+  expect<snn::error>("get_weights", [&] { sim.get_weights(0); }, running);
+  expect<snn::error>("set_weights", [&] { sim.set_weights(0, w.data(), w.size()); }, running);
+  expect<snn::error>("advance", [&] { sim.advance(1); }, running);
+  expect<snn::error>("begin_run", [&] { sim.begin_run(1, {}); }, running);
+  expect<snn::error>("end_run", [&] { sim.end_run(); }, running);
+  expect<snn::error>("synapses", [&] { net.synapses(0); }, running);
+  expect<snn::error>("population_size", [&] { net.population_size(0); }, running);
+  done = true;
+  runner.join();
+  CHECK_EQ(failure, std::string());
+  CHECK(sim.step() > 0);
+  CHECK_EQ(sim.get_state(p, "v").size(), std::size_t{20000});  // the run is over: free again
+
+  // Two independent simulations in two threads give what each gives alone.
+  auto spikes = [](std::uint64_t seed) {
+    snn::network n(0.5, seed);
+    const std::size_t q = n.add_population(300, n.izhikevich_2003(300, true), "q");
+    n.connect(q, q, snn::rule::fixed_probability(0.1), snn::distribution::uniform(0, 2), d1, instant);
+    n.add_input(q, snn::input::noise({4.0f}, {3.0f}));
+    return snn::simulation(n, snn::backend::cpu, 1).run(400).spikes[0].ids;
+  };
+  const std::vector<std::int32_t> alone_1 = spikes(1), alone_2 = spikes(2);
+  std::vector<std::int32_t> side_1, side_2;
+  std::thread t1([&] { side_1 = spikes(1); }), t2([&] { side_2 = spikes(2); });
+  t1.join();
+  t2.join();
+  CHECK(!alone_1.empty());
+  CHECK(side_1 == alone_1);
+  CHECK(side_2 == alone_2);
+}
+
 }  // namespace
 
 int main() {
@@ -187,5 +256,6 @@ int main() {
   RUN_TEST(thread_counts);
   RUN_TEST(counters);
   RUN_TEST(sizes_before_allocating);
+  RUN_TEST(threads_sharing_a_simulation);
   return snn_test::finish("hostile");
 }

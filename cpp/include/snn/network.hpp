@@ -251,7 +251,9 @@ struct synapse_list {
 
 /// A network description. Cheap to copy (copies share one description); frozen once a
 /// simulation is made of it. Every method throws config_error (message naming the
-/// population or projection, the parameter and the bad value) on bad input.
+/// population or projection, the parameter and the bad value) on bad input, and
+/// snn::error when another thread is using the network or running a simulation of it at
+/// the same time (a network is used by one thread at a time).
 class network {
  public:
   /// \param dt time step in ms (> 0, a normal float32: 1.2e-38 to 3.4e38); \param seed
