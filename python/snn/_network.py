@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import time
 from typing import Any
 
 import numpy as np
 
 from . import _core
-from ._core import ConfigError
+from ._core import ConfigError, SnnError
 from ._models import MODELS, Izhikevich, NeuronModel, models_info
 from ._progress import Progress
 from ._result import Result
@@ -152,10 +153,17 @@ class Projection:
 
 class _Stream:
     """An input evaluated in Python per chunk: an array (steps, n), a callable f(t_ms) or a
-    constant (n,) delivered from ``start`` (steps) on; zero before."""
+    constant (n,) delivered from ``start`` (steps) on; zero before.
+
+    A callable's values are kept by step until the step has run (``computed``): a run
+    interrupted between computing a chunk and running it (Ctrl-C, an error in another input)
+    leaves them for the next run, so a callable is called once per step whatever happens, and
+    callables that share a random generator draw the same sequence as in an uninterrupted run.
+    """
 
     def __init__(self, pop: Population, index: int, source: Any, start: int) -> None:
         self.pop, self.index, self.source, self.start = pop, index, source, start
+        self.computed: dict[int, np.ndarray | float] = {}
 
     def value(self, step: int, dt: float) -> np.ndarray | float:
         """The input of one step (a callable is called with t = (step - start) * dt)."""
@@ -167,7 +175,9 @@ class _Stream:
             if data.ndim == 1:  # a constant
                 return data
             return data[j] if j < len(data) else 0.0
-        return self._call(j * dt)
+        if step not in self.computed:
+            self.computed[step] = self._call(j * dt)
+        return self.computed[step]
 
     def _call(self, t: float) -> np.ndarray | float:
         n, who = self.pop.size, f"input of population '{self.pop.label}'"
@@ -179,6 +189,11 @@ class _Stream:
         if not np.all(np.isfinite(value)):
             raise ConfigError(f"{who}: the callable returned a non-finite value at t = {t:g} ms")
         return value.reshape(-1) if value.ndim else value
+
+    def forget_before(self, step: int) -> None:
+        """Drops the kept values of the steps before ``step`` (they have run)."""
+        for k in [k for k in self.computed if k < step]:
+            del self.computed[k]
 
 
 def _stream_rows(streams: list[_Stream], first: int, count: int, dt: float) -> list[np.ndarray]:
@@ -214,6 +229,8 @@ class Network:
         self.projections: list[Projection] = []
         self._streams: list[_Stream] = []
         self._sim: Any = None
+        self._sim_lock = threading.Lock()  # one Simulation, even if two threads ask at once
+        self._run_thread: int | None = None  # the thread running the network now
         self.last_result: Result | None = None
 
     # --- building ------------------------------------------------------------------------------
@@ -435,9 +452,10 @@ class Network:
                               threads, 1, _core.max_threads())
         if not isinstance(backend, str) or backend not in ("auto", "cpu", "cuda"):
             raise ConfigError(f"run: backend must be 'auto', 'cpu' or 'cuda', got {backend!r}")
-        if self._sim is None:
-            self._sim = _core.Simulation(self._native, backend, threads or 0)
-        else:
+        with self._sim_lock:
+            if self._sim is None:
+                self._sim = _core.Simulation(self._native, backend, threads or 0)
+                return self._sim
             if backend != "auto" and backend != self._sim.backend:
                 raise ConfigError(f"run: this network already runs on backend '{self._sim.backend}'; "
                                   f"build a new network for backend '{backend}'")
@@ -496,19 +514,35 @@ class Network:
         whose model has them) or :class:`Trace` items (spikes are always recorded).
         ``backend``: "auto", "cpu" or "cuda". ``threads``: CPU threads (None: chosen from the
         network size). ``progress``: progress bar (None: on a terminal, for runs over 1 s).
-        Ctrl-C stops at the next chunk: KeyboardInterrupt is raised and ``last_result`` holds
-        what was recorded so far.
+        Ctrl-C stops at the next chunk: KeyboardInterrupt is raised, ``last_result`` holds
+        what was recorded so far, and the values that input callables had already computed for
+        steps not yet run are kept for the next run (each callable is called once per step, so
+        callables drawing from a shared random generator continue as if uninterrupted).
+
+        A network runs in one thread at a time: ``run`` from another thread while it runs (or
+        reading or setting its state or weights from there) raises :class:`snn.SnnError`, and
+        so does ``run`` from inside one of its own input callables; independent networks run
+        in parallel threads (the engine releases the GIL).
         """
+        if self._run_thread is not None:
+            if self._run_thread == threading.get_ident():
+                raise SnnError("run: the network is already running in this thread: net.run was called "
+                               "from inside its own run (from one of its input callables?)")
+            raise SnnError("run: the network is running in another thread (a network runs in one thread "
+                           "at a time)")
         steps = self._steps(T)
         traces = self._traces(record)
         sim = self._simulation(backend, threads)
         start = time.perf_counter()
         sim.begin_run(steps, traces)
+        self._run_thread = threading.get_ident()
         bar = Progress(steps, progress)
         done, chunk = 0, 16
         try:
             while done < steps:
                 n = min(chunk, steps - done)
+                for s in self._streams:
+                    s.forget_before(sim.step)
                 for s, rows in zip(self._streams, _stream_rows(self._streams, sim.step, n, self.dt)):
                     sim.set_stream(s.pop.index, s.index, rows)
                 t0 = time.perf_counter()
@@ -519,6 +553,7 @@ class Network:
                 elapsed = time.perf_counter() - t0
                 chunk = max(1, min(chunk * 4, int(n * 0.1 / elapsed) if elapsed > 0 else chunk * 4))
         finally:
+            self._run_thread = None
             bar.close()
             self.last_result = Result(sim.end_run(), self.populations, time.perf_counter() - start)
         return self.last_result
