@@ -20,39 +20,24 @@ set -u -o pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=${SNN_JOBS:-$(nproc 2>/dev/null || echo 2)}
 cuda=${SNN_ENABLE_CUDA:-OFF}
-work=$(mktemp -d "${TMPDIR:-/tmp}/snn-cpp-checks.XXXXXX")
-if [[ "${SNN_KEEP_BUILD:-0}" == 1 ]]; then
-  echo "cpp checks: build tree kept in $work"
-else
-  trap 'rm -rf "$work"' EXIT
-fi
+name="cpp checks"
+# shellcheck source=tests/checks_common.sh
+source "$root/tests/checks_common.sh"
 
-passed=0
-failed=0
-start=$SECONDS
-
-finish() {
-  echo "cpp checks: $passed passed, $failed failed ($((SECONDS - start)) s)"
-  [[ $failed -eq 0 && $passed -gt 0 ]]
-  exit $?
-}
-
-# step NAME CMD...: runs a build step; a failure ends the checks (later steps need it).
+# step WHAT CMD...: runs a build step; a failure ends the checks (later steps need it).
 step() {
-  local name=$1
+  local what=$1
   shift
-  echo "== $name"
+  echo "== $what"
   if ! "$@"; then
-    echo "cpp checks: FAILED: $name" >&2
-    failed=$((failed + 1))
+    fail "$what"
     finish
   fi
 }
 
 for tool in cmake ninja; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "cpp checks: $tool not found on PATH" >&2
-    failed=$((failed + 1))
+    fail "$tool not found on PATH"
     finish
   fi
 done
@@ -76,8 +61,7 @@ total=$(sed -nE 's/.* out of ([0-9]+).*/\1/p' <<<"$summary")
 bad=$(sed -nE 's/.* ([0-9]+) tests? failed out of.*/\1/p' <<<"$summary")
 bad=${bad:-0}
 if [[ -z "$total" || "$total" -eq 0 ]]; then
-  echo "cpp checks: ctest ran no tests (rc $ctest_rc)" >&2
-  failed=$((failed + 1))
+  fail "ctest ran no tests (rc $ctest_rc)"
 else
   passed=$((passed + total - bad))
   failed=$((failed + bad))
@@ -96,8 +80,7 @@ for app in snn_embed_demo readme_example; do
   if "$embed/$app"; then
     passed=$((passed + 1))
   else
-    echo "cpp checks: FAILED: $app" >&2
-    failed=$((failed + 1))
+    fail "$app"
   fi
 done
 
@@ -112,8 +95,7 @@ elif SNN_EMBED_DEMO="$embed/snn_embed_demo" "$python" -m pytest -q -p no:cachepr
     "$root/tests/test_embed.py"; then
   passed=$((passed + 1))
 else
-  echo "cpp checks: FAILED: tests/test_embed.py (with $python)" >&2
-  failed=$((failed + 1))
+  fail "tests/test_embed.py (with $python)"
 fi
 
 finish

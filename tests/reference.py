@@ -496,11 +496,12 @@ class Network:
         else:
             raise ValueError("bad input")
 
-    def _external(self, pop, k, target="I"):
-        """The inputs onto ``target`` ("I": the current, "v") of step k, added in order."""
+    def _external(self, pop, k, target="I", onto=None):
+        """The inputs onto ``target`` ("I": the current, "v") of step k, added in order to
+        ``onto`` (zeros if None): v = v + x for each input onto v (numerics.md)."""
         from reference_models import poisson_counts
 
-        I = np.zeros(pop.n, dtype=F32)
+        I = np.zeros(pop.n, dtype=F32) if onto is None else onto
         for m, (kind, x) in enumerate(pop.inputs):
             if kind == "poisson":
                 rate, weight, onto = x
@@ -561,7 +562,7 @@ class Network:
                     if p.model.resets:
                         p.model.reset(p.spiked)
                     if "v" in p.model.state:
-                        v = p.model.state["v"] + self._external(p, k, "v")
+                        v = self._external(p, k, "v", onto=p.model.state["v"])
                         for j, pr in enumerate(projs):
                             if pr.post is p and pr.kernel.target == "v":
                                 v = v + arrivals[j]

@@ -67,6 +67,24 @@ def test_keyboard_interrupt_from_input_callable():
     assert trace_steps(res[pop], "v").size == 100
 
 
+def send_sigint_after(seconds):
+    """Another process that sends SIGINT to this one after ``seconds``. It runs without
+    LD_PRELOAD: a sanitizer runtime preloaded into this process (tests/sanitize_checks.sh)
+    would be preloaded into the shell too, which may then fail before sending anything."""
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    return subprocess.Popen(["sh", "-c", f"sleep {seconds}; kill -INT {os.getpid()}"], env=env,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def check_sent(killer):
+    """Waits for the sender; a signal that was never sent fails here, not as "DID NOT RAISE"."""
+    status = killer.wait()  # the SIGINT may interrupt this wait: then the caller waits again
+    if not killer.stderr.closed:
+        killer.errors = killer.stderr.read()
+        killer.stderr.close()
+    assert status == 0, f"the process sending SIGINT failed (status {status}): {killer.errors}"
+
+
 def test_sigint_during_native_run():
     """A real SIGINT (sent by another process) while the engine is running stops the run
     early with KeyboardInterrupt."""
@@ -83,7 +101,7 @@ def test_sigint_during_native_run():
     T = float(min(200000, max(1000, int(5.0 / max(per_ms, 1e-7)) // 10 * 10)))  # ~5 s
     first_step = 600
     total = int(round(T / dt))
-    killer = subprocess.Popen(["sh", "-c", f"sleep 0.5; kill -INT {os.getpid()}"])
+    killer = send_sigint_after(0.5)
     t0 = time.perf_counter()
     try:
         with pytest.raises(KeyboardInterrupt):
@@ -91,10 +109,10 @@ def test_sigint_during_native_run():
                 net.run(T, record=[snn.Trace("v", pop, neurons=[0], every=10)],
                         backend=BACKEND)
             finally:
-                killer.wait()             # the signal is always delivered in this block
+                check_sent(killer)        # the signal is always delivered in this block
                 time.sleep(0.05)
     finally:
-        killer.wait()
+        check_sent(killer)
     elapsed = time.perf_counter() - t0
     last = net.last_result
     assert last is not None

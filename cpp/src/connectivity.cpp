@@ -224,9 +224,16 @@ void validate_distribution(const projection_context& ctx, const distribution& d,
   auto finite = [&](const char* name, double v) {
     if (!std::isfinite(v)) config_fail(ctx.who, ": ", what, " ", name, " must be finite, got ", v);
   };
+  // Weights are stored as float32 (then fixed point): every value drawn must fit it.
+  auto fits = [&](const char* name, double v) {
+    if (!is_delay && !fits_float(v))
+      config_fail(ctx.who, ": weight ", name, " ", v, " does not fit float32 (|w| <= ", float_max,
+                  "), the type the engine stores weights in");
+  };
   switch (d.type) {
     case dist_type::constant:
       finite("value", d.p0);
+      fits("value", d.p0);
       if (is_delay) delay_steps(ctx, d.p0);
       break;
     case dist_type::array:
@@ -242,6 +249,8 @@ void validate_distribution(const projection_context& ctx, const distribution& d,
     case dist_type::uniform:
       finite("low", d.p0);
       finite("high", d.p1);
+      fits("low", d.p0);
+      fits("high", d.p1);
       if (d.p1 < d.p0)
         config_fail(ctx.who, ": ", what, " uniform needs low <= high, got low = ", d.p0,
                     ", high = ", d.p1);
@@ -254,6 +263,14 @@ void validate_distribution(const projection_context& ctx, const distribution& d,
       if (std::isnan(d.low) || std::isnan(d.high) || d.high < d.low)
         config_fail(ctx.who, ": ", what, " normal needs low <= high, got low = ", d.low,
                     ", high = ", d.high);
+      if (!is_delay) {
+        // A draw is mean + std z, |z| <= 5.8 (the float32 Box-Muller's largest), clipped.
+        const double lo = std::max(d.low, d.p0 - 6.0 * d.p1), hi = std::min(d.high, d.p0 + 6.0 * d.p1);
+        if (!fits_float(lo) || !fits_float(hi))
+          config_fail(ctx.who, ": weight Normal(mean = ", d.p0, ", std = ", d.p1, ") draws reach ",
+                      fits_float(lo) ? hi : lo, ", which does not fit float32 (|w| <= ", float_max,
+                      "), the type the engine stores weights in; narrow it or clip it with low and high");
+      }
       if (is_delay) {
         if (!(d.low >= 0))
           config_fail(ctx.who, ": a normal delay distribution needs low >= 0 (clipping), got low = ",
@@ -336,6 +353,12 @@ std::vector<std::int32_t> dense_weights(const projection_context& ctx, const dis
   return w;
 }
 
+int scale_exponent(float m) {
+  int e = 0;
+  if (m > 0) std::frexp(m, &e);
+  return m > 0 ? 30 - e : 0;
+}
+
 int quantise_weights(std::vector<std::int32_t>& weights) {
   float m = 0.0f;
   for (std::int32_t bits : weights) {
@@ -343,9 +366,7 @@ int quantise_weights(std::vector<std::int32_t>& weights) {
     std::memcpy(&w, &bits, sizeof w);
     m = std::max(m, std::fabs(w));
   }
-  int e = 0;
-  if (m > 0) std::frexp(m, &e);
-  const int s = m > 0 ? 30 - e : 0;
+  const int s = scale_exponent(m);
   const double scale = std::ldexp(1.0, s);
   for (std::int32_t& bits : weights) {
     float w;

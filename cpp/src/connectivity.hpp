@@ -54,6 +54,10 @@ std::vector<std::int32_t> dense_weights(const projection_context& ctx, const dis
 /// Delay in ms -> steps D = max(1, floor(delay/dt + 0.5)), validated.
 std::uint32_t delay_steps(const projection_context& ctx, double delay_ms);
 
+/// The fixed-point scale exponent s of a projection whose largest |weight| is m: 30 - e for
+/// m = f 2^e, f in [0.5, 1) (0 when m = 0), so that every |w 2^s| < 2^30.
+int scale_exponent(float m);
+
 /// Quantises float weights (stored as bits) in place; returns the scale exponent.
 int quantise_weights(std::vector<std::int32_t>& weights);
 

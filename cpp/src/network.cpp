@@ -77,8 +77,13 @@ kernel_data build_kernel(const std::string& who, const kernel& k, double dt) {
   if (k.type == kernel_type::exponential || k.type == kernel_type::alpha) {
     if (!(k.tau > 0) || !std::isfinite(k.tau))
       config_fail(who, ": kernel tau must be a finite number > 0 ms, got ", k.tau);
+    const double c = std::exp(1.0) * dt / k.tau;  // q = exp(-dt / tau) is in [0, 1]
+    if (k.type == kernel_type::alpha && !fits_float(c))
+      config_fail(who, ": alpha kernel tau = ", k.tau, " ms is too short for dt = ", dt,
+                  " ms: its constant e dt / tau = ", c, " does not fit float32 (tau must be at least ",
+                  std::exp(1.0) * dt / float_max, " ms)");
     out.q = static_cast<float>(std::exp(-dt / k.tau));
-    out.c = static_cast<float>(std::exp(1.0) * dt / k.tau);
+    out.c = static_cast<float>(c);
   }
   if (k.type == kernel_type::sampled) {
     if (k.samples.empty()) config_fail(who, ": kernel window holds no sample (window < dt)");
@@ -96,8 +101,11 @@ kernel_data build_kernel(const std::string& who, const kernel& k, double dt) {
 }  // namespace
 
 network::network(double dt, std::uint64_t seed) : data_(std::make_shared<network_data>()) {
-  if (!std::isfinite(dt) || !(dt > 0))
-    config_fail("network: dt must be a finite number > 0 ms, got ", dt);
+  // The models step with float32(dt): it must be a normal, finite float32.
+  constexpr double float_min = 1.1754943508222875e-38;
+  if (!std::isfinite(dt) || !(dt >= float_min && dt <= float_max))
+    config_fail("network: dt must be a finite number > 0 ms that float32 holds as a normal number (",
+                float_min, " to ", float_max, " ms), got ", dt);
   data_->dt = dt;
   data_->seed = seed;
 }
@@ -106,6 +114,7 @@ double network::dt() const { return data_->dt; }
 std::uint64_t network::seed() const { return data_->seed; }
 
 std::size_t network::add_population(std::int64_t n, const neuron_model& model, const std::string& label) {
+  auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   const std::size_t id = d.populations.size();
   const std::string name = label.empty() ? cat("pop", id) : label;
@@ -125,8 +134,12 @@ std::size_t network::add_population(std::int64_t n, const izhikevich& p, const s
 }
 
 izhikevich network::izhikevich_2003(std::int64_t n, bool excitatory) const {
+  auto guard = data_->guard.read();
   if (n <= 0 || n > 0x7FFFFFFF)
     config_fail("izhikevich_2003: size must be a positive integer below 2^31, got ", n);
+  // Four draws per neuron, then the population they are for.
+  check_memory(cat("izhikevich_2003: the parameters of ", n, " neurons"),
+               16.0 * n + population_bytes(describe(model_id::izhikevich), static_cast<std::uint32_t>(n), 0));
   const auto id = static_cast<std::uint32_t>(data_->populations.size());
   const counter_rng rng(data_->seed);
   izhikevich p;
@@ -144,19 +157,26 @@ izhikevich network::izhikevich_2003(std::int64_t n, bool excitatory) const {
 
 namespace {
 
+// The label of the next projection: `label`, or "pre->post", numbered when the pair is
+// connected again.
+std::string next_projection_label(const network_data& d, std::size_t pre, std::size_t post,
+                                  const std::string& label) {
+  const population_data& a = population_at(d, pre);
+  const population_data& b = population_at(d, post);
+  if (!label.empty()) return label;
+  std::string name = cat(a.label, "->", b.label);
+  for (const auto& other : d.projections)
+    if (other.label == name) name = cat(a.label, "->", b.label, "#", d.projections.size());
+  return name;
+}
+
 projection_context make_context(const network_data& d, std::size_t pre, std::size_t post,
                                 const std::string& label) {
   const population_data& a = population_at(d, pre);
   const population_data& b = population_at(d, post);
   projection_context ctx;
   ctx.id = static_cast<std::uint32_t>(d.projections.size());
-  std::string name = label;
-  if (name.empty()) {  // "pre->post", numbered when the pair is connected again
-    name = cat(a.label, "->", b.label);
-    for (const auto& other : d.projections)
-      if (other.label == name) name = cat(a.label, "->", b.label, "#", ctx.id);
-  }
-  ctx.who = cat("projection '", name, "'");
+  ctx.who = cat("projection '", next_projection_label(d, pre, post, label), "'");
   ctx.n_pre = a.n;
   ctx.n_post = b.n;
   ctx.same_population = pre == post;
@@ -255,6 +275,7 @@ void finish_dense(projection_data& p, std::vector<std::int32_t>&& w, std::uint32
 std::size_t network::connect(std::size_t pre, std::size_t post, const rule& r,
                              const distribution& weight, const distribution& delay,
                              const kernel& k, const std::string& label) {
+  auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   auto [ctx, p] = start_projection(d, pre, post, k, label);
   validate_rule(ctx, r);
@@ -290,6 +311,7 @@ std::size_t network::connect_dense(std::size_t pre, std::size_t post, const floa
                                    std::size_t n_pre, std::size_t n_post,
                                    const distribution& delay, const kernel& k,
                                    const std::string& label) {
+  auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   auto [ctx, p] = start_projection(d, pre, post, k, label);
   if (n_pre != ctx.n_pre || n_post != ctx.n_post)
@@ -297,20 +319,29 @@ std::size_t network::connect_dense(std::size_t pre, std::size_t post, const floa
                 ctx.n_pre, ", ", ctx.n_post, ") = (pre size, post size)");
   const std::uint64_t total = std::uint64_t(n_pre) * n_post;
   std::uint64_t nnz = 0;
+  float largest = 0.0f;
   for (std::uint64_t i = 0; i < total; ++i) {
     if (!std::isfinite(w[i]))
       config_fail(ctx.who, ": weight [", i / n_post, ", ", i % n_post, "] must be finite, got ", w[i]);
     nnz += w[i] != 0.0f;
+    largest = std::max(largest, std::fabs(w[i]));
   }
   validate_distribution(ctx, delay, true, total);
-  if (delay.type == dist_type::constant && 2 * nnz >= total) {
+  bool dense = delay.type == dist_type::constant && 2 * nnz >= total;
+  // Dense rows take a zero for an absent synapse: a nonzero weight below the fixed-point step
+  // (2^-s, s from the largest weight) would vanish there, so such a matrix is stored sparse,
+  // where it stays a synapse of weight 0 (as in every sparse projection).
+  const double scale = std::ldexp(1.0, scale_exponent(largest));
+  for (std::uint64_t i = 0; dense && i < total; ++i)
+    dense = w[i] == 0.0f || std::nearbyint(static_cast<double>(w[i]) * scale) != 0.0;
+  if (dense) {
     check_memory(ctx.who, 4.0 * total);
     std::vector<std::int32_t> bits(total);
     std::memcpy(bits.data(), w, total * sizeof(float));
     p.dense_skip_zeros = true;
     finish_dense(p, std::move(bits), delay_steps(ctx, delay.p0), nnz);
   } else {
-    check_memory(ctx.who, 18.0 * nnz + 8.0 * n_pre);
+    check_memory(ctx.who, 4.0 * total + 18.0 * nnz + 8.0 * n_pre);
     pair_csr pairs;
     pairs.row_ptr.assign(n_pre + 1, 0);
     pairs.post.reserve(nnz);
@@ -332,6 +363,7 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
                                       const std::int64_t* post_ids, std::size_t n,
                                       const distribution& weight, const distribution& delay,
                                       const kernel& k, const std::string& label) {
+  auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   auto [ctx, p] = start_projection(d, pre, post, k, label);
   for (std::size_t i = 0; i < n; ++i) {
@@ -377,6 +409,7 @@ void network::set_plasticity(std::size_t projection, const plasticity& rule) {
 }
 
 std::size_t network::add_input(std::size_t population, const input& in) {
+  auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   population_at(d, population);
   population_data& pop = d.populations[population];
@@ -384,10 +417,20 @@ std::size_t network::add_input(std::size_t population, const input& in) {
   return pop.inputs.size() - 1;
 }
 
-std::size_t network::population_count() const { return data_->populations.size(); }
-std::size_t network::projection_count() const { return data_->projections.size(); }
-std::size_t network::population_size(std::size_t i) const { return population_at(*data_, i).n; }
+std::size_t network::population_count() const {
+  auto guard = data_->guard.read();
+  return data_->populations.size();
+}
+std::size_t network::projection_count() const {
+  auto guard = data_->guard.read();
+  return data_->projections.size();
+}
+std::size_t network::population_size(std::size_t i) const {
+  auto guard = data_->guard.read();
+  return population_at(*data_, i).n;
+}
 const std::string& network::population_label(std::size_t i) const {
+  auto guard = data_->guard.read();
   return population_at(*data_, i).label;
 }
 
@@ -400,12 +443,22 @@ const projection_data& projection_at(const network_data& d, std::size_t i) {
 }  // namespace
 
 const std::string& network::projection_label(std::size_t i) const {
+  auto guard = data_->guard.read();
   return projection_at(*data_, i).label;
 }
 
-neuron_model network::population_model(std::size_t i) const { return snn::population_model(population_at(*data_, i)); }
+std::string network::projection_name(std::size_t pre, std::size_t post, const std::string& label) const {
+  auto guard = data_->guard.read();
+  return next_projection_label(*data_, pre, post, label);
+}
+
+neuron_model network::population_model(std::size_t i) const {
+  auto guard = data_->guard.read();
+  return snn::population_model(population_at(*data_, i));
+}
 
 std::vector<float> network::initial_state(std::size_t i, const std::string& variable) const {
+  auto guard = data_->guard.read();
   const population_data& p = population_at(*data_, i);
   const int var = variable_index(p.desc(), variable);
   if (var < 0)
@@ -415,6 +468,7 @@ std::vector<float> network::initial_state(std::size_t i, const std::string& vari
 }
 
 izhikevich network::parameters(std::size_t i) const {
+  auto guard = data_->guard.read();
   const population_data& p = population_at(*data_, i);
   if (p.model != model_id::izhikevich)
     config_fail(population_who(p), ": parameters() is for Izhikevich populations; this one is '", p.desc().name,
@@ -424,15 +478,23 @@ izhikevich network::parameters(std::size_t i) const {
           p.params[M::v_peak][0], static_cast<int>(p.params[M::v_substeps][0])};
 }
 
-std::uint64_t network::synapse_count(std::size_t i) const { return projection_at(*data_, i).n_synapses; }
-bool network::is_dense(std::size_t i) const { return projection_at(*data_, i).dense; }
+std::uint64_t network::synapse_count(std::size_t i) const {
+  auto guard = data_->guard.read();
+  return projection_at(*data_, i).n_synapses;
+}
+bool network::is_dense(std::size_t i) const {
+  auto guard = data_->guard.read();
+  return projection_at(*data_, i).dense;
+}
 
 std::uint64_t network::projection_bytes(std::size_t i) const {
+  auto guard = data_->guard.read();
   const projection_data& p = projection_at(*data_, i);
   return p.weights.size() * 4 + p.synapses.size() * sizeof(synapse) + p.keys.size() * 4 + p.row_ptr.size() * 8;
 }
 
 synapse_list network::synapses(std::size_t i) const {
+  auto guard = data_->guard.read();
   const projection_data& p = projection_at(*data_, i);
   const double inv = p.inv_scale();
   synapse_list out;

@@ -6,6 +6,7 @@
 
 #include "models/registry.hpp"
 #include "snn/network.hpp"
+#include "thread_guard.hpp"
 
 namespace snn {
 
@@ -91,6 +92,7 @@ struct network_data {
   std::vector<population_data> populations;
   std::vector<projection_data> projections;
   bool frozen = false;  // a simulation has been made of it
+  mutable thread_guard guard;  // held by every call of the network and its simulations
 };
 
 }  // namespace snn

@@ -53,24 +53,28 @@ std::string known_params(const model_desc& m) {
   return out.empty() ? "none" : out;
 }
 
-void check_value(const std::string& who, const param_desc& p, float x, std::size_t i, bool many) {
+void check_value(const std::string& who, const param_desc& p, float x, std::size_t i, bool many, double dt) {
   const std::string at = many ? cat(" at neuron ", i) : std::string();
   if (!std::isfinite(x)) config_fail(who, ": parameter '", p.name, "' must be finite, got ", x, at);
   if (p.check == param_check::positive && !(x > 0))
     config_fail(who, ": parameter '", p.name, "' must be > 0 ", p.unit, ", got ", x, at);
-  if (p.check == param_check::nonnegative && !(x >= 0))
+  if ((p.check == param_check::nonnegative || p.check == param_check::duration) && !(x >= 0))
     config_fail(who, ": parameter '", p.name, "' must be >= 0 ", p.unit, ", got ", x, at);
+  if (p.check == param_check::duration && std::floor(x / dt + 0.5) > 16777216.0)
+    config_fail(who, ": parameter '", p.name, "' = ", x, " ", p.unit, " is ", std::floor(x / dt + 0.5),
+                " steps of dt = ", dt, " ms, more than the 2^24 = 16777216 steps it may last", at);
   if (p.check == param_check::count && !(x >= 1 && x <= 1000 && x == std::floor(x)))
     config_fail(who, ": parameter '", p.name, "' must be an integer in [1, 1000], got ", x);
 }
 
 // One parameter as the population stores it: n values, or 1 for a population-wide one.
-std::vector<float> expand_param(const std::string& who, const param_desc& p, const values& v, std::uint32_t n) {
+std::vector<float> expand_param(const std::string& who, const param_desc& p, const values& v, std::uint32_t n,
+                                double dt) {
   if (!p.per_neuron && v.size() != 1)
     config_fail(who, ": parameter '", p.name, "' takes one value for the population, got ", v.size());
   if (v.size() != 1 && v.size() != n)
     config_fail(who, ": parameter '", p.name, "' has ", v.size(), " values, expected 1 or ", n);
-  for (std::size_t i = 0; i < v.size(); ++i) check_value(who, p, v[i], i, v.size() > 1);
+  for (std::size_t i = 0; i < v.size(); ++i) check_value(who, p, v[i], i, v.size() > 1, dt);
   return !p.per_neuron || v.size() == n ? v : std::vector<float>(n, v[0]);
 }
 
@@ -108,15 +112,46 @@ void spike_table(const std::string& who, const neuron_model& m, std::uint32_t n,
   for (std::uint32_t i = 0; i < n; ++i) pop.table_ptr[i + 1] += pop.table_ptr[i];
 }
 
+// The constants the step derives from the parameters (the model's derive, in blocks of
+// neurons to bound the memory) must be finite float32 numbers: parameters that make one
+// overflow (LIF's cm = 1e-45 nF gives dt / cm > 3.4e38) fail here, not as a NaN at step 0.
+void check_constants(const std::string& who, const population_data& pop, double dt) {
+  constexpr std::uint32_t block = 4096;
+  param_values part(pop.params.size());
+  for (std::uint32_t lo = 0; lo < pop.n; lo += block) {
+    const std::uint32_t hi = std::min(pop.n, lo + block);
+    for (std::size_t j = 0; j < part.size(); ++j) {
+      const std::vector<float>& v = pop.params[j];
+      part[j] = v.size() == pop.n ? std::vector<float>(v.begin() + lo, v.begin() + hi) : v;
+    }
+    for (const std::vector<float>& c : derive(pop.model, part, dt).per_neuron)
+      for (std::size_t i = 0; i < c.size(); ++i) {
+        if (std::isfinite(c[i])) continue;
+        const model_desc& m = pop.desc();
+        const std::size_t at = lo + i;
+        std::string values;
+        for (int j = 0; j < m.n_params; ++j)
+          if (!pop.params[j].empty())
+            values += cat(values.empty() ? "" : ", ", m.params[j].name, " = ",
+                          pop.params[j][pop.params[j].size() == 1 ? 0 : at]);
+        config_fail(who, " (", m.name, "), neuron ", at, ": its parameters (", values, ") with dt = ", dt,
+                    " ms give a constant of the model's step that is not a finite float32 (", c[i], ")");
+      }
+  }
+}
+
 }  // namespace
+
+double population_bytes(const model_desc& desc, std::uint32_t n, std::size_t n_spikes) {
+  return 4.0 * n * (desc.n_params + 2.0 * desc.n_vars + desc.n_channels + 1) + 12.0 * static_cast<double>(n_spikes);
+}
 
 population_data build_population(const std::string& who, std::uint32_t n, const neuron_model& m, double dt) {
   population_data pop;
   pop.n = n;
   pop.model = find_model(m.name);
   const model_desc& desc = pop.desc();
-  check_memory(who, 4.0 * n * (desc.n_params + 2.0 * desc.n_vars + desc.n_channels + 1) +
-                        12.0 * static_cast<double>(m.spike_times.size()));
+  check_memory(who, population_bytes(desc, n, m.spike_times.size()));
   for (const auto& given : m.params) {
     int j = 0;
     while (j < desc.n_params && given.first != desc.params[j].name) ++j;
@@ -129,9 +164,9 @@ population_data build_population(const std::string& who, std::uint32_t n, const 
     const param_desc& p = desc.params[j];
     auto given = std::find_if(m.params.begin(), m.params.end(), [&](const auto& x) { return x.first == p.name; });
     if (given != m.params.end())
-      pop.params[j] = expand_param(who, p, given->second, n);
+      pop.params[j] = expand_param(who, p, given->second, n, dt);
     else if (!std::isnan(p.fallback))
-      pop.params[j] = expand_param(who, p, {static_cast<float>(p.fallback)}, n);
+      pop.params[j] = expand_param(who, p, {static_cast<float>(p.fallback)}, n, dt);
     else if (!p.optional)
       config_fail(who, ": model '", desc.name, "' needs parameter '", p.name, "' (", p.unit, ")");
   }
@@ -145,6 +180,7 @@ population_data build_population(const std::string& who, std::uint32_t n, const 
   else if (!m.spike_times.empty() || !m.spike_ids.empty())
     config_fail(who, ": spike times are for the 'spike_source' model, not '", desc.name, "'");
   pop.init = initial_state(pop.model, pop.params, n);
+  check_constants(who, pop, dt);
   return pop;
 }
 

@@ -6,6 +6,9 @@
 
 namespace snn {
 
+/// Bytes a population of n neurons of a model takes (parameters, state, channels, spike
+/// times), for the memory check before it is built.
+double population_bytes(const model_desc& desc, std::uint32_t n, std::size_t n_spikes);
 /// A population of n neurons of model m (its parameters checked, its initial state set);
 /// `who` names it in messages. The label and inputs are the caller's.
 population_data build_population(const std::string& who, std::uint32_t n, const neuron_model& m, double dt);

@@ -13,9 +13,10 @@ namespace {
 
 // The first sampled step of a run from first_step of max_steps, and the rows it fills.
 void schedule(trace_buffer& t, std::uint64_t first_step, std::uint64_t max_steps) {
-  t.first_sample = (first_step + t.every - 1) / t.every * t.every;
-  const std::uint64_t end = first_step + max_steps;
-  t.samples = end > t.first_sample ? (end - t.first_sample + t.every - 1) / t.every : 0;
+  // The first step k >= first_step with k % every == 0 (none: beyond every step there is).
+  const std::uint64_t gap = (t.every - first_step % t.every) % t.every;
+  t.first_sample = gap > ~first_step ? ~std::uint64_t(0) : first_step + gap;
+  t.samples = t.rows_before(first_step + max_steps);
 }
 
 // A trace of a projection's weights: a column per synapse (listing index), sampled by the
@@ -147,8 +148,7 @@ run_result recorder::finish(std::uint64_t steps_done, double dt) {
     r.projection = t.projection;
     r.neurons = std::move(t.neurons);
     if (t.var < 0) r.neurons.assign(t.synapse_ids.begin(), t.synapse_ids.end());
-    const std::uint64_t end = first_step_ + steps_done;
-    const std::uint64_t rows = end > t.first_sample ? (end - t.first_sample + t.every - 1) / t.every : 0;
+    const std::uint64_t rows = t.rows_before(first_step_ + steps_done);
     r.steps.resize(rows);
     for (std::uint64_t i = 0; i < rows; ++i) r.steps[i] = static_cast<std::int64_t>(t.first_sample + i * t.every);
     t.data.resize(rows * r.neurons.size());

@@ -22,6 +22,10 @@ struct trace_buffer {
   std::uint64_t first_sample = 0;  // first step sampled
   std::uint64_t samples = 0;       // rows taken so far
   std::vector<float> data;
+  /// Samples of the steps before `end`.
+  std::uint64_t rows_before(std::uint64_t end) const {
+    return end > first_sample ? (end - first_sample - 1) / every + 1 : 0;
+  }
   /// Row of step k, or -1 if k is not sampled.
   std::int64_t row(std::uint64_t k) const {
     return k < first_sample || (k - first_sample) % every ? -1

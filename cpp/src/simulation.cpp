@@ -1,6 +1,7 @@
 #include "snn/simulation.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 
@@ -109,15 +110,20 @@ struct simulation::impl {
   std::shared_ptr<network_data> net;
   std::unique_ptr<engine> eng;
   recorder rec;
-  std::uint64_t step = 0, run_first = 0, run_end = 0;
+  std::atomic<std::uint64_t> step{0};  // read by step() from any thread
+  std::uint64_t run_first = 0, run_end = 0;
   stream_table streams;                    // views for the current chunk
   std::vector<std::vector<float>> stream_data;  // owned copies, [flat input index]
 };
 
 simulation::simulation(const network& net, backend b, int threads) : impl_(std::make_unique<impl>()) {
   impl_->net = net.data();
+  auto guard = impl_->net->guard.write();
   const network_data& d = *impl_->net;
   if (threads < 0) config_fail("threads must be >= 0 (0: automatic), got ", threads);
+  if (threads > max_threads())
+    config_fail("threads = ", threads, " is more than 4 times the ", hardware_threads(),
+                " hardware threads of this machine (at most ", max_threads(), ")");
   const int cpu_threads = threads > 0 ? threads : auto_threads(d);
   check_memory("the simulation state", engine_state_bytes(d, cpu_threads));
   if (b == backend::cuda || (b == backend::automatic && cuda_available()))
@@ -135,7 +141,12 @@ std::uint64_t simulation::step() const { return impl_->step; }
 
 void simulation::begin_run(std::uint64_t n_steps, const std::vector<trace_request>& traces) {
   impl& s = *impl_;
+  auto guard = s.net->guard.write();
+  if (s.rec.active()) throw error("begin_run: a run is already in progress in this thread (end_run it first)");
+  if (n_steps > max_steps - s.step)
+    config_fail("begin_run: ", n_steps, " steps from step ", s.step, " would pass the limit of 2^63 - 1 steps");
   s.rec.begin(*s.net, s.step, n_steps, traces, s.eng->threads());
+  s.net->guard.claim();
   s.run_first = s.step;
   s.run_end = s.step + n_steps;
   s.streams.assign(s.net->populations.size(), {});
@@ -149,6 +160,7 @@ void simulation::begin_run(std::uint64_t n_steps, const std::vector<trace_reques
 void simulation::set_stream(std::size_t population, std::size_t input_index, const float* data,
                             std::uint64_t n_steps, std::size_t row_length) {
   impl& s = *impl_;
+  auto guard = s.net->guard.write();
   if (population >= s.streams.size() || input_index >= s.streams[population].size() ||
       s.net->populations[population].inputs[input_index].type != input_type::stream)
     config_fail("set_stream: population ", population, " has no stream input ", input_index,
@@ -159,6 +171,9 @@ void simulation::set_stream(std::size_t population, std::size_t input_index, con
   if (row_length != n)
     config_fail("population '", s.net->populations[population].label, "' input ", input_index,
                 ": stream rows have ", row_length, " values, expected ", n);
+  if (n_steps > s.run_end - s.step || n_steps > (std::uint64_t(1) << 62) / n)
+    config_fail("population '", s.net->populations[population].label, "' input ", input_index, ": ", n_steps,
+                " stream rows for the ", s.run_end - s.step, " steps left in the run");
   for (std::uint64_t i = 0; i < n_steps * n; ++i)
     if (!std::isfinite(data[i]))
       config_fail("population '", s.net->populations[population].label, "' input ", input_index,
@@ -171,8 +186,9 @@ void simulation::set_stream(std::size_t population, std::size_t input_index, con
 
 void simulation::advance(std::uint64_t n_steps) {
   impl& s = *impl_;
+  auto guard = s.net->guard.write();
   if (!s.rec.active()) config_fail("advance: no run begun (call begin_run first)");
-  if (s.step + n_steps > s.run_end)
+  if (n_steps > s.run_end - s.step)
     config_fail("advance: ", n_steps, " steps run past the end of the run begun (",
                 s.run_end - s.step, " steps left)");
   for (std::size_t p = 0; p < s.streams.size(); ++p)
@@ -190,9 +206,11 @@ void simulation::advance(std::uint64_t n_steps) {
 
 run_result simulation::end_run() {
   impl& s = *impl_;
+  auto guard = s.net->guard.write();
   if (!s.rec.active()) config_fail("end_run: no run begun");
   s.stream_data.clear();
   s.streams.clear();
+  s.net->guard.release();
   return s.rec.finish(s.step - s.run_first, s.net->dt);
 }
 
@@ -208,6 +226,7 @@ run_result simulation::run(std::uint64_t n_steps, const std::vector<trace_reques
 }
 
 std::vector<float> simulation::get_state(std::size_t population, const std::string& variable) const {
+  auto guard = impl_->net->guard.read();
   const network_data& d = *impl_->net;
   if (population >= d.populations.size()) config_fail("population index ", population, " out of range");
   std::vector<float> out(d.populations[population].n);
@@ -218,6 +237,7 @@ std::vector<float> simulation::get_state(std::size_t population, const std::stri
 
 void simulation::set_state(std::size_t population, const std::string& variable,
                            const float* values, std::size_t n) {
+  auto guard = impl_->net->guard.write();
   const network_data& d = *impl_->net;
   if (population >= d.populations.size()) config_fail("population index ", population, " out of range");
   const population_data& p = d.populations[population];
@@ -232,6 +252,7 @@ void simulation::set_state(std::size_t population, const std::string& variable,
 }
 
 std::vector<double> simulation::get_weights(std::size_t projection) const {
+  auto guard = impl_->net->guard.read();
   const network_data& d = *impl_->net;
   const projection_data& p = projection_of(d, projection);
   std::vector<std::int32_t> stored(stored_weights(p));
@@ -247,6 +268,7 @@ std::vector<double> simulation::get_weights(std::size_t projection) const {
 }
 
 void simulation::set_weights(std::size_t projection, const double* w, std::size_t n) {
+  auto guard = impl_->net->guard.write();
   const network_data& d = *impl_->net;
   const projection_data& p = projection_of(d, projection);
   const std::string who = cat("projection '", p.label, "'");

@@ -119,7 +119,7 @@ void register_network(py::module_& m) {
               const carray<std::int64_t>& post_ids, const distribution& weight,
               const distribution& delay, const kernel& k, const std::string& label) {
              if (pre_ids.size() != post_ids.size())
-               throw config_error("projection '" + label + "': explicit synapses have " +
+               throw config_error("projection '" + n.projection_name(pre, post, label) + "': explicit synapses have " +
                                   std::to_string(pre_ids.size()) + " pre indices but " +
                                   std::to_string(post_ids.size()) + " post indices");
              py::gil_scoped_release release;
@@ -153,6 +153,7 @@ void register_network(py::module_& m) {
       .def("population_size", &network::population_size)
       .def("population_label", &network::population_label)
       .def("projection_label", &network::projection_label)
+      .def("projection_name", &network::projection_name, py::arg("pre"), py::arg("post"), py::arg("label"))
       .def("synapse_count", &network::synapse_count)
       .def("is_dense", &network::is_dense)
       .def("projection_bytes", &network::projection_bytes)

@@ -46,6 +46,8 @@ py::dict result_to_python(run_result&& r) {
 void register_simulation(py::module_& m) {
   m.def("cuda_available", &cuda_available,
         "True if the CUDA backend is compiled in and a CUDA device is present.");
+  m.def("max_threads", &max_threads, "Most CPU threads a simulation takes: 4 x the hardware threads.");
+  m.attr("max_steps") = max_steps;
   m.def("config", [] {
     const build_config c = config();
     py::list devices;

@@ -8,7 +8,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BackendUnavailable', 'ConfigError', 'CudaError', 'Distribution', 'Kernel', 'Network', 'Rule', 'Simulation', 'SimulationError', 'SnnError', 'TraceRequest', 'config', 'cuda_available', 'cuda_compiled', 'max_delay_steps', 'max_kernel_steps', 'models', 'preset', 'preset_names']
+__all__: list[str] = ['BackendUnavailable', 'ConfigError', 'CudaError', 'Distribution', 'Kernel', 'Network', 'Rule', 'Simulation', 'SimulationError', 'SnnError', 'TraceRequest', 'config', 'cuda_available', 'cuda_compiled', 'max_delay_steps', 'max_kernel_steps', 'max_steps', 'max_threads', 'models', 'preset', 'preset_names']
 class SnnError(RuntimeError):
     pass
 class SimulationError(SnnError):
@@ -106,6 +106,8 @@ class Network:
         ...
     def projection_label(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> str:
         ...
+    def projection_name(self, pre: typing.SupportsInt | typing.SupportsIndex, post: typing.SupportsInt | typing.SupportsIndex, label: str) -> str:
+        ...
     def synapse_count(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> int:
         ...
     def synapses(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.int32], numpy.typing.NDArray[numpy.int32], numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.int32]]:
@@ -161,6 +163,10 @@ def cuda_available() -> bool:
     """
     True if the CUDA backend is compiled in and a CUDA device is present.
     """
+def max_threads() -> int:
+    """
+    Most CPU threads a simulation takes: 4 x the hardware threads.
+    """
 def models() -> list:
     """
     Every neuron model: name, parameters (name, unit, default, per_neuron, computed, integer), variables.
@@ -173,3 +179,4 @@ __version__: str = '0.1.0'
 cuda_compiled: bool = False
 max_delay_steps: int = 4096
 max_kernel_steps: int = 4096
+max_steps: int = 9223372036854775807

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import _core
 from ._core import ConfigError
-from ._specs import as_array
+from ._specs import real_array
 
 
 class NeuronModel:
@@ -41,12 +41,12 @@ class NeuronModel:
         """The arguments of the native add_population."""
         params = []
         for name, value in self.parameters().items():
-            arr = as_array(value, np.float64, f"{who}: parameter '{name}' must be a number or an array")
+            arr = real_array(value, f"{who}: parameter '{name}'", np.float32)
             if arr.ndim == 2 and arr.shape[1] == 1:  # (n, 1) columns, as the old library used
                 arr = arr[:, 0]
             if arr.ndim > 1:
                 raise ConfigError(f"{who}: parameter '{name}' has shape {arr.shape}, expected () or ({n},)")
-            params.append((name, np.ascontiguousarray(arr.reshape(-1), dtype=np.float32)))
+            params.append((name, np.ascontiguousarray(arr.reshape(-1))))
         return dict(model=self._model, params=params, spike_ids=np.zeros(0, np.int64),
                     spike_times=np.zeros(0, np.float64))
 
@@ -140,14 +140,21 @@ class SpikeSource(NeuronModel):
         return {}
 
     def _native(self, who: str, n: int) -> dict[str, Any]:
-        what = f"{who}: SpikeSource times must be one array per neuron or (ids, times)"
+        what = f"{who}: SpikeSource times"
+        expected = "one array per neuron or (ids, times)"
         if isinstance(self.times, tuple) and len(self.times) == 2:
-            ids = as_array(self.times[0], np.float64, what)
-            times = as_array(self.times[1], np.float64, what)
+            ids = real_array(self.times[0], f"{what}: ids", expected=expected)
+            times = real_array(self.times[1], what, expected=expected)
             if ids.ndim != 1 or times.ndim != 1 or (ids.size and not np.all(ids == np.round(ids))):
-                raise ConfigError(f"{what}; got ids of shape {ids.shape}, times of shape {times.shape}")
+                raise ConfigError(f"{what} must be {expected} (ids integers); got ids {ids.dtype} of shape "
+                                  f"{ids.shape}, times of shape {times.shape}")
+            outside = np.flatnonzero((ids < 0) | (ids >= n))
+            if outside.size:  # here, before int64 would wrap ids beyond its range
+                raise ConfigError(f"{who}: spike neuron index {ids[outside[0]]:g} is out of range [0, {n})")
         else:
-            rows = [as_array(t, np.float64, what).reshape(-1) for t in self.times]
+            if isinstance(self.times, (str, bytes)) or not hasattr(self.times, "__iter__"):
+                raise ConfigError(f"{what} must be {expected}, got {self.times!r}")
+            rows = [real_array(t, what, expected=expected).reshape(-1) for t in self.times]
             if len(rows) != n:
                 raise ConfigError(f"{who}: SpikeSource has times for {len(rows)} neurons, "
                                   f"the population has {n}")

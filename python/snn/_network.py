@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import time
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import _core
-from ._core import ConfigError
+from ._core import ConfigError, SnnError
 from ._models import MODELS, Izhikevich, NeuronModel, models_info
 from ._progress import Progress
 from ._result import Result
@@ -24,10 +25,15 @@ from ._specs import (
     Pulses,
     Trace,
     WeightTrace,
-    as_array,
     distribution,
-    is_integer,
+    float32,
+    indices,
+    integer,
     is_number,
+    number,
+    real_array,
+    short,
+    text,
 )
 from .presets import ALIASES, PRESETS, RANDOM_PRESETS
 
@@ -74,7 +80,11 @@ class Population:
 
     def _set_state(self, var: str, values: Any) -> None:
         self._check_variable(var)
-        arr = np.broadcast_to(np.asarray(values, dtype=np.float32), (self.size,))
+        what = f"population '{self.label}': {var}"
+        arr = real_array(values, what, np.float32)
+        if arr.shape not in ((), (self.size,)):
+            raise ConfigError(f"{what} takes one value or {self.size}, got shape {arr.shape}")
+        arr = np.broadcast_to(arr, (self.size,))
         self._net._simulation().set_state(self.index, var, np.ascontiguousarray(arr))
 
     def __getattr__(self, name: str) -> np.ndarray:
@@ -147,8 +157,12 @@ class Projection:
         rounded to float32 and to the projection's fixed-point step; the range is about
         twice its largest weight at build. A projection built with one weight for all its
         synapses takes one value for all."""
-        arr = as_array(values, np.float64, f"projection '{self.label}': weights must be numbers")
-        arr = np.ascontiguousarray(np.broadcast_to(arr.reshape(-1) if arr.ndim else arr, (self.n_synapses,)))
+        what = f"projection '{self.label}': weights"
+        arr = real_array(values, what)
+        n = self.n_synapses
+        if arr.ndim and arr.size != n:
+            raise ConfigError(f"{what}: set_weights takes one value or {n}, got shape {arr.shape}")
+        arr = np.ascontiguousarray(np.broadcast_to(arr.reshape(-1) if arr.ndim else arr, (n,)))
         self._net._simulation().set_weights(self.index, arr)
 
     def __repr__(self) -> str:
@@ -157,14 +171,21 @@ class Projection:
 
 class _Stream:
     """An input evaluated in Python per chunk: an array (steps, n), a callable f(t_ms) or a
-    constant (n,) delivered from ``start`` (steps) on; zero before."""
+    constant (n,) delivered from ``start`` (steps) on; zero before.
+
+    A callable's values are kept by step until the step has run (``computed``): a run
+    interrupted between computing a chunk and running it (Ctrl-C, an error in another input)
+    leaves them for the next run, so a callable is called once per step whatever happens, and
+    callables that share a random generator draw the same sequence as in an uninterrupted run.
+    """
 
     def __init__(self, pop: Population, index: int, source: Any, start: int) -> None:
         self.pop, self.index, self.source, self.start = pop, index, source, start
+        self.computed: dict[int, np.ndarray | float] = {}
 
     def value(self, step: int, dt: float) -> np.ndarray | float:
         """The input of one step (a callable is called with t = (step - start) * dt)."""
-        n, j = self.pop.size, step - self.start
+        j = step - self.start
         if j < 0:
             return 0.0
         if not callable(self.source):
@@ -172,15 +193,25 @@ class _Stream:
             if data.ndim == 1:  # a constant
                 return data
             return data[j] if j < len(data) else 0.0
-        t = j * dt
-        value = np.asarray(self.source(t), dtype=np.float64)
+        if step not in self.computed:
+            self.computed[step] = self._call(j * dt)
+        return self.computed[step]
+
+    def _call(self, t: float) -> np.ndarray | float:
+        n, who = self.pop.size, f"input of population '{self.pop.label}'"
+        value = real_array(self.source(t), f"{who}: the callable's value at t = {t:g} ms", np.float32,
+                           expected=f"a number or ({n},) numbers")
         if value.shape not in ((), (n,), (n, 1)):
-            raise ConfigError(f"input of population '{self.pop.label}': the callable returned "
-                              f"shape {value.shape} at t = {t:g} ms; expected a scalar or ({n},)")
+            raise ConfigError(f"{who}: the callable returned shape {value.shape} at t = {t:g} ms; "
+                              f"expected a scalar or ({n},)")
         if not np.all(np.isfinite(value)):
-            raise ConfigError(f"input of population '{self.pop.label}': the callable returned "
-                              f"a non-finite value at t = {t:g} ms")
+            raise ConfigError(f"{who}: the callable returned a non-finite value at t = {t:g} ms")
         return value.reshape(-1) if value.ndim else value
+
+    def forget_before(self, step: int) -> None:
+        """Drops the kept values of the steps before ``step`` (they have run)."""
+        for k in [k for k in self.computed if k < step]:
+            del self.computed[k]
 
 
 def _stream_rows(streams: list[_Stream], first: int, count: int, dt: float) -> list[np.ndarray]:
@@ -207,17 +238,17 @@ class Network:
     """
 
     def __init__(self, dt: float = 0.1, seed: int = 0) -> None:
-        if not is_number(dt):
-            raise ConfigError(f"network: dt must be a finite number > 0 ms, got {dt!r}")
-        if not is_integer(seed) or not 0 <= seed < 2**64:
-            raise ConfigError(f"network: seed must be an integer in [0, 2^64), got {seed!r}")
-        self._native = _core.Network(float(dt), int(seed))
-        self.dt = float(dt)
-        self.seed = int(seed)
+        dt = number("network: dt (a finite number > 0 ms)", dt)
+        seed = integer("network: seed", seed, 0, 2**64 - 1)
+        self._native = _core.Network(dt, seed)
+        self.dt = dt
+        self.seed = seed
         self.populations: list[Population] = []
         self.projections: list[Projection] = []
         self._streams: list[_Stream] = []
         self._sim: Any = None
+        self._sim_lock = threading.Lock()  # one Simulation, even if two threads ask at once
+        self._run_thread: int | None = None  # the thread running the network now
         self.last_result: Result | None = None
 
     # --- building ------------------------------------------------------------------------------
@@ -233,13 +264,12 @@ class Network:
         neurons from the keywords. Keywords set or override the model's parameters (scalars
         or arrays of ``n`` values); Izhikevich's ``u0`` defaults to ``b * v0``.
         """
-        label = f"pop{len(self.populations)}" if label is None else str(label)
-        who = f"population '{label}'"
-        if not is_integer(n) or n <= 0:
-            raise ConfigError(f"{who}: size must be a positive integer, got {n!r}")
-        spec = self._model_spec(who, int(n), model, params)
-        index = self._native.add_population(int(n), label=label, **spec._native(who, int(n)))
-        pop = Population(self, index, label, int(n), spec._model)
+        label = "" if label is None else text("population: label", label)  # "": the engine's "pop<i>"
+        who = f"population '{label or f'pop{len(self.populations)}'}'"
+        n = integer(f"{who}: size (a positive integer below 2^31)", n, 1, 2**31 - 1)
+        spec = self._model_spec(who, n, model, params)
+        index = self._native.add_population(n, label=label, **spec._native(who, n))
+        pop = Population(self, index, self._native.population_label(index), n, spec._model)
         self.populations.append(pop)
         return pop
 
@@ -252,7 +282,10 @@ class Network:
                                                           model in RANDOM_PRESETS)):
             values: dict[str, Any] = {}
             if isinstance(model, str) and model in RANDOM_PRESETS:
-                values.update(self._native.izhikevich_2003(n, RANDOM_PRESETS[model]))
+                try:
+                    values.update(self._native.izhikevich_2003(n, RANDOM_PRESETS[model]))
+                except MemoryError as e:
+                    raise MemoryError(f"{who}: {e}") from None
             elif model is not None:
                 values.update(PRESETS[ALIASES.get(model, model)])
             values.update(given)
@@ -307,8 +340,8 @@ class Network:
         stored sparse with a weight per synapse; initial weights within the rule's bounds).
         """
         a, b = self._population(pre, "connect pre"), self._population(post, "connect post")
-        label = "" if label is None else str(label)  # "": the engine names it pre->post
-        who = f"projection '{label or f'{a.label}->{b.label}'}'"
+        label = "" if label is None else text("connect: label", label)  # "": the engine names it pre->post
+        who = f"projection '{self._native.projection_name(a.index, b.index, label)}'"
         kernel = Instant() if kernel is None else kernel
         if not isinstance(kernel, KERNELS):
             raise ConfigError(f"{who}: kernel must be snn.Instant, Exponential, Alpha or Kernel, "
@@ -317,7 +350,7 @@ class Network:
         if receptor is not None:
             if not isinstance(receptor, str):
                 raise ConfigError(f"{who}: receptor must be a string such as 'excitatory', got {receptor!r}")
-            k = k.on(receptor)
+            k = k.on(text(f"{who}: receptor", receptor))
         d = distribution(who, "delay", delay)
         n = self._native
         if isinstance(connectivity, RULES):
@@ -343,14 +376,22 @@ class Network:
             if len(connectivity) != 2:
                 raise ConfigError(f"{who}: explicit connectivity is (pre_ids, post_ids) or "
                                   f"(pre_ids, post_ids, weights, delays), got a tuple of {len(connectivity)}")
-            pre_ids, post_ids = (self._indices(who, x) for x in connectivity)
+            pre_ids = indices(who, connectivity[0], a.size, "pre")
+            post_ids = indices(who, connectivity[1], b.size, "post")
+            if pre_ids.size != post_ids.size:
+                raise ConfigError(f"{who}: explicit synapses have {pre_ids.size} pre indices but "
+                                  f"{post_ids.size} post indices")
             w = distribution(who, "weight", 1.0 if weight is None else weight)
             index = n.connect_explicit(a.index, b.index, pre_ids, post_ids, w, d, k, label)
         else:
+            if not isinstance(connectivity, (np.ndarray, list)) and not hasattr(connectivity, "__array__"):
+                raise ConfigError(f"{who}: connectivity must be a rule (snn.AllToAll(), snn.OneToOne(), "
+                                  f"...), a weight matrix (pre size, post size), a SciPy sparse matrix or "
+                                  f"(pre_ids, post_ids), got {short(connectivity)}")
             if weight is not None:
                 raise ConfigError(f"{who}: weights come from the matrix; do not pass weight")
-            mat = as_array(connectivity, np.float32,
-                           f"{who}: connectivity must be a rule, a matrix or (pre_ids, post_ids)")
+            mat = real_array(connectivity, f"{who}: weight matrix", np.float32,
+                             expected="a 2-D array of numbers (pre size, post size)")
             if mat.ndim != 2:
                 raise ConfigError(f"{who}: weight matrix must be 2-D (pre size, post size), "
                                   f"got shape {mat.shape}")
@@ -363,14 +404,6 @@ class Network:
         proj = Projection(self, index, n.projection_label(index), a, b)
         self.projections.append(proj)
         return proj
-
-    @staticmethod
-    def _indices(who: str, x: Any) -> np.ndarray:
-        arr = np.asarray(x)
-        if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
-            raise ConfigError(f"{who}: explicit indices must be 1-D integer arrays, "
-                              f"got {arr.dtype} of shape {arr.shape}")
-        return np.ascontiguousarray(arr, dtype=np.int64)
 
     def input(self, pop: Population | str, source: Any, start: float = 0.0) -> None:
         """Adds an external input current to ``pop``: a number, an ``(n,)`` array,
@@ -388,29 +421,28 @@ class Network:
         if isinstance(source, (Noise, Pulses, PoissonInput)) and first:
             raise ConfigError(f"{who}: snn.{type(source).__name__} starts with the run; start must be 0")
         if isinstance(source, Noise):
-            mean = np.ascontiguousarray(np.asarray(source.mean, dtype=np.float64).reshape(-1), np.float32)
-            std = np.ascontiguousarray(np.asarray(source.std, dtype=np.float64).reshape(-1), np.float32)
+            mean, std = (np.ascontiguousarray(real_array(getattr(source, x), f"{who}: noise {x}",
+                                                         np.float32).reshape(-1)) for x in ("mean", "std"))
             n.add_input_noise(p.index, mean, std)
             return
         if isinstance(source, Pulses):
-            if not (is_number(source.rate) and is_number(source.amplitude)):
-                raise ConfigError(f"{who}: snn.Pulses needs numbers, got rate={source.rate!r} Hz, "
-                                  f"amplitude={source.amplitude!r}")
-            n.add_input_pulses(p.index, float(source.rate), float(source.amplitude))
+            n.add_input_pulses(p.index, number(f"{who}: snn.Pulses rate (Hz)", source.rate),
+                               float32(f"{who}: snn.Pulses amplitude", source.amplitude))
             return
         if isinstance(source, PoissonInput):
-            if not (is_number(source.rate) and is_number(source.weight)) or source.target not in ("I", "v"):
-                raise ConfigError(f"{who}: snn.PoissonInput needs numbers and target 'I' or 'v', got "
-                                  f"rate={source.rate!r} Hz, weight={source.weight!r}, "
-                                  f"target={source.target!r}")
-            n.add_input_poisson(p.index, float(source.rate), float(source.weight), source.target == "v")
+            if source.target not in ("I", "v"):
+                raise ConfigError(f"{who}: snn.PoissonInput target must be 'I' or 'v', got {source.target!r}")
+            n.add_input_poisson(p.index, number(f"{who}: snn.PoissonInput rate (Hz)", source.rate),
+                                float32(f"{who}: snn.PoissonInput weight", source.weight),
+                                source.target == "v")
             return
         if callable(source):
             self._streams.append(_Stream(p, n.add_input_stream(p.index), source, first))
             return
-        arr = as_array(source, np.float64, f"{who}: must be a number, an array, snn.Noise or a callable")
+        arr = real_array(source, f"{who}: value", np.float32,
+                         expected="a number, an array, snn.Noise or a callable")
         if arr.ndim <= 1 and first == 0:
-            n.add_input_constant(p.index, np.ascontiguousarray(arr.reshape(-1), np.float32))
+            n.add_input_constant(p.index, np.ascontiguousarray(arr.reshape(-1)))
         elif arr.ndim <= 1:  # a constant from `start` on: delivered as a stream
             if arr.size not in (1, p.size):
                 raise ConfigError(f"{who}: constant input has {arr.size} values, expected 1 or {p.size}")
@@ -424,8 +456,7 @@ class Network:
                 step, neuron = (int(x) for x in bad[0])
                 raise ConfigError(f"{who}: array input holds a non-finite value {arr[step, neuron]} "
                                   f"at step {step}, neuron {neuron}")
-            data = np.ascontiguousarray(arr, np.float32)
-            self._streams.append(_Stream(p, n.add_input_stream(p.index), data, first))
+            self._streams.append(_Stream(p, n.add_input_stream(p.index), np.ascontiguousarray(arr), first))
         else:
             raise ConfigError(f"{who}: array input must be (n,) or (steps, n), got shape {arr.shape}")
 
@@ -442,13 +473,15 @@ class Network:
         return self.step * self.dt
 
     def _simulation(self, backend: str = "auto", threads: int | None = None) -> Any:
-        if threads is not None and (not is_integer(threads) or threads < 1):
-            raise ConfigError(f"run: threads must be a positive integer or None, got {threads!r}")
-        if backend not in ("auto", "cpu", "cuda"):
+        if threads is not None:
+            threads = integer(f"run: threads (at most 4 x the {_core.max_threads() // 4} hardware threads)",
+                              threads, 1, _core.max_threads())
+        if not isinstance(backend, str) or backend not in ("auto", "cpu", "cuda"):
             raise ConfigError(f"run: backend must be 'auto', 'cpu' or 'cuda', got {backend!r}")
-        if self._sim is None:
-            self._sim = _core.Simulation(self._native, backend, int(threads or 0))
-        else:
+        with self._sim_lock:
+            if self._sim is None:
+                self._sim = _core.Simulation(self._native, backend, threads or 0)
+                return self._sim
             if backend != "auto" and backend != self._sim.backend:
                 raise ConfigError(f"run: this network already runs on backend '{self._sim.backend}'; "
                                   f"build a new network for backend '{backend}'")
@@ -458,11 +491,12 @@ class Network:
         return self._sim
 
     def _steps(self, T: Any, what: str = "run: T") -> int:
-        if not is_number(T):
-            raise ConfigError(f"{what} must be a number of ms, got {T!r}")
-        T = float(T)
+        T = number(f"{what} (ms)", T)
         if not math.isfinite(T) or T < 0:
             raise ConfigError(f"{what} must be a finite number >= 0 ms, got {T}")
+        if T / self.dt > _core.max_steps:
+            raise ConfigError(f"{what} = {T:g} ms is {T / self.dt:g} steps of dt = {self.dt:g} ms, more than "
+                              f"the engine's limit of 2^63 - 1 steps")
         steps = round(T / self.dt)
         if abs(T / self.dt - steps) > 1e-6:
             raise ConfigError(f"{what} = {T} ms is not a whole number of steps of dt = {self.dt} ms "
@@ -472,6 +506,9 @@ class Network:
     def _traces(self, record: Any) -> list:
         if record is None:
             return []
+        if not isinstance(record, (str, Trace, WeightTrace)) and not hasattr(record, "__iter__"):
+            raise ConfigError(f"record: expected a variable name ('v', 'u', 'I', ...), snn.Trace, "
+                              f"snn.WeightTrace or a list of them, got {short(record)}")
         items = [record] if isinstance(record, (str, Trace, WeightTrace)) else list(record)
         out, weighed = [], set()
         for item in items:
@@ -485,9 +522,8 @@ class Network:
             tr = Trace(item) if isinstance(item, str) else item
             if not isinstance(tr, Trace):
                 raise ConfigError(f"record: expected 'v', 'u', 'I' or snn.Trace, got {item!r}")
-            if not is_integer(tr.every) or tr.every < 1:
-                raise ConfigError(f"record: 'every' must be a positive integer of steps, got {tr.every!r}")
-            var = str(tr.var)
+            every = integer("record: 'every' (steps)", tr.every, 1, 2**64 - 1)
+            var = text("record: variable", tr.var)
             if tr.pop is not None:
                 pops = [self._population(tr.pop, "record")]
             else:  # every population whose model has the variable
@@ -496,20 +532,21 @@ class Network:
                     raise ConfigError(f"record: no population has a variable '{var}' (models' variables: "
                                       + "; ".join(f"{p.label}: {', '.join(p.variables) or 'none'}"
                                                   for p in self.populations) + ")")
-            neurons = (np.zeros(0, np.int64) if tr.neurons is None
-                       else self._indices("record", np.atleast_1d(tr.neurons)))
             for p in pops:
-                out.append(_core.TraceRequest(p.index, var, neurons, int(tr.every)))
+                neurons = (np.zeros(0, np.int64) if tr.neurons is None else
+                           indices(f"record on population '{p.label}'", np.atleast_1d(tr.neurons), p.size,
+                                   "neuron"))
+                out.append(_core.TraceRequest(p.index, var, neurons, every))
         return out
 
     def _weight_trace(self, tr: WeightTrace) -> Any:
         if not isinstance(tr.proj, Projection) or tr.proj._net is not self:
             raise ConfigError(f"record: WeightTrace needs a projection of this network, got {tr.proj!r}")
-        if not is_integer(tr.every) or tr.every < 1:
-            raise ConfigError(f"record: 'every' must be a positive integer of steps, got {tr.every!r}")
+        every = integer("record: WeightTrace 'every' (steps)", tr.every, 1, 2**64 - 1)
         synapses = (np.zeros(0, np.int64) if tr.synapses is None
-                    else self._indices("record", np.atleast_1d(tr.synapses)))
-        return _core.TraceRequest(0, "weight", synapses, int(tr.every), tr.proj.index)
+                    else indices(f"record the weights of {tr.proj!r}", np.atleast_1d(tr.synapses),
+                                 tr.proj.n_synapses, "synapse"))
+        return _core.TraceRequest(0, "weight", synapses, every, tr.proj.index)
 
     def run(self, T: float, record: Any = None, backend: str = "auto", threads: int | None = None,
             progress: bool | None = None) -> Result:
@@ -520,19 +557,35 @@ class Network:
         always recorded).
         ``backend``: "auto", "cpu" or "cuda". ``threads``: CPU threads (None: chosen from the
         network size). ``progress``: progress bar (None: on a terminal, for runs over 1 s).
-        Ctrl-C stops at the next chunk: KeyboardInterrupt is raised and ``last_result`` holds
-        what was recorded so far.
+        Ctrl-C stops at the next chunk: KeyboardInterrupt is raised, ``last_result`` holds
+        what was recorded so far, and the values that input callables had already computed for
+        steps not yet run are kept for the next run (each callable is called once per step, so
+        callables drawing from a shared random generator continue as if uninterrupted).
+
+        A network runs in one thread at a time: ``run`` from another thread while it runs (or
+        reading or setting its state or weights from there) raises :class:`snn.SnnError`, and
+        so does ``run`` from inside one of its own input callables; independent networks run
+        in parallel threads (the engine releases the GIL).
         """
+        if self._run_thread is not None:
+            if self._run_thread == threading.get_ident():
+                raise SnnError("run: the network is already running in this thread: net.run was called "
+                               "from inside its own run (from one of its input callables?)")
+            raise SnnError("run: the network is running in another thread (a network runs in one thread "
+                           "at a time)")
         steps = self._steps(T)
         traces = self._traces(record)
         sim = self._simulation(backend, threads)
         start = time.perf_counter()
         sim.begin_run(steps, traces)
+        self._run_thread = threading.get_ident()
         bar = Progress(steps, progress)
         done, chunk = 0, 16
         try:
             while done < steps:
                 n = min(chunk, steps - done)
+                for s in self._streams:
+                    s.forget_before(sim.step)
                 for s, rows in zip(self._streams, _stream_rows(self._streams, sim.step, n, self.dt)):
                     sim.set_stream(s.pop.index, s.index, rows)
                 t0 = time.perf_counter()
@@ -543,6 +596,7 @@ class Network:
                 elapsed = time.perf_counter() - t0
                 chunk = max(1, min(chunk * 4, int(n * 0.1 / elapsed) if elapsed > 0 else chunk * 4))
         finally:
+            self._run_thread = None
             bar.close()
             self.last_result = Result(sim.end_run(), self.populations, time.perf_counter() - start,
                                       self.projections)

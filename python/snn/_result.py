@@ -84,6 +84,7 @@ class Result:
         self.wall_time = wall_time
         self._by_label: dict[str, PopulationResult] = {}
         self._list: list[PopulationResult] = []
+        self._populations = tuple(populations)  # looked up by identity: result[pop]
         for pop, spikes in zip(populations, raw["spikes"]):
             r = PopulationResult(pop.label, pop.size, self.duration, spikes)
             r.model = getattr(pop, "model", None)  # the units of its traces (snn.export)
@@ -99,16 +100,20 @@ class Result:
             r.traces[var], r.trace_steps[var], r.trace_neurons[var] = data, steps, neurons
 
     def __getitem__(self, key: Any) -> PopulationResult:
+        """By label, by index, or by the population itself (of the network that ran, not
+        another network's population with the same label)."""
         if isinstance(key, str):
             if key not in self._by_label:
                 raise KeyError(f"no population labelled {key!r} (have {list(self._by_label)})")
             return self._by_label[key]
-        if isinstance(key, (int, np.integer)):
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            if not -len(self._list) <= key < len(self._list):
+                raise KeyError(f"population index {key} out of range ({len(self._list)} populations)")
             return self._list[key]
-        label = getattr(key, "label", None)
-        if label in self._by_label:
-            return self._by_label[label]
-        raise KeyError(f"{key!r} is not a population of this network")
+        for pop, r in zip(self._populations, self._list):
+            if pop is key:
+                return r
+        raise KeyError(f"{key!r} is not a population of the network this result is from")
 
     def weights(self, proj: Any) -> WeightRecord:
         """The recorded weights of a projection (``snn.WeightTrace``)."""

@@ -12,6 +12,14 @@ import numpy as np
 from . import _core
 from ._core import ConfigError
 
+# Every value that crosses into the engine is checked here for its type and for the range of
+# the C++ type it becomes (float32 for weights, parameters, inputs and kernels; 64-bit
+# integers for sizes, counts and indices), so that a bad one is a ConfigError naming it,
+# never a TypeError from the bindings, NumPy's message, or a silent wrap-around.
+
+F32_MAX = float(np.finfo(np.float32).max)
+_REAL_SCALARS = (int, float, np.integer, np.floating, np.bool_)
+
 
 def is_number(value: Any) -> bool:
     """A real number, not a bool."""
@@ -23,25 +31,107 @@ def is_integer(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def as_array(value: Any, dtype: Any, expected: str) -> np.ndarray:
-    """``np.asarray(value, dtype)``; ``ConfigError("<expected>, got <value>")`` if it is not
-    numeric."""
-    try:
-        return np.asarray(value, dtype=dtype)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{expected}, got {value!r}") from None
+def short(value: Any, width: int = 80) -> str:
+    """repr(value), cut to ``width`` characters for messages."""
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 5] + " ...)"
 
 
-def _number(who: str, name: str, value: Any) -> float:
+def number(what: str, value: Any) -> float:
+    """A real number as a float; ConfigError naming ``what`` otherwise (also for an integer
+    too large for a float)."""
     if not is_number(value):
-        raise ConfigError(f"{who}: {name} must be a number, got {value!r}")
-    return float(value)
+        raise ConfigError(f"{what} must be a number, got {short(value)}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise ConfigError(f"{what} = {short(value)} is beyond the range of a float") from None
 
 
-def _count(who: str, name: str, value: Any) -> int:
-    if not is_integer(value) or value < 0:
-        raise ConfigError(f"{who}: {name} must be a non-negative integer, got {value!r}")
+def integer(what: str, value: Any, low: int, high: int) -> int:
+    """An integer in [low, high] (the range of the C++ type it becomes); ConfigError naming
+    ``what`` otherwise."""
+    if not is_integer(value) or not low <= value <= high:
+        raise ConfigError(f"{what} must be an integer in [{low}, {high}], got {short(value)}")
     return int(value)
+
+
+def text(what: str, value: Any) -> str:
+    """``str(value)``, which must be encodable as UTF-8 (the engine's strings)."""
+    out = str(value)
+    try:
+        out.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(f"{what} must be text that UTF-8 can encode, got {out!r}") from None
+    return out
+
+
+def real_array(value: Any, what: str, dtype: Any = np.float64,
+               expected: str = "a number or an array of numbers") -> np.ndarray:
+    """``value`` as an array of real numbers of ``dtype`` (float64 or float32).
+
+    ConfigError naming ``what`` when it is not real numbers (text, None, complex, ragged), and,
+    for float32 (the type the engine stores), when a finite value is beyond its range:
+    NumPy would otherwise turn it into an infinity with only a warning.
+    """
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(f"{what} must be {expected}, got {short(value)}") from None
+    if arr.dtype.kind == "c":
+        raise ConfigError(f"{what} must be real numbers, got complex values {short(value)}")
+    if arr.dtype.kind == "O":  # Python objects: numbers beyond int64 or mixed with others
+        items = arr.ravel().tolist()
+        if not all(isinstance(x, _REAL_SCALARS) for x in items):
+            raise ConfigError(f"{what} must be {expected}, got {short(value)}")
+        try:
+            arr = np.array([float(x) for x in items], np.float64).reshape(arr.shape)
+        except OverflowError:
+            raise ConfigError(f"{what} holds a number beyond the range of a float: {short(value)}") from None
+    elif arr.dtype.kind not in "biuf":
+        raise ConfigError(f"{what} must be {expected}, got {short(value)}")
+    out = arr.astype(np.float64, copy=False)
+    if np.dtype(dtype) != np.float32:
+        return out
+    with np.errstate(invalid="ignore"):
+        big = np.flatnonzero(np.isfinite(out) & (np.abs(out) > F32_MAX))
+    if big.size:
+        at = np.unravel_index(big[0], out.shape)
+        where = f"[{', '.join(str(int(i)) for i in at)}]" if out.ndim else ""
+        raise ConfigError(f"{what}{where} = {out[at]:g} does not fit float32 (|x| <= {F32_MAX:.4g}), "
+                          f"the type the engine stores it in")
+    return out.astype(np.float32)
+
+
+def float32(what: str, value: Any) -> float:
+    """A number that float32 holds (or a non-finite one, which the engine reports)."""
+    x = number(what, value)
+    if math.isfinite(x) and abs(x) > F32_MAX:
+        raise ConfigError(f"{what} = {x:g} does not fit float32 (|x| <= {F32_MAX:.4g}), the type the "
+                          f"engine stores it in")
+    return x
+
+
+def indices(what: str, value: Any, size: int, role: str = "") -> np.ndarray:
+    """A 1-D array of integer indices as int64 (the engine checks them against ``size``);
+    values beyond int64, which NumPy would wrap, are reported here as out of range."""
+    arr = np.asarray(value)
+    if arr.dtype.kind == "O" and all(is_integer(x) for x in arr.ravel().tolist()):
+        values = arr.ravel().tolist()
+    elif arr.size == 0 or arr.dtype.kind in "iu":
+        values = None
+    else:
+        raise ConfigError(f"{what}: {role or 'explicit'} indices must be a 1-D array of integers, got "
+                          f"{arr.dtype} of shape {arr.shape}")
+    if arr.ndim != 1:
+        raise ConfigError(f"{what}: {role or 'explicit'} indices must be 1-D, got shape {arr.shape}")
+    if values is None and arr.dtype.kind == "u" and arr.size and arr.max() > np.iinfo(np.int64).max:
+        values = arr.tolist()
+    if values is not None:
+        for i, x in enumerate(values):
+            if not 0 <= x < size:
+                raise ConfigError(f"{what}: {role} index {x} at position {i} is out of range [0, {size})")
+    return np.ascontiguousarray(arr, dtype=np.int64)
 
 
 # --- connectivity rules -----------------------------------------------------------------------
@@ -73,7 +163,7 @@ class FixedProbability:
     allow_self: bool = True
 
     def _native(self, who: str) -> _core.Rule:
-        return _core.Rule.fixed_probability(_number(who, "probability p", self.p), bool(self.allow_self))
+        return _core.Rule.fixed_probability(number(f"{who}: probability p", self.p), bool(self.allow_self))
 
 
 @dataclass(frozen=True)
@@ -84,7 +174,8 @@ class FixedInDegree:
     allow_self: bool = True
 
     def _native(self, who: str) -> _core.Rule:
-        return _core.Rule.fixed_in_degree(_count(who, "in-degree k", self.k), bool(self.allow_self))
+        return _core.Rule.fixed_in_degree(integer(f"{who}: in-degree k", self.k, 0, 2**64 - 1),
+                                          bool(self.allow_self))
 
 
 @dataclass(frozen=True)
@@ -95,7 +186,8 @@ class FixedOutDegree:
     allow_self: bool = True
 
     def _native(self, who: str) -> _core.Rule:
-        return _core.Rule.fixed_out_degree(_count(who, "out-degree k", self.k), bool(self.allow_self))
+        return _core.Rule.fixed_out_degree(integer(f"{who}: out-degree k", self.k, 0, 2**64 - 1),
+                                           bool(self.allow_self))
 
 
 RULES = (AllToAll, OneToOne, FixedProbability, FixedInDegree, FixedOutDegree)
@@ -111,7 +203,7 @@ class Uniform:
     high: float
 
     def _native(self, who: str) -> _core.Distribution:
-        return _core.Distribution.uniform(_number(who, "low", self.low), _number(who, "high", self.high))
+        return _core.Distribution.uniform(number(f"{who} low", self.low), number(f"{who} high", self.high))
 
 
 @dataclass(frozen=True)
@@ -124,24 +216,21 @@ class Normal:
     high: float = math.inf
 
     def _native(self, who: str) -> _core.Distribution:
-        return _core.Distribution.normal(
-            _number(who, "mean", self.mean),
-            _number(who, "std", self.std),
-            _number(who, "low", self.low),
-            _number(who, "high", self.high),
-        )
+        return _core.Distribution.normal(*(number(f"{who} {name}", getattr(self, name))
+                                           for name in ("mean", "std", "low", "high")))
 
 
 def distribution(who: str, name: str, value: Any) -> _core.Distribution:
     """A weight or delay given as a number, an array or a distribution."""
     if isinstance(value, (Uniform, Normal)):
-        return value._native(f"{who} {name}")
+        return value._native(f"{who}: {name}")
     if is_number(value):
-        return _core.Distribution.constant(float(value))
-    arr = as_array(value, np.float64, f"{who}: {name} must be a number, an array or snn.Uniform/snn.Normal")
+        return _core.Distribution.constant(number(f"{who}: {name}", value))
+    arr = real_array(value, f"{who}: {name}", expected="a number, an array or snn.Uniform/snn.Normal")
     if arr.ndim == 0:
         return _core.Distribution.constant(float(arr))
-    return _core.Distribution.array(np.ascontiguousarray(arr.ravel(), dtype=np.float32))
+    return _core.Distribution.array(np.ascontiguousarray(real_array(arr.ravel(), f"{who}: {name}",
+                                                                    np.float32)))
 
 
 # --- kernels -------------------------------------------------------------------------------------
@@ -168,7 +257,7 @@ class Exponential:
     tau: float
 
     def _native(self, who: str, dt: float) -> _core.Kernel:
-        return _core.Kernel.exponential(_number(who, "kernel tau", self.tau))
+        return _core.Kernel.exponential(number(f"{who}: kernel tau", self.tau))
 
 
 @dataclass(frozen=True)
@@ -178,7 +267,7 @@ class Alpha:
     tau: float
 
     def _native(self, who: str, dt: float) -> _core.Kernel:
-        return _core.Kernel.alpha(_number(who, "kernel tau", self.tau))
+        return _core.Kernel.alpha(number(f"{who}: kernel tau", self.tau))
 
 
 @dataclass(frozen=True)
@@ -196,7 +285,7 @@ class Kernel:
     @classmethod
     def from_samples(cls, kappa: Any) -> Kernel:
         """A kernel given by its samples, one per step after arrival (a 1-D array)."""
-        values = as_array(kappa, np.float64, "Kernel.from_samples: samples must be a 1-D array of numbers")
+        values = real_array(kappa, "Kernel.from_samples: samples", expected="a 1-D array of numbers")
         if values.ndim != 1:
             raise ConfigError(f"Kernel.from_samples: samples must be 1-D, got shape {values.shape}")
         return cls(None, None, tuple(float(x) for x in values))
@@ -209,12 +298,15 @@ class Kernel:
                                   f"samples, got {values.size}")
         else:
             values = self._sample(who, dt)
-        return _core.Kernel.sampled(values.astype(np.float32))
+        return _core.Kernel.sampled(real_array(values, f"{who}: kernel values", np.float32))
 
     def _sample(self, who: str, dt: float) -> np.ndarray:
-        window = _number(who, "kernel window", self.window)
+        window = number(f"{who}: kernel window", self.window)
         if not math.isfinite(window) or window <= 0:
             raise ConfigError(f"{who}: kernel window must be a finite number > 0 ms, got {window}")
+        if window / dt > _core.max_kernel_steps + 1:
+            raise ConfigError(f"{who}: kernel window {window:g} ms is {window / dt:g} steps of dt = {dt} ms, "
+                              f"above the maximum of {_core.max_kernel_steps} steps")
         steps = math.ceil(window / dt - 1e-9)
         if steps > _core.max_kernel_steps:
             raise ConfigError(f"{who}: kernel window {window} ms is {steps} steps of dt = {dt} ms, "
@@ -222,13 +314,19 @@ class Kernel:
         t = np.arange(steps, dtype=np.float64) * dt
         t = t[t < window]
         if not callable(self.f):
-            raise ConfigError(f"{who}: kernel f must be callable, got {self.f!r}")
+            raise ConfigError(f"{who}: kernel f must be callable, got {short(self.f)}")
         try:
-            values = np.asarray(self.f(t), dtype=np.float64)
+            values = real_array(self.f(t), "kernel")
             if values.shape != t.shape:
                 raise ValueError
         except Exception:  # not vectorised: one call per sample
-            values = np.array([float(self.f(float(x))) for x in t])
+            values = np.zeros(t.shape)
+            for i, x in enumerate(t):
+                value = real_array(self.f(float(x)), f"{who}: kernel f(t = {x:g} ms)")
+                if value.shape != ():
+                    raise ConfigError(f"{who}: kernel f(t = {x:g} ms) returned shape {value.shape}; "
+                                      f"expected a number") from None
+                values[i] = value
         return values
 
 
@@ -238,7 +336,7 @@ KERNELS = (Instant, Exponential, Alpha, Kernel)
 
 
 def _rule_numbers(rule, who: str, fields) -> list:
-    return [_number(who, f"plasticity {f}", getattr(rule, f)) for f in fields]
+    return [float32(f"{who}: plasticity {f}", getattr(rule, f)) for f in fields]
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ import numpy as np
 from ._core import ConfigError
 from ._models import Izhikevich2018
 from ._network import Network
-from ._specs import Instant, Kernel, as_array, is_integer, is_number
+from ._specs import Instant, Kernel, is_integer, is_number, real_array
 from .plot import plot_neuron_by_idx, raster_plot, savefig, show
 
 __all__ = ["Graph", "Izhi_Nucleus", "build_izhi", "connect", "plot_neuron_by_idx",
@@ -89,8 +89,8 @@ class Izhi_Nucleus:  # noqa: N801 - the old library's name
     def __init__(self, n: int, a: Any, b: Any, c: Any, d: Any, Iext: Any = 0.0,
                  label: str | None = None) -> None:
         self.label = label
-        if not is_integer(n) or n <= 0:
-            raise ConfigError(f"{self._who()}: n must be a positive integer, got {n!r}")
+        if not is_integer(n) or not 0 < n < 2**31:  # the engine's population sizes
+            raise ConfigError(f"{self._who()}: n must be a positive integer below 2^31, got {n!r}")
         self.n = int(n)
         self.a, self.b, self.c, self.d = (self._param(k, x) for k, x in zip("abcd", (a, b, c, d)))
         if not (callable(Iext) or is_number(Iext)):
@@ -106,7 +106,7 @@ class Izhi_Nucleus:  # noqa: N801 - the old library's name
         return f"Izhi_Nucleus '{self.label}'" if self.label is not None else "Izhi_Nucleus"
 
     def _param(self, name: str, value: Any) -> np.ndarray:
-        arr = as_array(value, np.float64, f"{self._who()}: parameter {name} must be a number or an array")
+        arr = real_array(value, f"{self._who()}: parameter {name}")
         if arr.shape not in ((), (self.n,), (self.n, 1)):
             raise ConfigError(f"{self._who()}: parameter {name} has shape {arr.shape}; expected a "
                               f"number, ({self.n},) or ({self.n}, 1)")
@@ -132,7 +132,7 @@ def connect(N: Izhi_Nucleus, M: Izhi_Nucleus, P: Any, delay: float = 0, decay: C
     if is_number(P):
         W = np.full((N.n, M.n), float(P))
     else:
-        W = as_array(P, np.float64, f"{who}: P must be a number or a matrix")
+        W = real_array(P, f"{who}: P", expected="a number or a matrix")
         if W.shape == (M.n, N.n) and W.shape != (N.n, M.n):
             W = W.T
         elif W.shape != (N.n, M.n):

@@ -283,10 +283,13 @@ struct synapse_list {
 
 /// A network description. Cheap to copy (copies share one description); frozen once a
 /// simulation is made of it. Every method throws config_error (message naming the
-/// population or projection, the parameter and the bad value) on bad input.
+/// population or projection, the parameter and the bad value) on bad input, and
+/// snn::error when another thread is using the network or running a simulation of it at
+/// the same time (a network is used by one thread at a time).
 class network {
  public:
-  /// \param dt time step in ms (finite, > 0); \param seed fixes every random draw.
+  /// \param dt time step in ms (> 0, a normal float32: 1.2e-38 to 3.4e38); \param seed
+  /// fixes every random draw.
   explicit network(double dt, std::uint64_t seed = 0);
 
   /// The time step, ms.
@@ -336,6 +339,9 @@ class network {
   const std::string& population_label(std::size_t population) const;
   /// Label of a projection.
   const std::string& projection_label(std::size_t projection) const;
+  /// The label connect() would give a projection from pre to post with `label` now:
+  /// `label`, or "pre->post" (numbered "#i" when that pair is already connected).
+  std::string projection_name(std::size_t pre, std::size_t post, const std::string& label = "") const;
   /// The model of a population and its parameters as stored (n values each, one for the
   /// population-wide ones), computed ones included.
   neuron_model population_model(std::size_t population) const;

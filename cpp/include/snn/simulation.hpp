@@ -21,6 +21,12 @@ enum class backend {
 /// True if the CUDA backend is compiled in and a device is present.
 bool cuda_available();
 
+/// Most CPU threads a simulation takes: 4 x the hardware threads.
+int max_threads();
+
+/// Most steps a simulation runs in all (step indices are recorded as int64).
+inline constexpr std::uint64_t max_steps = (std::uint64_t(1) << 63) - 1;
+
 /// A CUDA device as the runtime reports it.
 struct cuda_device {
   int index = 0;                             ///< CUDA device number
@@ -83,11 +89,16 @@ struct run_result {
   std::vector<trace_record> traces;
 };
 
-/// A running network. Every method throws the exceptions of errors.hpp, never aborts.
+/// A running network. Every method throws the exceptions of errors.hpp, never aborts. A
+/// simulation, like its network, is used by one thread at a time: a call that overlaps
+/// another thread's, or that comes from another thread between begin_run and end_run (a run
+/// belongs to the thread that began it), throws snn::error ("the network is running in
+/// another thread") instead of racing.
 class simulation {
  public:
   /// Builds the engine and freezes the network. threads: CPU threads, 0 = chosen from the
-  /// network size (< 0: config_error). backend::cuda without a device: backend_unavailable.
+  /// network size, at most max_threads() (else config_error). backend::cuda without a
+  /// device: backend_unavailable.
   simulation(const network& net, backend b = backend::automatic, int threads = 0);
   ~simulation();
   simulation(const simulation&) = delete;
@@ -100,13 +111,15 @@ class simulation {
   /// Steps run so far (the index of the next step).
   std::uint64_t step() const;
 
-  /// Starts recording a run of up to n_steps.
+  /// Starts recording a run of up to n_steps (step() + n_steps at most max_steps); snn::error
+  /// if a run is already begun.
   void begin_run(std::uint64_t n_steps, const std::vector<trace_request>& traces);
   /// Supplies the next n_steps rows (n_steps x row_length, row-major; row_length must be the
-  /// population size, every value finite) of a stream input.
+  /// population size, every value finite; at most the steps left in the run) of a stream
+  /// input.
   void set_stream(std::size_t population, std::size_t input_index, const float* data,
                   std::uint64_t n_steps, std::size_t row_length);
-  /// Runs n_steps (within the run begun). Thread-safe to call without the Python GIL.
+  /// Runs n_steps (within the run begun), from the thread that began the run.
   void advance(std::uint64_t n_steps);
   /// Ends the run and hands over its recordings.
   run_result end_run();

@@ -25,7 +25,7 @@ struct lif_model {
       {"v_rest", "mV", -65.0, param_check::finite, true},
       {"v_reset", "mV", -65.0, param_check::finite, true},
       {"v_thresh", "mV", -50.0, param_check::finite, true},
-      {"tau_refrac", "ms", 0.1, param_check::nonnegative, true},
+      {"tau_refrac", "ms", 0.1, param_check::duration, true},
       {"i_offset", "nA", 0.0, param_check::finite, true},
       {"v0", "mV", no_default, param_check::finite, true, true},
   };

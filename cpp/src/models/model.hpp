@@ -30,8 +30,10 @@ inline constexpr std::size_t max_model_constants = 32;
 /// A parameter's fallback when it has no default.
 inline constexpr double no_default = std::numeric_limits<double>::quiet_NaN();
 
-/// How a parameter is checked (after conversion to float32).
-enum class param_check { finite, positive, nonnegative, count };
+/// How a parameter is checked (after conversion to float32). duration: a time >= 0 ms of
+/// at most 2^24 steps of dt (a count of steps held in float32, which counts down exactly
+/// only up to 2^24).
+enum class param_check { finite, positive, nonnegative, count, duration };
 
 struct param_desc {
   const char* name;
