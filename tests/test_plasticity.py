@@ -297,3 +297,30 @@ def test_stdp_final_weights_equal_nests(multiplicative):
     snn_w = np.array([p.weights()[0] for p in projs])
     assert np.all(np.abs(snn_w - w0) > 1e-3), snn_w    # the trains changed every weight
     np.testing.assert_allclose(snn_w, nest_w, rtol=1e-6)
+
+
+def test_a_refused_plastic_projection_leaves_the_network_as_it_was():
+    """The rule is checked with the synapses before the projection is added: after a
+    ConfigError the network has no trace of it, and runs as if it had never been asked."""
+    def network(refused):
+        net = snn.Network(dt=0.5, seed=3)
+        a = net.population(20, snn.PoissonSource(80.0), label="a")
+        b = net.population(10, snn.LIF(), label="b")
+        for conn, kw in refused:
+            with pytest.raises(snn.ConfigError, match="projection 'a->b'"):
+                net.connect(a, b, conn, **kw)
+        proj = net.connect(a, b, snn.FixedInDegree(5), weight=0.5, kernel=snn.Exponential(5.0),
+                           plasticity=snn.STDP(w_max=1.0))
+        net.input(b, 0.7)
+        return net, proj, b
+
+    refused = [(snn.AllToAll(), dict(weight=0.5, plasticity=snn.STDP(tau_plus=-1.0))),
+               (snn.AllToAll(), dict(weight=2.0, plasticity=snn.STDP(w_max=1.0))),  # outside the bounds
+               (np.full((20, 10), 0.5), dict(plasticity=snn.STDP(w_min=0.6)))]        # dense, below w_min
+    net, proj, b = network(refused)
+    clean, proj0, b0 = network([])
+    assert net._native.projection_count == 1 and proj.label == proj0.label == "a->b"
+    r, r0 = net.run(200.0)[b], clean.run(200.0)[b0]
+    assert r0.n_spikes > 0
+    np.testing.assert_array_equal(r.spike_ids, r0.spike_ids)
+    np.testing.assert_array_equal(proj.weights(), proj0.weights())

@@ -254,8 +254,17 @@ void check_sign(const std::string& who, const projection_data& p) {
   check(p.shared_weight);
 }
 
-std::size_t add_projection(network_data& d, const std::string& who, projection_data&& p) {
+// Makes p plastic (see network::set_plasticity); throws before p is changed where it cannot.
+void apply_plasticity(const network_data& d, projection_data& p, const plasticity& rule) {
+  if (rule.type == plasticity_type::none) return;
+  if (p.channel > 0 && rule.w_min < 0)
+    config_fail("projection '", p.label, "': conductance weights must be >= 0 uS, got plasticity w_min = ", rule.w_min);
+  make_plastic(cat("projection '", p.label, "'"), p, d.populations[p.pre].n, d.populations[p.post].n, rule, d.dt);
+}
+
+std::size_t add_projection(network_data& d, const std::string& who, projection_data&& p, const plasticity& rule) {
   check_sign(who, p);
+  apply_plasticity(d, p, rule);
   d.projections.push_back(std::move(p));
   return d.projections.size() - 1;
 }
@@ -274,7 +283,7 @@ void finish_dense(projection_data& p, std::vector<std::int32_t>&& w, std::uint32
 
 std::size_t network::connect(std::size_t pre, std::size_t post, const rule& r,
                              const distribution& weight, const distribution& delay,
-                             const kernel& k, const std::string& label) {
+                             const kernel& k, const std::string& label, const plasticity& rule) {
   auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   auto [ctx, p] = start_projection(d, pre, post, k, label);
@@ -304,13 +313,13 @@ std::size_t network::connect(std::size_t pre, std::size_t post, const rule& r,
     fill_values(ctx, pairs, weight, delay, layout, nullptr, w, delays);
     finish_sparse(ctx, p, std::move(pairs), std::move(w), delays);
   }
-  return add_projection(d, ctx.who, std::move(p));
+  return add_projection(d, ctx.who, std::move(p), rule);
 }
 
 std::size_t network::connect_dense(std::size_t pre, std::size_t post, const float* w,
                                    std::size_t n_pre, std::size_t n_post,
                                    const distribution& delay, const kernel& k,
-                                   const std::string& label) {
+                                   const std::string& label, const plasticity& rule) {
   auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   auto [ctx, p] = start_projection(d, pre, post, k, label);
@@ -356,13 +365,13 @@ std::size_t network::connect_dense(std::size_t pre, std::size_t post, const floa
     fill_values(ctx, pairs, weights, delay, array_layout::by_pair, nullptr, wq, delays);
     finish_sparse(ctx, p, std::move(pairs), std::move(wq), delays);
   }
-  return add_projection(d, ctx.who, std::move(p));
+  return add_projection(d, ctx.who, std::move(p), rule);
 }
 
 std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const std::int64_t* pre_ids,
                                       const std::int64_t* post_ids, std::size_t n,
                                       const distribution& weight, const distribution& delay,
-                                      const kernel& k, const std::string& label) {
+                                      const kernel& k, const std::string& label, const plasticity& rule) {
   auto guard = data_->guard.write();
   network_data& d = mutable_data(data_);
   auto [ctx, p] = start_projection(d, pre, post, k, label);
@@ -395,17 +404,16 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
   std::vector<std::uint16_t> delays;
   fill_values(ctx, pairs, weight, delay, array_layout::by_synapse, &order, w, delays);
   finish_sparse(ctx, p, std::move(pairs), std::move(w), delays);
-  return add_projection(d, ctx.who, std::move(p));
+  return add_projection(d, ctx.who, std::move(p), rule);
 }
 
 void network::set_plasticity(std::size_t projection, const plasticity& rule) {
   network_data& d = mutable_data(data_);
   if (projection >= d.projections.size())
     config_fail("projection index ", projection, " out of range (", d.projections.size(), " projections)");
-  projection_data& p = d.projections[projection];
-  if (p.channel > 0 && rule.w_min < 0)
-    config_fail("projection '", p.label, "': conductance weights must be >= 0 uS, got plasticity w_min = ", rule.w_min);
-  make_plastic(cat("projection '", p.label, "'"), p, d.populations[p.pre].n, d.populations[p.post].n, rule, d.dt);
+  projection_data p = d.projections[projection];  // a copy: unchanged if the rule does not fit
+  apply_plasticity(d, p, rule);
+  d.projections[projection] = std::move(p);
 }
 
 std::size_t network::add_input(std::size_t population, const input& in) {

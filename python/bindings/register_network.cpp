@@ -22,6 +22,7 @@ void register_network(py::module_& m) {
       .def_readonly("receptor", &kernel::receptor);
 
   py::class_<plasticity>(m, "Plasticity")
+      .def(py::init<>(), "no plasticity")
       .def_static("stdp", &plasticity::stdp, py::arg("tau_plus"), py::arg("tau_minus"), py::arg("a_plus"),
                   py::arg("a_minus"), py::arg("w_min"), py::arg("w_max"), py::arg("multiplicative"))
       .def_static("izhikevich_2006", &plasticity::izhikevich_2006, py::arg("tau"), py::arg("a_plus"),
@@ -100,24 +101,24 @@ void register_network(py::module_& m) {
            py::arg("n"), py::arg("excitatory"))
       .def("connect", &network::connect, py::arg("pre"), py::arg("post"), py::arg("rule"),
            py::arg("weight"), py::arg("delay"), py::arg("kernel"), py::arg("label"),
-           py::call_guard<py::gil_scoped_release>())
+           py::arg("plasticity") = plasticity{}, py::call_guard<py::gil_scoped_release>())
       .def("connect_dense",
            [](network& n, std::size_t pre, std::size_t post, const carray<float>& w,
-              const distribution& delay, const kernel& k, const std::string& label) {
+              const distribution& delay, const kernel& k, const std::string& label, const plasticity& rule) {
              if (w.ndim() != 2)
                throw config_error("dense weight matrix must have 2 dimensions, got " +
                                   std::to_string(w.ndim()));
              const float* data = w.data();
              const auto rows = static_cast<std::size_t>(w.shape(0)), cols = static_cast<std::size_t>(w.shape(1));
              py::gil_scoped_release release;
-             return n.connect_dense(pre, post, data, rows, cols, delay, k, label);
+             return n.connect_dense(pre, post, data, rows, cols, delay, k, label, rule);
            },
            py::arg("pre"), py::arg("post"), py::arg("w"), py::arg("delay"), py::arg("kernel"),
-           py::arg("label"))
+           py::arg("label"), py::arg("plasticity") = plasticity{})
       .def("connect_explicit",
            [](network& n, std::size_t pre, std::size_t post, const carray<std::int64_t>& pre_ids,
               const carray<std::int64_t>& post_ids, const distribution& weight,
-              const distribution& delay, const kernel& k, const std::string& label) {
+              const distribution& delay, const kernel& k, const std::string& label, const plasticity& rule) {
              if (pre_ids.size() != post_ids.size())
                throw config_error("projection '" + n.projection_name(pre, post, label) + "': explicit synapses have " +
                                   std::to_string(pre_ids.size()) + " pre indices but " +
@@ -125,10 +126,11 @@ void register_network(py::module_& m) {
              py::gil_scoped_release release;
              return n.connect_explicit(pre, post, pre_ids.data(), post_ids.data(),
                                        static_cast<std::size_t>(pre_ids.size()), weight, delay, k,
-                                       label);
+                                       label, rule);
            },
            py::arg("pre"), py::arg("post"), py::arg("pre_ids"), py::arg("post_ids"),
-           py::arg("weight"), py::arg("delay"), py::arg("kernel"), py::arg("label"))
+           py::arg("weight"), py::arg("delay"), py::arg("kernel"), py::arg("label"),
+           py::arg("plasticity") = plasticity{})
       .def("set_plasticity", &network::set_plasticity, py::arg("projection"), py::arg("rule"))
       .def("add_input_constant",
            [](network& n, std::size_t pop, const carray<float>& v) {

@@ -8,7 +8,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BackendUnavailable', 'ConfigError', 'CudaError', 'Distribution', 'Kernel', 'Network', 'Rule', 'Simulation', 'SimulationError', 'SnnError', 'TraceRequest', 'config', 'cuda_available', 'cuda_compiled', 'max_delay_steps', 'max_kernel_steps', 'max_steps', 'max_threads', 'models', 'preset', 'preset_names']
+__all__: list[str] = ['BackendUnavailable', 'ConfigError', 'CudaError', 'Distribution', 'Kernel', 'Network', 'Plasticity', 'Rule', 'Simulation', 'SimulationError', 'SnnError', 'TraceRequest', 'config', 'cuda_available', 'cuda_compiled', 'max_delay_steps', 'max_kernel_steps', 'max_steps', 'max_threads', 'models', 'preset', 'preset_names']
 class SnnError(RuntimeError):
     pass
 class SimulationError(SnnError):
@@ -40,6 +40,17 @@ class Kernel:
     @property
     def receptor(self) -> str:
         ...
+class Plasticity:
+    @staticmethod
+    def izhikevich_2006(tau: typing.SupportsFloat | typing.SupportsIndex, a_plus: typing.SupportsFloat | typing.SupportsIndex, a_minus: typing.SupportsFloat | typing.SupportsIndex, w_max: typing.SupportsFloat | typing.SupportsIndex, interval: typing.SupportsFloat | typing.SupportsIndex, bias: typing.SupportsFloat | typing.SupportsIndex, sd_decay: typing.SupportsFloat | typing.SupportsIndex) -> Plasticity:
+        ...
+    @staticmethod
+    def stdp(tau_plus: typing.SupportsFloat | typing.SupportsIndex, tau_minus: typing.SupportsFloat | typing.SupportsIndex, a_plus: typing.SupportsFloat | typing.SupportsIndex, a_minus: typing.SupportsFloat | typing.SupportsIndex, w_min: typing.SupportsFloat | typing.SupportsIndex, w_max: typing.SupportsFloat | typing.SupportsIndex, multiplicative: bool) -> Plasticity:
+        ...
+    def __init__(self) -> None:
+        """
+        no plasticity
+        """
 class Distribution:
     @staticmethod
     def array(values: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> Distribution:
@@ -84,11 +95,11 @@ class Network:
         ...
     def add_population(self, n: typing.SupportsInt | typing.SupportsIndex, model: str, params: collections.abc.Sequence[tuple[str, typing.Annotated[numpy.typing.ArrayLike, numpy.float32]]], spike_ids: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], spike_times: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], label: str) -> int:
         ...
-    def connect(self, pre: typing.SupportsInt | typing.SupportsIndex, post: typing.SupportsInt | typing.SupportsIndex, rule: Rule, weight: Distribution, delay: Distribution, kernel: Kernel, label: str) -> int:
+    def connect(self, pre: typing.SupportsInt | typing.SupportsIndex, post: typing.SupportsInt | typing.SupportsIndex, rule: Rule, weight: Distribution, delay: Distribution, kernel: Kernel, label: str, plasticity: Plasticity = ...) -> int:
         ...
-    def connect_dense(self, pre: typing.SupportsInt | typing.SupportsIndex, post: typing.SupportsInt | typing.SupportsIndex, w: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], delay: Distribution, kernel: Kernel, label: str) -> int:
+    def connect_dense(self, pre: typing.SupportsInt | typing.SupportsIndex, post: typing.SupportsInt | typing.SupportsIndex, w: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], delay: Distribution, kernel: Kernel, label: str, plasticity: Plasticity = ...) -> int:
         ...
-    def connect_explicit(self, pre: typing.SupportsInt | typing.SupportsIndex, post: typing.SupportsInt | typing.SupportsIndex, pre_ids: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], post_ids: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], weight: Distribution, delay: Distribution, kernel: Kernel, label: str) -> int:
+    def connect_explicit(self, pre: typing.SupportsInt | typing.SupportsIndex, post: typing.SupportsInt | typing.SupportsIndex, pre_ids: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], post_ids: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], weight: Distribution, delay: Distribution, kernel: Kernel, label: str, plasticity: Plasticity = ...) -> int:
         ...
     def initial_state(self, pop: typing.SupportsInt | typing.SupportsIndex, variable: str) -> numpy.typing.NDArray[numpy.float32]:
         ...
@@ -108,6 +119,8 @@ class Network:
         ...
     def projection_name(self, pre: typing.SupportsInt | typing.SupportsIndex, post: typing.SupportsInt | typing.SupportsIndex, label: str) -> str:
         ...
+    def set_plasticity(self, projection: typing.SupportsInt | typing.SupportsIndex, rule: Plasticity) -> None:
+        ...
     def synapse_count(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> int:
         ...
     def synapses(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.int32], numpy.typing.NDArray[numpy.int32], numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.int32]]:
@@ -125,7 +138,7 @@ class Network:
     def seed(self) -> int:
         ...
 class TraceRequest:
-    def __init__(self, population: typing.SupportsInt | typing.SupportsIndex, variable: str, neurons: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], every: typing.SupportsInt | typing.SupportsIndex) -> None:
+    def __init__(self, population: typing.SupportsInt | typing.SupportsIndex, variable: str, neurons: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], every: typing.SupportsInt | typing.SupportsIndex, projection: typing.SupportsInt | typing.SupportsIndex = -1) -> None:
         ...
 class Simulation:
     def __init__(self, network: Network, backend: str, threads: typing.SupportsInt | typing.SupportsIndex) -> None:

@@ -353,9 +353,15 @@ class Network:
             k = k.on(text(f"{who}: receptor", receptor))
         d = distribution(who, "delay", delay)
         n = self._native
+        rule = _core.Plasticity()
+        if plasticity is not None:
+            if not isinstance(plasticity, PLASTICITY):
+                raise ConfigError(f"{who}: plasticity must be snn.STDP or snn.STDPIzhikevich2006, "
+                                  f"got {plasticity!r}")
+            rule = plasticity._native(f"projection '{n.projection_name(a.index, b.index, label)}'")
         if isinstance(connectivity, RULES):
             w = distribution(who, "weight", 1.0 if weight is None else weight)
-            index = n.connect(a.index, b.index, connectivity._native(who), w, d, k, label)
+            index = n.connect(a.index, b.index, connectivity._native(who), w, d, k, label, rule)
         elif hasattr(connectivity, "tocoo"):  # SciPy sparse matrix
             if weight is not None:
                 raise ConfigError(f"{who}: weights come from the sparse matrix; do not pass weight")
@@ -365,7 +371,7 @@ class Network:
                                   f"({a.size}, {b.size}) = (pre size, post size)")
             w = distribution(who, "weight", np.asarray(coo.data, dtype=np.float64))
             index = n.connect_explicit(a.index, b.index, np.asarray(coo.row, np.int64),
-                                       np.asarray(coo.col, np.int64), w, d, k, label)
+                                       np.asarray(coo.col, np.int64), w, d, k, label, rule)
         elif isinstance(connectivity, tuple):
             if len(connectivity) == 4:  # (pre_ids, post_ids, weights, delays)
                 if weight is not None or not (is_number(delay) and delay == 0.0):
@@ -382,7 +388,7 @@ class Network:
                 raise ConfigError(f"{who}: explicit synapses have {pre_ids.size} pre indices but "
                                   f"{post_ids.size} post indices")
             w = distribution(who, "weight", 1.0 if weight is None else weight)
-            index = n.connect_explicit(a.index, b.index, pre_ids, post_ids, w, d, k, label)
+            index = n.connect_explicit(a.index, b.index, pre_ids, post_ids, w, d, k, label, rule)
         else:
             if not isinstance(connectivity, (np.ndarray, list)) and not hasattr(connectivity, "__array__"):
                 raise ConfigError(f"{who}: connectivity must be a rule (snn.AllToAll(), snn.OneToOne(), "
@@ -395,12 +401,7 @@ class Network:
             if mat.ndim != 2:
                 raise ConfigError(f"{who}: weight matrix must be 2-D (pre size, post size), "
                                   f"got shape {mat.shape}")
-            index = n.connect_dense(a.index, b.index, np.ascontiguousarray(mat), d, k, label)
-        if plasticity is not None:
-            if not isinstance(plasticity, PLASTICITY):
-                raise ConfigError(f"{who}: plasticity must be snn.STDP or snn.STDPIzhikevich2006, "
-                                  f"got {plasticity!r}")
-            n.set_plasticity(index, plasticity._native(f"projection '{n.projection_label(index)}'"))
+            index = n.connect_dense(a.index, b.index, np.ascontiguousarray(mat), d, k, label, rule)
         proj = Projection(self, index, n.projection_label(index), a, b)
         self.projections.append(proj)
         return proj

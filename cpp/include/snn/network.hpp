@@ -307,23 +307,25 @@ class network {
   izhikevich izhikevich_2003(std::int64_t n, bool excitatory) const;
 
   /// Connects by a native rule; returns the projection index. An empty label becomes
-  /// "pre->post" (numbered "#i" when that pair is already connected).
+  /// "pre->post" (numbered "#i" when that pair is already connected). `rule`: see
+  /// set_plasticity; a projection that cannot take it is not added.
   std::size_t connect(std::size_t pre, std::size_t post, const rule& r, const distribution& weight,
-                      const distribution& delay, const kernel& k, const std::string& label = "");
+                      const distribution& delay, const kernel& k, const std::string& label = "",
+                      const plasticity& rule = {});
   /// Connects by a dense matrix w[pre * n_post + post]; zero entries are absent synapses.
   std::size_t connect_dense(std::size_t pre, std::size_t post, const float* w, std::size_t n_pre,
                             std::size_t n_post, const distribution& delay, const kernel& k,
-                            const std::string& label = "");
+                            const std::string& label = "", const plasticity& rule = {});
   /// Connects explicit synapses pre_ids[i] -> post_ids[i].
   std::size_t connect_explicit(std::size_t pre, std::size_t post, const std::int64_t* pre_ids,
                                const std::int64_t* post_ids, std::size_t n,
                                const distribution& weight, const distribution& delay,
-                               const kernel& k, const std::string& label = "");
+                               const kernel& k, const std::string& label = "", const plasticity& rule = {});
 
   /// Makes a projection plastic (before the network is simulated). Dense or one-weight
   /// projections are stored again as sparse rows with a weight per synapse; every weight
   /// must lie within [w_min, w_max], and the fixed-point scale is chosen so that the whole
-  /// range is representable.
+  /// range is representable. On a ConfigError the projection is left as it was.
   void set_plasticity(std::size_t projection, const plasticity& rule);
 
   /// Adds an input; returns its index among the population's inputs.
