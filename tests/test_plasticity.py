@@ -74,10 +74,11 @@ def test_stdp_weights_stay_within_bounds():
     assert pair(-1.0, rule, w0=0.3) == pytest.approx(-0.1)      # clipped at w_min
 
 
-def build_plastic_network(rule_kind, seed=5, dt=0.5):
+def build_plastic_network(rule_kind, seed=5, dt=0.5, shortest_delay=0.5):
     """Poisson sources and LIF neurons with plastic excitatory and static inhibitory
-    projections, their reference twin, and (snn, reference, initial weights) of each plastic
-    projection."""
+    projections (no delay under shortest_delay ms), their reference twin, and (snn,
+    reference, initial weights) of each plastic projection."""
+    s = shortest_delay
     net, r = snn.Network(dt=dt, seed=seed), ref.Network(dt, seed=seed)
     rng = np.random.default_rng(seed)
     src = net.population(80, snn.PoissonSource(rng.uniform(10, 30, 80)), label="src")
@@ -94,12 +95,12 @@ def build_plastic_network(rule_kind, seed=5, dt=0.5):
         rule = snn.STDP(15.0, 25.0, 0.05, 0.06, 0.0, 3.0, "multiplicative" if mult else "additive")
         rrule = rp.Rule(dt, "stdp", 15.0, 25.0, 0.05, 0.06, 0.0, 3.0, multiplicative=mult)
     plan = [(src, rsrc, exc, rexc, snn.FixedInDegree(15), snn.Uniform(0.5, 2.5),
-             snn.Uniform(0.5, 10.0), snn.Exponential(4.0), ref.Exponential(4.0), True),
-            (exc, rexc, exc, rexc, snn.FixedProbability(0.05), 1.0, 2.0, snn.Instant(target="v"),
+             snn.Uniform(s, 10.0), snn.Exponential(4.0), ref.Exponential(4.0), True),
+            (exc, rexc, exc, rexc, snn.FixedProbability(0.05), 1.0, max(s, 2.0), snn.Instant(target="v"),
              ref.InstantV(), True),
-            (exc, rexc, inh, rinh, snn.FixedProbability(0.2), 0.8, 1.0, snn.Exponential(2.0),
+            (exc, rexc, inh, rinh, snn.FixedProbability(0.2), 0.8, max(s, 1.0), snn.Exponential(2.0),
              ref.Exponential(2.0), False),
-            (inh, rinh, exc, rexc, snn.FixedProbability(0.3), -1.5, 1.0, snn.Exponential(6.0),
+            (inh, rinh, exc, rexc, snn.FixedProbability(0.3), -1.5, max(s, 1.0), snn.Exponential(6.0),
              ref.Exponential(6.0), False)]
     plastic = []
     for pre, rpre, post, rpost, rule_, w, d, k, rk, is_plastic in plan:
@@ -118,21 +119,35 @@ def build_plastic_network(rule_kind, seed=5, dt=0.5):
 REFERENCE_RUNS: dict = {}  # kind -> (the reference's record, its final weights): run once
 
 
-def reference_run(kind, steps):
-    if kind not in REFERENCE_RUNS:
-        _, r, plastic = build_plastic_network(kind)
+def reference_run(kind, steps, shortest_delay=0.5):
+    if (kind, shortest_delay) not in REFERENCE_RUNS:
+        _, r, plastic = build_plastic_network(kind, shortest_delay=shortest_delay)
         out = r.run(steps, record=("v",))
-        REFERENCE_RUNS[kind] = out, [rproj.weights() for _, rproj, _ in plastic]
-    return REFERENCE_RUNS[kind]
+        REFERENCE_RUNS[kind, shortest_delay] = out, [rproj.weights() for _, rproj, _ in plastic]
+    return REFERENCE_RUNS[kind, shortest_delay]
 
 
 @pytest.mark.parametrize("kind", ["additive", "multiplicative", "izhikevich_2006"])
 @pytest.mark.parametrize("threads", [1, 2])
 def test_plastic_network_matches_reference(kind, threads):
-    net, _, plastic = build_plastic_network(kind)
+    check_against_reference(kind, threads)
+
+
+@pytest.mark.parametrize("kind", ["additive", "izhikevich_2006"])
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("epoch", ["3", "100"])
+def test_steps_integrated_in_epochs_match_reference(kind, threads, epoch, monkeypatch):
+    """The CPU engine integrating up to SNN_CPU_EPOCH steps (at most the shortest delay:
+    here 3 steps) before delivering their spikes: the same spikes and weights."""
+    monkeypatch.setenv("SNN_CPU_EPOCH", epoch)
+    check_against_reference(kind, threads, shortest_delay=1.5)
+
+
+def check_against_reference(kind, threads, shortest_delay=0.5):
+    net, _, plastic = build_plastic_network(kind, shortest_delay=shortest_delay)
     T, dt = 300.0, 0.5
     res = net.run(T, record="v", threads=threads)
-    out, final = reference_run(kind, int(T / dt))
+    out, final = reference_run(kind, int(T / dt), shortest_delay)
     for pop, o in zip(net.populations, out):
         assert res[pop].n_spikes > 20, (pop.label, res[pop].n_spikes)
         np.testing.assert_array_equal(res[pop].spike_steps, o["spike_steps"], err_msg=pop.label)
@@ -207,8 +222,11 @@ def test_plasticity_bad_input():
         net._native.set_plasticity(proj.index, snn.STDP()._native("x"))
 
 
-def test_weight_trace_records_the_weights_after_each_sampled_step():
-    net, r, plastic = build_plastic_network("additive", seed=9)
+@pytest.mark.parametrize("epoch", [None, "3"])
+def test_weight_trace_records_the_weights_after_each_sampled_step(epoch, monkeypatch):
+    if epoch:  # steps integrated 3 at a time: the samples still after each step's plasticity
+        monkeypatch.setenv("SNN_CPU_EPOCH", epoch)
+    net, r, plastic = build_plastic_network("additive", seed=9, shortest_delay=1.5 if epoch else 0.5)
     proj, rproj, _ = plastic[0]
     pick = [0, 5, 17, proj.n_synapses - 1]
     res = net.run(60.0, record=[snn.WeightTrace(proj, synapses=pick, every=3)], threads=2)

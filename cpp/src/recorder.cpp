@@ -138,6 +138,10 @@ run_result recorder::finish(std::uint64_t steps_done, double dt) {
         }
       }
     }
+    // Threads that ran on past a failing step within an epoch: their spikes after the end.
+    const auto cut = std::lower_bound(r.steps.begin(), r.steps.end(),
+                                      static_cast<std::int64_t>(first_step_ + steps_done)) - r.steps.begin();
+    r.steps.resize(static_cast<std::size_t>(cut)), r.ids.resize(static_cast<std::size_t>(cut));
     r.times.resize(r.steps.size());
     for (std::size_t i = 0; i < r.steps.size(); ++i) r.times[i] = static_cast<double>(r.steps[i]) * dt;
   }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 
 #include "step_barrier.hpp"
@@ -41,6 +42,11 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
     for (int t = 0; t <= nt_; ++t) s.bounds.push_back(static_cast<std::uint32_t>(std::min<std::uint64_t>(p.n, chunk * t)));
     pops_.push_back(std::move(s));
   }
+  // Epochs: SNN_CPU_EPOCH steps (default 1), at most the shortest delay, so that every spike
+  // of an epoch arrives after it.
+  const char* cap = std::getenv("SNN_CPU_EPOCH");
+  epoch_ = cap ? static_cast<std::uint32_t>(std::max(1L, std::strtol(cap, nullptr, 10))) : 1;
+  for (const projection_data& p : d.projections) epoch_ = std::min(epoch_, p.d_min), plastic_ = plastic_ || p.plastic();
   for (const kernel_group& g : plan_.groups) {
     kernel_history h;
     h.group = &g;
@@ -69,12 +75,12 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
       ps.x.assign(p.n_synapses, 0.0f), ps.xk.assign(p.n_synapses, no_spike);
       ps.y.assign(dendritic ? p.n_synapses : n, 0.0f), ps.yk.assign(ps.y.size(), no_spike);
       if (p.rule.type == plasticity_type::izhikevich_2006) ps.sd.assign(p.n_synapses, 0.0f);
-      if (dendritic) pops_[p.post].keep_spikes(p.d_max + 1, nt_);
+      if (dendritic) pops_[p.post].keep_spikes(p.d_max + epoch_, nt_);
     }
-    if (direct(p)) pops_[p.pre].keep_spikes(p.d_max + 1, nt_);
+    if (direct(p)) pops_[p.pre].keep_spikes(p.d_max + epoch_, nt_);
     projs_.push_back(std::move(s));
   }
-  for (auto& lists : spikes_) lists.resize(std::size_t(nt_) * d.populations.size());
+  spikes_.assign(2 * epoch_ + 1, spike_lists(std::size_t(nt_) * d.populations.size()));
   noise_.resize(nt_);
   words_.resize(nt_);
   tails_.resize(nt_);
@@ -96,7 +102,19 @@ advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, c
       }
     }
   };
+  // An epoch: its steps' updates (no barrier between them: what they read arrived before the
+  // epoch), then, step by step, what ends each step and the delivery of its spikes. The
+  // spikes of an advance's last step are delivered when the next begins (after weights set
+  // in between). Threads agree on where a failure ends the run after the barrier that
+  // follows the updates.
   const std::uint64_t end = first + n_steps;
+  auto after = [&](int t, std::uint64_t k) {
+    for (std::uint32_t p = 0; p < pops_.size(); ++p) after_step(t, p, k, rec);
+  };
+  auto epoch_steps = [&](std::uint64_t k, std::uint64_t e) {
+    const std::uint64_t f = fail_step.load();
+    return (f < e ? f + 1 : e) - k;
+  };
   bool in_turn = nt_ == 1;  // no parallel region: a barrier per step costs more than small steps
   if (!in_turn) {
     step_barrier barrier(nt_);
@@ -107,20 +125,40 @@ advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, c
         in_turn = true;
       } else {
         const int t = omp_get_thread_num();
-        for (std::uint64_t k = first; k < end && fail_step.load() >= k; ++k) {
-          deliver(t, k);
-          if (sparse_) barrier.wait();  // every thread's deliveries before anyone sums them
-          update(t, k);
-          barrier.wait();
+        deliver(t, first);
+        if (sparse_) barrier.wait();  // every thread's queues before anyone drains them
+        for (std::uint64_t k = first; k < end && fail_step.load() >= k;) {
+          const std::uint64_t e = epoch_end(k, end);
+          for (std::uint64_t s = k; s < e && fail_step.load() >= s; ++s) update(t, s);
+          barrier.wait();  // every thread's spikes of the epoch before anyone delivers them
+          const std::uint64_t n = epoch_steps(k, e);
+          for (std::uint64_t s = k; s < k + n; ++s) {
+            after(t, s);
+            if (plastic_) barrier.wait();  // potentiation by targets, then depression by sources
+            if (s + 1 < end) deliver(t, s + 1);
+            if (plastic_) barrier.wait();
+          }
+          if (sparse_ && !plastic_) barrier.wait();
+          k += n;
         }
       }
     }
   }
-  if (in_turn)  // the threads' parts one after another, in the order the barriers impose
-    for (std::uint64_t k = first; k < end && fail_step.load() >= k; ++k) {
-      for (int t = 0; t < nt_; ++t) deliver(t, k);
-      for (int t = 0; t < nt_; ++t) update(t, k);
+  if (in_turn) {  // the threads' parts one after another, in the order the barriers impose
+    for (int t = 0; t < nt_; ++t) deliver(t, first);
+    for (std::uint64_t k = first; k < end && fail_step.load() >= k;) {
+      const std::uint64_t e = epoch_end(k, end);
+      for (std::uint64_t s = k; s < e && fail_step.load() >= s; ++s)
+        for (int t = 0; t < nt_; ++t) update(t, s);
+      const std::uint64_t n = epoch_steps(k, e);
+      for (std::uint64_t s = k; s < k + n; ++s) {
+        for (int t = 0; t < nt_; ++t) after(t, s);
+        if (s + 1 < end)
+          for (int t = 0; t < nt_; ++t) deliver(t, s + 1);
+      }
+      k += n;
     }
+  }
   advance_result out;
   const failure f = *std::min_element(failures.begin(), failures.end());
   out.steps = n_steps;
@@ -131,6 +169,16 @@ advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, c
     out.error = failure_message(*net_, f.population, f.neuron, f.step, state);
   }
   return out;
+}
+
+// Where the epoch from step k ends: after epoch_ steps, at the end of the run, or after a
+// step that ends an interval of the 2006 rule (its weights change then, before the arrivals
+// of the next step read them).
+std::uint64_t cpu_engine::epoch_end(std::uint64_t k, std::uint64_t end) const {
+  std::uint64_t e = std::min(end, k + epoch_);
+  for (const plastic_plan& pl : plan_.plastic)
+    if (pl.args.izhikevich) e = std::min(e, (k / pl.args.interval + 1) * pl.args.interval);
+  return e;
 }
 
 void cpu_engine::read_state(std::uint32_t p, int var, float* out) const {

@@ -156,8 +156,8 @@ class cpu_engine final : public engine {
   void add_pulses(const input_data& x, std::uint32_t pi, std::uint32_t in, std::uint64_t k, std::uint32_t lo,
                   std::uint32_t hi, float* dst) const;
   void add_synaptic_input(int t, std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi);
-  void potentiate_after(int t, std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
-                        const std::vector<std::uint32_t>& spiked);
+  void potentiate_at_spikes(std::uint32_t pi, std::uint64_t k, const std::vector<std::uint32_t>& spiked);
+  void after_step(int t, std::uint32_t pi, std::uint64_t k, recorder& rec);
   void record_traces(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, recorder& rec);
 
   std::shared_ptr<network_data> net_;
@@ -167,7 +167,14 @@ class cpu_engine final : public engine {
   std::vector<population_state> pops_;
   std::vector<projection_state> projs_;
   std::vector<kernel_history> histories_;  // one per kernel group
-  spike_lists spikes_[2];                  // [step parity]
+  // Steps are integrated in epochs of up to epoch_ steps (at most the shortest delay) before
+  // their spikes are delivered: the spike lists of the last 2 epoch_ + 1 steps (a thread may
+  // update the next epoch while another delivers this one), [step % size].
+  std::uint32_t epoch_ = 1;
+  bool plastic_ = false;  // any plastic projection: a barrier between the parts of a replay
+  std::vector<spike_lists> spikes_;
+  spike_lists& spikes_of_step(std::uint64_t k) { return spikes_[k % spikes_.size()]; }
+  std::uint64_t epoch_end(std::uint64_t k, std::uint64_t end) const;
   std::vector<std::vector<float>> noise_;           // per thread
   std::vector<std::vector<std::uint32_t>> words_;   // per thread: random words (Poisson input)
   std::vector<std::vector<std::uint32_t*>> tails_;  // per thread

@@ -50,7 +50,7 @@ bool cpu_engine::counted(const projection_data& p) const { return counted_projec
 bool cpu_engine::direct(const projection_data& p) const { return !p.dense && !p.plastic() && p.d_min == p.d_max; }
 
 void cpu_engine::deliver(int t, std::uint64_t k) {
-  const spike_lists& lists = spikes_[(k - 1) & 1];
+  const spike_lists& lists = spikes_of_step(k - 1);
   const std::size_t n_pop = pops_.size();
   for (std::uint32_t j = 0; j < projs_.size(); ++j) {
     const projection_data& p = net_->projections[j];

@@ -133,45 +133,62 @@ void cpu_engine::add_synaptic_input(int t, std::uint32_t pi, std::uint64_t k, st
   }
 }
 
-// Potentiation of every plastic projection into population pi, for this thread's neurons
-// [lo, hi), at the end of step k (one writer per synapse: its target's thread):
-// - axonal delays: at the post spikes of step k (`spiked`), each synapse into a spiking
-//   neuron with its pre trace (this step's arrivals included); then the neuron's trace;
-// - dendritic delays: a post spike of step k - d reaches the synapses of delay d now: each
-//   with its pre trace (pre spikes of steps before k), then their post traces.
-// The 2006 rule then changes the weights at the end of each interval.
-void cpu_engine::potentiate_after(int t, std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
-                                  const std::vector<std::uint32_t>& spiked) {
+// Potentiation by the post spikes of step k (`spiked`, this thread's) of every plastic
+// projection with axonal delays into population pi (the 2006 rule: into sd; one writer per
+// synapse, its target's thread): each synapse into a spiking neuron with its pre trace
+// (this step's arrivals included); then the neuron's trace.
+void cpu_engine::potentiate_at_spikes(std::uint32_t pi, std::uint64_t k, const std::vector<std::uint32_t>& spiked) {
+  for (std::uint32_t j : plan_.into[pi]) {
+    projection_data& p = net_->projections[j];
+    if (!p.plastic() || plan_.plastic[j].args.dendritic) continue;
+    plastic_state& ps = projs_[j].plastic;
+    const plastic_plan& plan = plan_.plastic[j];
+    const plasticity_args& r = plan.args;
+    for (std::uint32_t i : spiked) {
+      for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q) {
+        const std::uint32_t s = plan.in_syn[q];
+        potentiate(p.synapses[s].weight, ps.sd_of(s), trace_value(ps.x[s], ps.xk[s], k, r.c_plus, r, true), r);
+      }
+      trace_spike(ps.y[i], ps.yk[i], k, r.c_minus, r);
+    }
+  }
+}
+
+// What ends step k for population pi's plastic synapses into this thread's neurons [lo, hi)
+// once every spike before k has been delivered (advance() runs it at the end of an epoch,
+// step by step): with dendritic delays, a post spike of step k - d reaches the synapses of
+// delay d now and potentiates each with its pre trace (pre spikes of steps before k), then
+// enters their post traces; the 2006 rule changes the weights at the end of each interval;
+// then the weights are sampled.
+void cpu_engine::after_step(int t, std::uint32_t pi, std::uint64_t k, recorder& rec) {
   population_state& pop = pops_[pi];
+  const std::uint32_t lo = pop.bounds[t], hi = pop.bounds[t + 1];
   for (std::uint32_t j : plan_.into[pi]) {
     projection_data& p = net_->projections[j];
     if (!p.plastic()) continue;
     plastic_state& ps = projs_[j].plastic;
     const plastic_plan& plan = plan_.plastic[j];
     const plasticity_args& r = plan.args;
-    auto potentiate_synapse = [&](std::uint32_t s) {
-      potentiate(p.synapses[s].weight, ps.sd_of(s), trace_value(ps.x[s], ps.xk[s], k, r.c_plus, r, true), r);
-    };
-    if (r.dendritic) {
+    if (r.dendritic)
       for (std::uint32_t d = p.d_min; d <= p.d_max && d <= k; ++d)
         for (std::uint32_t i : pop.spikes_of(t, k - d)) {
           const auto [b, e] = plan.of_delay(i, d);
           for (std::uint64_t q = b; q < e; ++q) {
-            potentiate_synapse(plan.in_syn[q]);
-            trace_spike(ps.y[plan.in_syn[q]], ps.yk[plan.in_syn[q]], k, r.c_minus, r);
+            const std::uint32_t s = plan.in_syn[q];
+            potentiate(p.synapses[s].weight, ps.sd_of(s), trace_value(ps.x[s], ps.xk[s], k, r.c_plus, r, true), r);
+            trace_spike(ps.y[s], ps.yk[s], k, r.c_minus, r);
           }
         }
-    } else {
-      for (std::uint32_t i : spiked) {
-        for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q) potentiate_synapse(plan.in_syn[q]);
-        trace_spike(ps.y[i], ps.yk[i], k, r.c_minus, r);
-      }
-    }
     if (consolidates_after(k, r))
       for (std::uint32_t i = lo; i < hi; ++i)
         for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q)
           consolidate(p.synapses[plan.in_syn[q]].weight, ps.sd_of(plan.in_syn[q]), r);
   }
+  if (rec.active() && lo < hi)
+    rec.sample_weights(pi, k, lo, hi, [&](std::uint32_t j, std::uint64_t at) {
+      const projection_data& p = net_->projections[j];
+      return static_cast<float>(p.weight_at(at) * p.inv_scale());
+    });
 }
 
 failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, const std::vector<stream_view>& streams,
@@ -188,7 +205,7 @@ failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, 
     for (auto& ch : s.channels) std::fill(ch.begin() + lo, ch.begin() + hi, 0.0f);
     if (!s.channels.empty()) add_inputs(pi, k, lo, hi, streams, false);
     if constexpr (M::resets)
-      if (k > 0) reset<M>(s, c, spikes_[(k - 1) & 1][mine]);
+      if (k > 0) reset<M>(s, c, spikes_of_step(k - 1)[mine]);
     if (s.jump_inputs) add_inputs(pi, k, lo, hi, streams, true);
     add_synaptic_input(t, pi, k, lo, hi);
     step_context ctx;
@@ -199,7 +216,7 @@ failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, 
     else
       bad = integrate<M, decltype(stepper), false>(s, c, ctx, lo, hi);
   });
-  std::vector<std::uint32_t>& out = spikes_[k & 1][mine];
+  std::vector<std::uint32_t>& out = spikes_of_step(k)[mine];
   out.clear();
   const std::uint8_t* spiked = s.spiked.data();
   for (std::uint32_t i = lo; i < hi;) {  // spikes are rare: skip 8 flags at a time
@@ -213,14 +230,10 @@ failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, 
     ++i;
   }
   if (s.history > 0) s.recent[std::size_t(t) * s.history + k % s.history] = out;
-  potentiate_after(t, pi, k, lo, hi, out);
+  potentiate_at_spikes(pi, k, out);
   if (rec.active()) {
     for (std::uint32_t i : out) rec.spike(t, pi, static_cast<std::int64_t>(k), static_cast<std::int32_t>(i));
     rec.sample(pi, k, lo, hi, [&](int var) { return s.variable(var).data(); });
-    rec.sample_weights(pi, k, lo, hi, [&](std::uint32_t j, std::uint64_t at) {
-      const projection_data& p = net_->projections[j];
-      return static_cast<float>(p.weight_at(at) * p.inv_scale());
-    });
   }
   if (bad)
     for (std::uint32_t i = lo; i < hi; ++i)
