@@ -53,7 +53,7 @@ pybind11_dir=$("$python" -m pybind11 --cmakedir 2>/dev/null) || {
 }
 build=${SNN_SANITIZE_BUILD:-$work/build}
 echo "== configure and build with $flags"
-if ! cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNN_ENABLE_CUDA=OFF \
+if ! cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNN_ENABLE_CUDA=OFF -DSNN_ENABLE_MPI=OFF \
     -DSNN_BUILD_TESTS=ON -DSNN_BUILD_PYTHON=ON -DPython_EXECUTABLE="$python" -Dpybind11_DIR="$pybind11_dir" \
     -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCMAKE_SHARED_LINKER_FLAGS="$flags" \
     -DCMAKE_MODULE_LINKER_FLAGS="$flags" >"$work/configure.log" 2>&1 ||

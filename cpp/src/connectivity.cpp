@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
 
 #include "system.hpp"
@@ -127,30 +128,31 @@ pair_csr generate_pairs(const projection_context& ctx, const rule& r) {
 
   if (r.type == rule_type::fixed_in_degree) {
     // Draw k sources per target, then transpose into rows by source (posts ascending).
-    const std::uint32_t k = static_cast<std::uint32_t>(r.k);
-    std::vector<std::uint32_t> src(static_cast<std::size_t>(n_post) * k);
+    // Only this process's targets [lo, hi): each draws from its own stream.
+    const std::uint32_t k = static_cast<std::uint32_t>(r.k), lo = ctx.post_lo, hi = ctx.post_hi;
+    std::vector<std::uint32_t> src(static_cast<std::size_t>(hi - lo) * k);
 #pragma omp parallel
     {
       std::vector<std::uint32_t> table, chosen;
 #pragma omp for schedule(static)
-      for (std::int64_t j = 0; j < n_post; ++j) {
+      for (std::int64_t j = lo; j < hi; ++j) {
         const auto cand = row_candidates(n_pre, static_cast<std::uint32_t>(j), excl);
         row_stream draws{ctx.rng, static_cast<std::uint32_t>(j), ctx.id, purpose_connect};
         sample_distinct(draws, cand.n, k, table, chosen);
-        for (std::uint32_t c = 0; c < k; ++c) src[j * k + c] = cand.at(chosen[c]);
+        for (std::uint32_t c = 0; c < k; ++c) src[(j - lo) * k + c] = cand.at(chosen[c]);
       }
     }
     for (std::uint32_t s : src) ++out.row_ptr[s + 1];
     std::partial_sum(out.row_ptr.begin(), out.row_ptr.end(), out.row_ptr.begin());
     out.post.resize(src.size());
     std::vector<std::uint64_t> fill(out.row_ptr.begin(), out.row_ptr.end() - 1);
-    for (std::uint32_t j = 0; j < n_post; ++j)
-      for (std::uint32_t c = 0; c < k; ++c) out.post[fill[src[std::size_t(j) * k + c]]++] = j;
+    for (std::uint32_t j = lo; j < hi; ++j)
+      for (std::uint32_t c = 0; c < k; ++c) out.post[fill[src[std::size_t(j - lo) * k + c]]++] = j;
     return out;
   }
 
   // Rules generated row by row: each thread fills its own block of rows, then the blocks
-  // are concatenated in order.
+  // are concatenated in order. Every process draws whole rows and keeps its targets.
   const int nt = omp_get_max_threads();
   std::vector<std::vector<std::uint32_t>> part(nt);
   const double log_q = r.type == rule_type::fixed_probability ? std::log1p(-r.p) : 0.0;
@@ -159,6 +161,9 @@ pair_csr generate_pairs(const projection_context& ctx, const rule& r) {
     const int t = omp_get_thread_num();
     std::vector<std::uint32_t>& mine = part[t];
     std::vector<std::uint32_t> table, chosen;
+    auto keep = [&](std::uint32_t post) {
+      if (ctx.mine(post)) mine.push_back(post);
+    };
 #pragma omp for schedule(static)
     for (std::int64_t i64 = 0; i64 < n_pre; ++i64) {
       const auto i = static_cast<std::uint32_t>(i64);
@@ -166,15 +171,15 @@ pair_csr generate_pairs(const projection_context& ctx, const rule& r) {
       const std::size_t before = mine.size();
       switch (r.type) {
         case rule_type::all_to_all:
-          for (std::uint32_t c = 0; c < cand.n; ++c) mine.push_back(cand.at(c));
+          for (std::uint32_t c = 0; c < cand.n; ++c) keep(cand.at(c));
           break;
         case rule_type::one_to_one:
-          mine.push_back(i);
+          keep(i);
           break;
         case rule_type::fixed_probability: {
           if (r.p <= 0.0) break;
           if (r.p >= 1.0) {
-            for (std::uint32_t c = 0; c < cand.n; ++c) mine.push_back(cand.at(c));
+            for (std::uint32_t c = 0; c < cand.n; ++c) keep(cand.at(c));
             break;
           }
           row_stream draws{ctx.rng, i, ctx.id, purpose_connect};
@@ -184,14 +189,14 @@ pair_csr generate_pairs(const projection_context& ctx, const rule& r) {
             const double u = (static_cast<double>(draws.next()) + 1.0) * 0x1p-32;  // (0, 1]
             pos += std::floor(std::log(u) / log_q) + 1.0;
             if (pos >= cand.n) break;
-            mine.push_back(cand.at(static_cast<std::uint32_t>(pos)));
+            keep(cand.at(static_cast<std::uint32_t>(pos)));
           }
           break;
         }
         default: {  // fixed out-degree
           row_stream draws{ctx.rng, i, ctx.id, purpose_connect};
           sample_distinct(draws, cand.n, static_cast<std::uint32_t>(r.k), table, chosen);
-          for (std::uint32_t c : chosen) mine.push_back(cand.at(c));
+          for (std::uint32_t c : chosen) keep(cand.at(c));
         }
       }
       out.row_ptr[i + 1] = mine.size() - before;
@@ -359,12 +364,17 @@ int scale_exponent(float m) {
   return m > 0 ? 30 - e : 0;
 }
 
-int quantise_weights(std::vector<std::int32_t>& weights) {
+int quantise_weights(std::vector<std::int32_t>& weights, const communicator* comm) {
   float m = 0.0f;
   for (std::int32_t bits : weights) {
     float w;
     std::memcpy(&w, &bits, sizeof w);
     m = std::max(m, std::fabs(w));
+  }
+  if (comm) {
+    double all = m;
+    comm->max(&all, 1);
+    m = static_cast<float>(all);
   }
   const int s = scale_exponent(m);
   const double scale = std::ldexp(1.0, s);
@@ -380,10 +390,12 @@ void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&&
                    std::vector<std::int32_t>&& weights, const std::vector<std::uint16_t>& delays) {
   p.dense = false;
   p.n_synapses = pairs.post.size();
-  p.scale_exp = quantise_weights(weights);
-  p.d_min = max_delay_steps, p.d_max = 1;
-  for (std::uint16_t d : delays) p.d_min = std::min<std::uint32_t>(p.d_min, d), p.d_max = std::max<std::uint32_t>(p.d_max, d);
-  if (p.n_synapses == 0) p.d_min = p.d_max = 1;
+  p.scale_exp = quantise_weights(weights, ctx.comm);
+  double range[3] = {-double(max_delay_steps), 1.0, p.n_synapses ? 1.0 : 0.0};  // -d_min, d_max, any
+  for (std::uint16_t d : delays) range[0] = std::max(range[0], -double(d)), range[1] = std::max(range[1], double(d));
+  if (ctx.comm) ctx.comm->max(range, 3);
+  p.d_min = static_cast<std::uint32_t>(-range[0]), p.d_max = static_cast<std::uint32_t>(range[1]);
+  if (range[2] == 0.0) p.d_min = p.d_max = 1;
   p.d_min = std::min(p.d_min, p.d_max);
   const auto delay_bits = static_cast<int>(bits_for(p.d_max - p.d_min));
   p.post_bits = static_cast<int>(bits_for(ctx.n_post - 1));
@@ -403,12 +415,15 @@ void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&&
               [](const synapse& x, const synapse& y) { return x.key < y.key; });
   }
   p.row_ptr = std::move(pairs.row_ptr);
-  // One weight for all: keep the keys alone (4 bytes a synapse).
+  // One weight for all (on every process): keep the keys alone (4 bytes a synapse).
   const std::int32_t w0 = p.synapses.empty() ? 0 : p.synapses[0].weight;
-  if (!p.synapses.empty() && std::all_of(p.synapses.begin(), p.synapses.end(),
-                                         [&](const synapse& x) { return x.weight == w0; })) {
+  const bool same = std::all_of(p.synapses.begin(), p.synapses.end(), [&](const synapse& x) { return x.weight == w0; });
+  const double none = -std::numeric_limits<double>::infinity();
+  double agree[3] = {same ? 0.0 : 1.0, p.synapses.empty() ? none : double(w0), p.synapses.empty() ? none : -double(w0)};
+  if (ctx.comm) ctx.comm->max(agree, 3);
+  if (agree[0] == 0.0 && agree[1] != none && agree[1] == -agree[2]) {
     p.one_weight = true;
-    p.shared_weight = w0;
+    p.shared_weight = static_cast<std::int32_t>(agree[1]);
     assign_huge(p.keys, p.n_synapses);
     for (std::uint64_t s = 0; s < p.n_synapses; ++s) p.keys[s] = p.synapses[s].key;
     std::vector<synapse>().swap(p.synapses);

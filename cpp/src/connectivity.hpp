@@ -25,11 +25,15 @@ struct projection_context {
   bool same_population = false;
   double dt = 0.1;
   counter_rng rng{0};
+  const communicator* comm = nullptr;   // the processes the projection is spread over
+  std::uint32_t post_lo = 0, post_hi = 0;  // the targets this process stores: [lo, hi)
+  bool mine(std::uint32_t post) const { return post >= post_lo && post < post_hi; }
 };
 
 /// Expected number of synapses of a rule (validated first).
 double expected_synapses(const projection_context& ctx, const rule& r);
 void validate_rule(const projection_context& ctx, const rule& r);
+/// The pairs of a rule onto this process's targets (ctx.post_lo, post_hi).
 pair_csr generate_pairs(const projection_context& ctx, const rule& r);
 
 /// Index of a synapse in a weight/delay array, by how the connectivity was given.
@@ -58,17 +62,20 @@ std::uint32_t delay_steps(const projection_context& ctx, double delay_ms);
 /// m = f 2^e, f in [0.5, 1) (0 when m = 0), so that every |w 2^s| < 2^30.
 int scale_exponent(float m);
 
-/// Quantises float weights (stored as bits) in place; returns the scale exponent.
-int quantise_weights(std::vector<std::int32_t>& weights);
+/// Quantises float weights (stored as bits) in place; returns the scale exponent (from the
+/// largest |weight| over every process of `comm`, when given).
+int quantise_weights(std::vector<std::int32_t>& weights, const communicator* comm = nullptr);
 
-/// Final sparse storage from pairs, float-bit weights and delay steps.
+/// Final sparse storage from pairs, float-bit weights and delay steps (a collective over
+/// ctx.comm: the processes agree on the scale, the delay range and one shared weight).
 void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&& pairs,
                    std::vector<std::int32_t>&& weights, const std::vector<std::uint16_t>& delays);
 
 /// Makes projection p plastic (plasticity.cpp): checks the rule and the weights against its
 /// bounds, stores the synapses as sparse rows with a weight each on a scale holding them.
+/// Of dense rows, only the targets [post_lo, post_hi) are kept (this process's).
 void make_plastic(const std::string& who, projection_data& p, std::uint32_t n_pre, std::uint32_t n_post,
-                  const plasticity& rule, double dt);
+                  const plasticity& rule, double dt, std::uint32_t post_lo, std::uint32_t post_hi);
 
 /// Calls f(pre, post, storage index, delay steps) for each synapse of a projection in
 /// listing order ((pre, post), as network::synapses gives them). The storage index is

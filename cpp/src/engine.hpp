@@ -43,6 +43,8 @@ class engine {
   /// sparse: the CSR's order; one shared weight: one value).
   virtual void read_weights(std::uint32_t projection, std::int32_t* out) const = 0;
   virtual void write_weights(std::uint32_t projection, const std::int32_t* in) = 0;
+  /// Distributed runs: what exchanging spikes has cost (see simulation::exchanges).
+  virtual exchange_stats exchanges() const { return {}; }
 };
 
 /// The engines keep the projections' weights in the network data (the state of the

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <tuple>
 
 #include "connectivity.hpp"
 #include "network_data.hpp"
@@ -110,6 +111,20 @@ network::network(double dt, std::uint64_t seed) : data_(std::make_shared<network
   data_->seed = seed;
 }
 
+void network::distribute_handle(std::intptr_t mpi_comm) {
+  network_data& d = mutable_data(data_);
+  if (!d.populations.empty())
+    config_fail("distribute: call it before adding populations (", d.populations.size(), " added)");
+  d.comm = communicator::from_mpi(mpi_comm);
+}
+
+int network::process() const { return data_->comm->rank(); }
+int network::processes() const { return data_->comm->size(); }
+
+std::pair<std::size_t, std::size_t> network::owned(std::size_t population) const {
+  return data_->comm->owned(population_at(*data_, population).n);
+}
+
 double network::dt() const { return data_->dt; }
 std::uint64_t network::seed() const { return data_->seed; }
 
@@ -182,6 +197,8 @@ projection_context make_context(const network_data& d, std::size_t pre, std::siz
   ctx.same_population = pre == post;
   ctx.dt = d.dt;
   ctx.rng = counter_rng(d.seed);
+  ctx.comm = d.comm.get();
+  std::tie(ctx.post_lo, ctx.post_hi) = d.comm->owned(b.n);
   return ctx;
 }
 
@@ -259,12 +276,18 @@ void apply_plasticity(const network_data& d, projection_data& p, const plasticit
   if (rule.type == plasticity_type::none) return;
   if (p.channel > 0 && rule.w_min < 0)
     config_fail("projection '", p.label, "': conductance weights must be >= 0 uS, got plasticity w_min = ", rule.w_min);
-  make_plastic(cat("projection '", p.label, "'"), p, d.populations[p.pre].n, d.populations[p.post].n, rule, d.dt);
+  const auto [lo, hi] = d.comm->owned(d.populations[p.post].n);
+  make_plastic(cat("projection '", p.label, "'"), p, d.populations[p.pre].n, d.populations[p.post].n, rule, d.dt,
+               lo, hi);
 }
 
+// The last checks (on this process's synapses: every process raises if one fails) and the
+// plasticity rule.
 std::size_t add_projection(network_data& d, const std::string& who, projection_data&& p, const plasticity& rule) {
-  check_sign(who, p);
-  apply_plasticity(d, p, rule);
+  d.comm->all_or_none([&] {
+    check_sign(who, p);
+    apply_plasticity(d, p, rule);
+  });
   d.projections.push_back(std::move(p));
   return d.projections.size() - 1;
 }
@@ -299,7 +322,11 @@ std::size_t network::connect(std::size_t pre, std::size_t post, const rule& r,
                 "(fixed probability has none); use a distribution or explicit synapses");
   validate_distribution(ctx, weight, false, n_array);
   validate_distribution(ctx, delay, true, n_array);
-  check_memory(ctx.who, dense ? 4.0 * ctx.n_pre * ctx.n_post : 18.0 * n_syn + 8.0 * ctx.n_pre);
+  if (d.comm->distributed() && layout == array_layout::by_synapse &&
+      (weight.type == dist_type::array || delay.type == dist_type::array))
+    config_fail(ctx.who, ": weight or delay arrays by synapse need one process (distributed, each stores "
+                "only its synapses); give explicit synapses with their values instead");
+  check_memory(ctx.who, dense ? 4.0 * ctx.n_pre * ctx.n_post : (18.0 * n_syn + 8.0 * ctx.n_pre) / d.comm->size());
 
   if (dense) {
     const bool excl = ctx.same_population && !r.allow_self;
@@ -307,10 +334,13 @@ std::size_t network::connect(std::size_t pre, std::size_t post, const rule& r,
     finish_dense(p, dense_weights(ctx, weight, excl), delay_steps(ctx, delay.p0),
                  std::uint64_t(ctx.n_pre) * ctx.n_post - (excl ? ctx.n_pre : 0));
   } else {
-    pair_csr pairs = generate_pairs(ctx, r);
+    pair_csr pairs;
     std::vector<std::int32_t> w;
     std::vector<std::uint16_t> delays;
-    fill_values(ctx, pairs, weight, delay, layout, nullptr, w, delays);
+    d.comm->all_or_none([&] {  // a delay out of range may be drawn on one process only
+      pairs = generate_pairs(ctx, r);
+      fill_values(ctx, pairs, weight, delay, layout, nullptr, w, delays);
+    });
     finish_sparse(ctx, p, std::move(pairs), std::move(w), delays);
   }
   return add_projection(d, ctx.who, std::move(p), rule);
@@ -355,14 +385,14 @@ std::size_t network::connect_dense(std::size_t pre, std::size_t post, const floa
     pairs.row_ptr.assign(n_pre + 1, 0);
     pairs.post.reserve(nnz);
     for (std::uint32_t i = 0; i < n_pre; ++i) {
-      for (std::uint32_t j = 0; j < n_post; ++j)
+      for (std::uint32_t j = ctx.post_lo; j < ctx.post_hi; ++j)
         if (w[std::uint64_t(i) * n_post + j] != 0.0f) pairs.post.push_back(j);
       pairs.row_ptr[i + 1] = pairs.post.size();
     }
     const distribution weights = distribution::from_array(std::vector<float>(w, w + total));
     std::vector<std::int32_t> wq;
     std::vector<std::uint16_t> delays;
-    fill_values(ctx, pairs, weights, delay, array_layout::by_pair, nullptr, wq, delays);
+    d.comm->all_or_none([&] { fill_values(ctx, pairs, weights, delay, array_layout::by_pair, nullptr, wq, delays); });
     finish_sparse(ctx, p, std::move(pairs), std::move(wq), delays);
   }
   return add_projection(d, ctx.who, std::move(p), rule);
@@ -392,6 +422,11 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
   std::stable_sort(order.begin(), order.end(), [&](std::uint64_t x, std::uint64_t y) {
     return pre_ids[x] != pre_ids[y] ? pre_ids[x] < pre_ids[y] : post_ids[x] < post_ids[y];
   });
+  if (d.comm->distributed())  // this process's synapses
+    order.erase(std::remove_if(order.begin(), order.end(),
+                               [&](std::uint64_t x) { return !ctx.mine(static_cast<std::uint32_t>(post_ids[x])); }),
+                order.end());
+  n = order.size();
   pair_csr pairs;
   pairs.row_ptr.assign(ctx.n_pre + 1ull, 0);
   pairs.post.resize(n);
@@ -402,7 +437,7 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
   std::partial_sum(pairs.row_ptr.begin(), pairs.row_ptr.end(), pairs.row_ptr.begin());
   std::vector<std::int32_t> w;
   std::vector<std::uint16_t> delays;
-  fill_values(ctx, pairs, weight, delay, array_layout::by_synapse, &order, w, delays);
+  d.comm->all_or_none([&] { fill_values(ctx, pairs, weight, delay, array_layout::by_synapse, &order, w, delays); });
   finish_sparse(ctx, p, std::move(pairs), std::move(w), delays);
   return add_projection(d, ctx.who, std::move(p), rule);
 }

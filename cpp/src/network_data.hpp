@@ -1,9 +1,11 @@
 #pragma once
 // The built network as the engines consume it. Private: embedders use snn::network.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "comm.hpp"
 #include "models/registry.hpp"
 #include "snn/network.hpp"
 #include "thread_guard.hpp"
@@ -89,6 +91,9 @@ struct projection_data {
 struct network_data {
   double dt = 0.1;
   std::uint64_t seed = 0;
+  // The processes the network is distributed over: each owns comm->owned(n) of every
+  // population (integrates them, stores the synapses onto them); one process owns all.
+  std::shared_ptr<const communicator> comm = std::make_shared<communicator>();
   std::vector<population_data> populations;
   std::vector<projection_data> projections;
   bool frozen = false;  // a simulation has been made of it

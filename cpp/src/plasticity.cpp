@@ -43,7 +43,7 @@ int scale_exponent(double m) {
 }  // namespace
 
 void make_plastic(const std::string& who, projection_data& p, std::uint32_t n_pre, std::uint32_t n_post,
-                  const plasticity& rule, double dt) {
+                  const plasticity& rule, double dt, std::uint32_t post_lo, std::uint32_t post_hi) {
   if (rule.type == plasticity_type::none) config_fail(who, ": no plasticity rule given");
   check_rule(who, rule, dt);
   if (p.plastic()) config_fail(who, ": the projection is plastic already");
@@ -67,6 +67,7 @@ void make_plastic(const std::string& who, projection_data& p, std::uint32_t n_pr
   projection_data q;  // keys on the new layout
   q.d_min = p.d_min, q.post_bits = post_bits;
   for_each_synapse(p, n_pre, n_post, [&](std::uint32_t pre, std::uint32_t post, std::uint64_t at, std::uint32_t delay) {
+    if (post < post_lo || post >= post_hi) return;  // dense rows: another process's target
     syn.push_back({q.key_of(post, delay), static_cast<std::int32_t>(std::nearbyint(p.weight_at(at) * rescale))});
     ++row_ptr[pre + 1ull];
   });
@@ -78,6 +79,7 @@ void make_plastic(const std::string& who, projection_data& p, std::uint32_t n_pr
   p.dense = p.dense_skip_zeros = p.exclude_self = p.one_weight = false;
   std::vector<std::int32_t>().swap(p.weights);
   std::vector<std::uint32_t>().swap(p.keys);
+  p.n_synapses = syn.size();
   p.synapses = std::move(syn);
   p.row_ptr = std::move(row_ptr);
   p.post_bits = post_bits;

@@ -69,6 +69,7 @@ build_config config() {
   build_config out;
   out.version = SNN_VERSION;
   out.cuda_compiled = SNN_HAVE_CUDA;
+  out.mpi_compiled = SNN_HAVE_MPI;
   const std::string archs = SNN_CUDA_ARCHITECTURES;  // "80;90", maybe "90-real"
   for (std::size_t at = 0; at < archs.size();) {
     std::size_t end = archs.find(';', at);
@@ -99,6 +100,27 @@ int parse_state(const population_data& p, const std::string& name) {
   return var;
 }
 
+// Distributed: the traces of this process's neurons (a variable none of whose neurons it
+// owns is left out); weight traces are of its synapses already.
+std::vector<trace_request> owned_traces(const network_data& d, const std::vector<trace_request>& traces) {
+  if (!d.comm->distributed()) return traces;
+  std::vector<trace_request> out;
+  for (trace_request r : traces) {
+    if (r.projection < 0 && r.population < d.populations.size()) {
+      const auto [lo, hi] = d.comm->owned(d.populations[r.population].n);
+      if (r.neurons.empty())
+        for (std::uint32_t i = lo; i < hi; ++i) r.neurons.push_back(i);
+      else
+        r.neurons.erase(std::remove_if(r.neurons.begin(), r.neurons.end(),
+                                       [&](std::int64_t i) { return i < lo || i >= hi; }),
+                        r.neurons.end());
+      if (r.neurons.empty()) continue;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 const projection_data& projection_of(const network_data& d, std::size_t j) {
   if (j >= d.projections.size())
     config_fail("projection index ", j, " out of range (", d.projections.size(), " projections)");
@@ -126,7 +148,10 @@ simulation::simulation(const network& net, backend b, int threads) : impl_(std::
                 " hardware threads of this machine (at most ", max_threads(), ")");
   const int cpu_threads = threads > 0 ? threads : auto_threads(d);
   check_memory("the simulation state", engine_state_bytes(d, cpu_threads));
-  if (b == backend::cuda || (b == backend::automatic && cuda_available()))
+  if (b == backend::cuda && d.comm->distributed())
+    throw backend_unavailable(cat("the CUDA backend runs in one process; this network is distributed over ",
+                                  d.comm->size(), " (use the CPU backend, or one process)"));
+  if (b == backend::cuda || (b == backend::automatic && cuda_available() && !d.comm->distributed()))
     impl_->eng = make_cuda_engine(impl_->net);
   else
     impl_->eng = make_cpu_engine(impl_->net, cpu_threads);
@@ -145,7 +170,7 @@ void simulation::begin_run(std::uint64_t n_steps, const std::vector<trace_reques
   if (s.rec.active()) throw error("begin_run: a run is already in progress in this thread (end_run it first)");
   if (n_steps > max_steps - s.step)
     config_fail("begin_run: ", n_steps, " steps from step ", s.step, " would pass the limit of 2^63 - 1 steps");
-  s.rec.begin(*s.net, s.step, n_steps, traces, s.eng->threads());
+  s.rec.begin(*s.net, s.step, n_steps, owned_traces(*s.net, traces), s.eng->threads());
   s.net->guard.claim();
   s.run_first = s.step;
   s.run_end = s.step + n_steps;
@@ -232,7 +257,15 @@ std::vector<float> simulation::get_state(std::size_t population, const std::stri
   std::vector<float> out(d.populations[population].n);
   const int var = parse_state(d.populations[population], variable);
   impl_->eng->read_state(static_cast<std::uint32_t>(population), var, out.data());
+  const auto [lo, hi] = d.comm->owned(d.populations[population].n);  // others' neurons: NaN
+  std::fill(out.begin(), out.begin() + lo, std::numeric_limits<float>::quiet_NaN());
+  std::fill(out.begin() + hi, out.end(), std::numeric_limits<float>::quiet_NaN());
   return out;
+}
+
+exchange_stats simulation::exchanges() const {
+  auto guard = impl_->net->guard.read();
+  return impl_->eng->exchanges();
 }
 
 void simulation::set_state(std::size_t population, const std::string& variable,

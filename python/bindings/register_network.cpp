@@ -78,6 +78,11 @@ void register_network(py::module_& m) {
       .def(py::init<double, std::uint64_t>(), py::arg("dt"), py::arg("seed"))
       .def_property_readonly("dt", &network::dt)
       .def_property_readonly("seed", &network::seed)
+      .def("distribute", &network::distribute_handle, py::arg("mpi_comm_handle"),
+           "Spreads the network over an MPI communicator (its handle: mpi4py's MPI._handleof(comm)).")
+      .def_property_readonly("process", &network::process)
+      .def_property_readonly("processes", &network::processes)
+      .def("owned", &network::owned, py::arg("population"))
       .def("add_population",
            [](network& n, std::int64_t size, const std::string& model,
               const std::vector<std::pair<std::string, carray<float>>>& params,

@@ -63,13 +63,14 @@ void register_simulation(py::module_& m) {
     py::dict out;
     out["version"] = c.version;
     out["cuda_compiled"] = c.cuda_compiled;
+    out["mpi_compiled"] = c.mpi_compiled;
     out["cuda_architectures"] = c.cuda_architectures;
     out["cuda_runtime"] = cuda_version(c.cuda_runtime_version);
     out["cuda_driver"] = cuda_version(c.cuda_driver_version);
     out["devices"] = devices;
     out["cuda_status"] = c.cuda_status;
     return out;
-  }, "The build's configuration: version, CUDA compiled in, architectures, devices seen.");
+  }, "The build's configuration: version, CUDA and MPI compiled in, architectures, devices seen.");
 
   py::class_<trace_request>(m, "TraceRequest")
       .def(py::init([](std::size_t pop, const std::string& var, const carray<std::int64_t>& neurons,
@@ -77,7 +78,13 @@ void register_simulation(py::module_& m) {
              return trace_request{pop, var, to_vector(neurons), every, projection};
            }),
            py::arg("population"), py::arg("variable"), py::arg("neurons"), py::arg("every"),
-           py::arg("projection") = -1);
+           py::arg("projection") = -1)
+      .def_readonly("population", &trace_request::population)
+      .def_readonly("variable", &trace_request::variable)
+      .def_readonly("projection", &trace_request::projection)
+      .def_property_readonly("neurons", [](const trace_request& r) {
+        return py::array_t<std::int64_t>(static_cast<py::ssize_t>(r.neurons.size()), r.neurons.data());
+      });
 
   py::class_<simulation>(m, "Simulation")
       .def(py::init([](const network& n, const std::string& b, int threads) {
@@ -89,6 +96,16 @@ void register_simulation(py::module_& m) {
       .def_property_readonly("backend", &simulation::backend_name)
       .def_property_readonly("threads", &simulation::threads)
       .def_property_readonly("step", &simulation::step)
+      .def("exchanges",
+           [](const simulation& s) {
+             const exchange_stats x = s.exchanges();
+             py::dict out;
+             out["epochs"] = x.epochs;
+             out["spikes_sent"] = x.spikes_sent;
+             out["words_received"] = x.words_received;
+             out["seconds"] = x.seconds;
+             return out;
+           })
       .def("begin_run", &simulation::begin_run, py::arg("steps"), py::arg("traces"))
       .def("set_stream",
            [](simulation& s, std::size_t pop, std::size_t input, const carray<float>& data) {

@@ -8,7 +8,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BackendUnavailable', 'ConfigError', 'CudaError', 'Distribution', 'Kernel', 'Network', 'Plasticity', 'Rule', 'Simulation', 'SimulationError', 'SnnError', 'TraceRequest', 'config', 'cuda_available', 'cuda_compiled', 'max_delay_steps', 'max_kernel_steps', 'max_steps', 'max_threads', 'models', 'preset', 'preset_names']
+__all__: list[str] = ['BackendUnavailable', 'ConfigError', 'CudaError', 'Distribution', 'Kernel', 'Network', 'Plasticity', 'Rule', 'Simulation', 'SimulationError', 'SnnError', 'TraceRequest', 'config', 'cuda_available', 'cuda_compiled', 'max_delay_steps', 'max_kernel_steps', 'max_steps', 'max_threads', 'models', 'mpi_compiled', 'preset', 'preset_names']
 class SnnError(RuntimeError):
     pass
 class SimulationError(SnnError):
@@ -101,11 +101,17 @@ class Network:
         ...
     def connect_explicit(self, pre: typing.SupportsInt | typing.SupportsIndex, post: typing.SupportsInt | typing.SupportsIndex, pre_ids: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], post_ids: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], weight: Distribution, delay: Distribution, kernel: Kernel, label: str, plasticity: Plasticity = ...) -> int:
         ...
+    def distribute(self, mpi_comm_handle: typing.SupportsInt | typing.SupportsIndex) -> None:
+        """
+        Spreads the network over an MPI communicator (its handle: mpi4py's MPI._handleof(comm)).
+        """
     def initial_state(self, pop: typing.SupportsInt | typing.SupportsIndex, variable: str) -> numpy.typing.NDArray[numpy.float32]:
         ...
     def is_dense(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> bool:
         ...
     def izhikevich_2003(self, n: typing.SupportsInt | typing.SupportsIndex, excitatory: bool) -> dict:
+        ...
+    def owned(self, population: typing.SupportsInt | typing.SupportsIndex) -> tuple[int, int]:
         ...
     def population_label(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> str:
         ...
@@ -132,6 +138,12 @@ class Network:
     def population_count(self) -> int:
         ...
     @property
+    def process(self) -> int:
+        ...
+    @property
+    def processes(self) -> int:
+        ...
+    @property
     def projection_count(self) -> int:
         ...
     @property
@@ -139,6 +151,18 @@ class Network:
         ...
 class TraceRequest:
     def __init__(self, population: typing.SupportsInt | typing.SupportsIndex, variable: str, neurons: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], every: typing.SupportsInt | typing.SupportsIndex, projection: typing.SupportsInt | typing.SupportsIndex = -1) -> None:
+        ...
+    @property
+    def neurons(self) -> numpy.typing.NDArray[numpy.int64]:
+        ...
+    @property
+    def population(self) -> int:
+        ...
+    @property
+    def projection(self) -> int:
+        ...
+    @property
+    def variable(self) -> str:
         ...
 class Simulation:
     def __init__(self, network: Network, backend: str, threads: typing.SupportsInt | typing.SupportsIndex) -> None:
@@ -148,6 +172,8 @@ class Simulation:
     def begin_run(self, steps: typing.SupportsInt | typing.SupportsIndex, traces: collections.abc.Sequence[TraceRequest]) -> None:
         ...
     def end_run(self) -> dict:
+        ...
+    def exchanges(self) -> dict:
         ...
     def get_state(self, arg0: typing.SupportsInt | typing.SupportsIndex, arg1: str) -> numpy.typing.NDArray[numpy.float32]:
         ...
@@ -170,7 +196,7 @@ class Simulation:
         ...
 def config() -> dict:
     """
-    The build's configuration: version, CUDA compiled in, architectures, devices seen.
+    The build's configuration: version, CUDA and MPI compiled in, architectures, devices seen.
     """
 def cuda_available() -> bool:
     """
@@ -193,3 +219,4 @@ cuda_compiled: bool = False
 max_delay_steps: int = 4096
 max_kernel_steps: int = 4096
 max_steps: int = 9223372036854775807
+mpi_compiled: bool = True

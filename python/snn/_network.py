@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import _core
+from . import _core, _distributed
 from ._core import ConfigError, SnnError
 from ._models import MODELS, Izhikevich, NeuronModel, models_info
 from ._progress import Progress
@@ -65,6 +65,12 @@ class Population:
         info = {p["name"]: p for p in _INFO[name]["parameters"]}
         return {k: v if info[k]["per_neuron"] else (int(v[0]) if info[k]["integer"] else float(v[0]))
                 for k, v in params.items()}
+
+    @property
+    def owned(self) -> tuple[int, int]:
+        """The neurons [first, last) this process integrates (all unless the network is spread
+        over MPI processes); the others' entries of its variables read as NaN."""
+        return tuple(self._net._native.owned(self.index))
 
     def _check_variable(self, var: str) -> None:
         if var not in self.variables:
@@ -235,12 +241,21 @@ class Network:
     seed : int
         Seeds every random draw (connectivity, weights, delays, parameters, noise): the same
         seed gives the same network and spike trains on any backend and thread count.
+    comm : mpi4py communicator, optional
+        Spreads the network over the processes of ``comm`` (default: all of them when the
+        script was launched on several by ``mpirun``): every process runs the same script,
+        owns a block of every population (:attr:`Population.owned`) and stores the synapses
+        onto it; runs return each process's own spikes and traces (:meth:`Result.gather` puts
+        them together), bit for bit those of one process. ``comm=MPI.COMM_SELF``: one.
     """
 
-    def __init__(self, dt: float = 0.1, seed: int = 0) -> None:
+    def __init__(self, dt: float = 0.1, seed: int = 0, comm: Any = None) -> None:
         dt = number("network: dt (a finite number > 0 ms)", dt)
         seed = integer("network: seed", seed, 0, 2**64 - 1)
         self._native = _core.Network(dt, seed)
+        self.comm = _distributed.resolve(comm)
+        if self.comm is not None:
+            self._native.distribute(_distributed.handle(self.comm))
         self.dt = dt
         self.seed = seed
         self.populations: list[Population] = []
@@ -473,6 +488,14 @@ class Network:
         """Time reached, ms."""
         return self.step * self.dt
 
+    def exchanges(self) -> dict[str, Any]:
+        """What exchanging spikes between processes has cost so far (a network spread over
+        MPI processes; zeros otherwise): ``epochs``, ``spikes_sent`` (this process's),
+        ``words_received`` (32-bit) and ``seconds`` (in the exchanges, waiting included)."""
+        if self._sim is None:
+            return {"epochs": 0, "spikes_sent": 0, "words_received": 0, "seconds": 0.0}
+        return self._sim.exchanges()
+
     def _simulation(self, backend: str = "auto", threads: int | None = None) -> Any:
         if threads is not None:
             threads = integer(f"run: threads (at most 4 x the {_core.max_threads() // 4} hardware threads)",
@@ -580,7 +603,7 @@ class Network:
         start = time.perf_counter()
         sim.begin_run(steps, traces)
         self._run_thread = threading.get_ident()
-        bar = Progress(steps, progress)
+        bar = Progress(steps, progress if self.comm is None or self.comm.Get_rank() == 0 else False)
         done, chunk = 0, 16
         try:
             while done < steps:
@@ -596,11 +619,16 @@ class Network:
                 # Chunks of ~0.1 s: responsive to Ctrl-C, negligible overhead.
                 elapsed = time.perf_counter() - t0
                 chunk = max(1, min(chunk * 4, int(n * 0.1 / elapsed) if elapsed > 0 else chunk * 4))
+                if self.comm is not None:  # every process runs the same chunks (collectives)
+                    chunk = self.comm.bcast(chunk, root=0)
         finally:
             self._run_thread = None
             bar.close()
             self.last_result = Result(sim.end_run(), self.populations, time.perf_counter() - start,
                                       self.projections)
+            self.last_result._comm = self.comm
+            self.last_result._requested = {(t.population, t.variable): t.neurons
+                                           for t in traces if t.projection < 0}
         return self.last_result
 
     def __repr__(self) -> str:

@@ -91,6 +91,8 @@ class Result:
             self._list.append(r)
             self._by_label[pop.label] = r
         self._projections = projections or []
+        self._comm: Any = None  # the processes the run was spread over (None: one)
+        self._requested: dict = {}  # (population, variable) -> neurons asked for (empty: all)
         self._weights: dict[int, WeightRecord] = {}
         for index, var, neurons, steps, data, projection in raw["traces"]:
             if projection >= 0:
@@ -144,6 +146,13 @@ class Result:
     def __repr__(self) -> str:
         return (f"<Result {self.t_start:g}-{self.t_stop:g} ms: {self.spike_count} spikes, "
                 f"{self.mean_rate:.3g} Hz, wall {self.wall_time:.3g} s>")
+
+    def gather(self, root: int | None = 0) -> Result | None:
+        """A run spread over MPI processes: the whole network's spikes and traces, as one
+        process records them, on process ``root`` (None: on every process; the others get
+        None). One process: this result. Weight records stay with their processes."""
+        from ._distributed import gather
+        return gather(self, root)
 
     def to_neo(self, *args: Any, **kwargs: Any) -> Any:
         """A ``neo.Block`` of this result: :func:`snn.export.to_neo`."""

@@ -6,6 +6,7 @@
 /// connectivity is built in C++ as soon as a projection is added.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <string>
@@ -352,14 +353,36 @@ class network {
   std::vector<float> initial_state(std::size_t population, const std::string& variable) const;
   /// Per-neuron parameters a, b, c, d, v0, u0 (n values each) of an Izhikevich population.
   izhikevich parameters(std::size_t population) const;
-  /// Number of synapses of a projection.
+  /// Number of synapses of a projection (distributed: those this process stores).
   std::uint64_t synapse_count(std::size_t projection) const;
   /// True if the projection is stored as dense rows (no per-synapse indices).
   bool is_dense(std::size_t projection) const;
   /// Bytes the projection's connectivity occupies.
   std::uint64_t projection_bytes(std::size_t projection) const;
-  /// The built synapses of a projection, in (pre, post) order.
+  /// The built synapses of a projection, in (pre, post) order (distributed: those onto this
+  /// process's neurons).
   synapse_list synapses(std::size_t projection) const;
+
+  /// Distributes the network over the processes of an MPI communicator (a build with
+  /// SNN_HAVE_MPI; MPI initialised; before any population is added): every process then
+  /// makes the same calls, owns a block of every population (owned(): about n / P neurons, in
+  /// units of 64), stores the synapses onto it and integrates it; a simulation exchanges the
+  /// spikes once per shortest delay. Results are those of one process, bit for bit.
+  template <class MpiComm>
+  void distribute(MpiComm comm) {
+    static_assert(sizeof(MpiComm) <= sizeof(std::intptr_t), "an MPI_Comm handle");
+    std::intptr_t handle = 0;
+    std::memcpy(&handle, &comm, sizeof comm);
+    distribute_handle(handle);
+  }
+  /// The same with the communicator as an integer (mpi4py's MPI._handleof(comm)).
+  void distribute_handle(std::intptr_t mpi_comm);
+  /// This process's rank among those the network is distributed over (0 if it is not).
+  int process() const;
+  /// Number of processes (1 unless distributed).
+  int processes() const;
+  /// The neurons of a population this process owns: [first, last) (all with one process).
+  std::pair<std::size_t, std::size_t> owned(std::size_t population) const;
 
   /// The shared description (engine internals; not needed by embedders).
   std::shared_ptr<network_data> data() const { return data_; }

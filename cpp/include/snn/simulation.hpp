@@ -40,6 +40,7 @@ struct cuda_device {
 struct build_config {
   std::string version;                  ///< SNN_VERSION
   bool cuda_compiled = false;           ///< SNN_HAVE_CUDA
+  bool mpi_compiled = false;            ///< SNN_HAVE_MPI: runs across processes (network::distribute)
   std::vector<int> cuda_architectures;  ///< compiled for, e.g. {80, 90}
   int cuda_runtime_version = 0;         ///< e.g. 13000 (13.0); 0 without CUDA
   int cuda_driver_version = 0;          ///< highest CUDA version the driver supports; 0: none
@@ -50,6 +51,14 @@ struct build_config {
 /// The build's configuration and the devices visible now. Never throws for a missing
 /// driver or device: cuda_status says what is missing.
 build_config config();
+
+/// What a distributed run's exchanges of spikes cost so far (zeros with one process).
+struct exchange_stats {
+  std::uint64_t epochs = 0;         ///< exchanges (one per epoch of up to the shortest delay)
+  std::uint64_t spikes_sent = 0;    ///< this process's spikes sent
+  std::uint64_t words_received = 0; ///< 32-bit words received (ids, counts, headers)
+  double seconds = 0.0;             ///< wall time in the exchanges (waiting for others included)
+};
 
 /// A variable to record: a state variable or input channel of the population's model
 /// ("v", "u", "I" of Izhikevich; "v", "refrac", "I", "g_E", "g_I" of LIF; see models()).
@@ -128,6 +137,8 @@ class simulation {
 
   /// The current value of a variable of the population's model for every neuron.
   std::vector<float> get_state(std::size_t population, const std::string& variable) const;
+  /// The exchanges of spikes between processes since the simulation was made.
+  exchange_stats exchanges() const;
   /// Sets a variable of every neuron (n must be the population size).
   void set_state(std::size_t population, const std::string& variable, const float* values,
                  std::size_t n);

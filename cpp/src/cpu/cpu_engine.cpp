@@ -24,6 +24,9 @@ void event_buffer::grow(std::size_t at_least) {
 cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
     : net_(std::move(net)), plan_(make_plan(*net_)), nt_(std::max(1, threads)) {
   const network_data& d = *net_;
+  comm_ = d.comm.get();
+  remote_ = comm_->distributed();
+  n_lists_ = nt_ + (remote_ ? 1 : 0);
   for (std::uint32_t pi = 0; pi < d.populations.size(); ++pi) {
     const population_data& p = d.populations[pi];
     population_state s;
@@ -36,16 +39,18 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
     s.constants = plan_.constants[pi].scalars;
     for (const input_data& x : p.inputs) s.jump_inputs = s.jump_inputs || x.to_v;
     s.spiked.assign(p.n, 0);
-    // Thread ranges in multiples of 64 neurons (whole noise blocks, whole kernel tiles, no
-    // false sharing).
-    const std::uint64_t chunk = (p.n + 64ull * nt_ - 1) / (64ull * nt_) * 64;
-    for (int t = 0; t <= nt_; ++t) s.bounds.push_back(static_cast<std::uint32_t>(std::min<std::uint64_t>(p.n, chunk * t)));
+    // Thread ranges of this process's neurons [lo, hi), in multiples of 64 (whole noise
+    // blocks, whole kernel tiles, no false sharing).
+    const auto [lo, hi] = d.comm->owned(p.n);
+    const std::uint64_t chunk = (hi - lo + 64ull * nt_ - 1) / (64ull * nt_) * 64;
+    for (int t = 0; t <= nt_; ++t)
+      s.bounds.push_back(lo + static_cast<std::uint32_t>(std::min<std::uint64_t>(hi - lo, chunk * t)));
     pops_.push_back(std::move(s));
   }
-  // Epochs: SNN_CPU_EPOCH steps (default 1), at most the shortest delay, so that every spike
-  // of an epoch arrives after it.
+  // Epochs: SNN_CPU_EPOCH steps (default 1; distributed: as long as they can be), at most the
+  // shortest delay, so that every spike of an epoch arrives after it.
   const char* cap = std::getenv("SNN_CPU_EPOCH");
-  epoch_ = cap ? static_cast<std::uint32_t>(std::max(1L, std::strtol(cap, nullptr, 10))) : 1;
+  epoch_ = cap ? static_cast<std::uint32_t>(std::max(1L, std::strtol(cap, nullptr, 10))) : remote_ ? max_delay_steps : 1;
   for (const projection_data& p : d.projections) epoch_ = std::min(epoch_, p.d_min), plastic_ = plastic_ || p.plastic();
   for (const kernel_group& g : plan_.groups) {
     kernel_history h;
@@ -75,12 +80,12 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
       ps.x.assign(p.n_synapses, 0.0f), ps.xk.assign(p.n_synapses, no_spike);
       ps.y.assign(dendritic ? p.n_synapses : n, 0.0f), ps.yk.assign(ps.y.size(), no_spike);
       if (p.rule.type == plasticity_type::izhikevich_2006) ps.sd.assign(p.n_synapses, 0.0f);
-      if (dendritic) pops_[p.post].keep_spikes(p.d_max + epoch_, nt_);
+      if (dendritic) pops_[p.post].keep_spikes(p.d_max + epoch_, n_lists_);
     }
-    if (direct(p)) pops_[p.pre].keep_spikes(p.d_max + epoch_, nt_);
+    if (direct(p)) pops_[p.pre].keep_spikes(p.d_max + epoch_, n_lists_);
     projs_.push_back(std::move(s));
   }
-  spikes_.assign(2 * epoch_ + 1, spike_lists(std::size_t(nt_) * d.populations.size()));
+  spikes_.assign(2 * epoch_ + 1, spike_lists(std::size_t(n_lists_) * d.populations.size()));
   noise_.resize(nt_);
   words_.resize(nt_);
   tails_.resize(nt_);
@@ -131,6 +136,10 @@ advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, c
           const std::uint64_t e = epoch_end(k, end);
           for (std::uint64_t s = k; s < e && fail_step.load() >= s; ++s) update(t, s);
           barrier.wait();  // every thread's spikes of the epoch before anyone delivers them
+          if (remote_) {  // and every process's
+            if (t == 0) exchange(k, e - k, fail_step);
+            barrier.wait();
+          }
           const std::uint64_t n = epoch_steps(k, e);
           for (std::uint64_t s = k; s < k + n; ++s) {
             after(t, s);
@@ -150,6 +159,7 @@ advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, c
       const std::uint64_t e = epoch_end(k, end);
       for (std::uint64_t s = k; s < e && fail_step.load() >= s; ++s)
         for (int t = 0; t < nt_; ++t) update(t, s);
+      if (remote_) exchange(k, e - k, fail_step);
       const std::uint64_t n = epoch_steps(k, e);
       for (std::uint64_t s = k; s < k + n; ++s) {
         for (int t = 0; t < nt_; ++t) after(t, s);
@@ -160,14 +170,14 @@ advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, c
     }
   }
   advance_result out;
-  const failure f = *std::min_element(failures.begin(), failures.end());
-  out.steps = n_steps;
+  failure f = *std::min_element(failures.begin(), failures.end());
   if (f.step != std::numeric_limits<std::uint64_t>::max()) {
-    out.steps = f.step - first + 1;
     float state[max_model_vars];
     for (std::size_t j = 0; j < pops_[f.population].vars.size(); ++j) state[j] = pops_[f.population].vars[j][f.neuron];
     out.error = failure_message(*net_, f.population, f.neuron, f.step, state);
   }
+  if (remote_) f = first_failure(f, out.error);
+  out.steps = f.step != std::numeric_limits<std::uint64_t>::max() ? f.step - first + 1 : n_steps;
   return out;
 }
 

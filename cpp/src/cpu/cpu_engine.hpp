@@ -6,6 +6,7 @@
 //   delivery.cpp    spikes into arrival queues by target block; each block into its sums
 //   update.cpp      one population's step: inputs, synaptic currents, the model's update,
 //                   spike lists, trace samples
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -122,9 +123,10 @@ class cpu_engine final : public engine {
   void write_state(std::uint32_t p, int var, const float* in) override;
   void read_weights(std::uint32_t j, std::int32_t* out) const override;
   void write_weights(std::uint32_t j, const std::int32_t* in) override;
+  exchange_stats exchanges() const override { return stats_; }
 
  private:
-  using spike_lists = std::vector<std::vector<std::uint32_t>>;  // [thread * n_pop + pop]
+  using spike_lists = std::vector<std::vector<std::uint32_t>>;  // [list * n_pop + pop]
 
   // delivery.cpp
   void deliver(int t, std::uint64_t k);
@@ -143,6 +145,10 @@ class cpu_engine final : public engine {
   void with_arrivals(int t, std::uint32_t j, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, Body&& body);
   bool counted(const projection_data& p) const;
   bool direct(const projection_data& p) const;
+
+  // exchange.cpp (distributed runs)
+  void exchange(std::uint64_t k, std::uint64_t n, std::atomic<std::uint64_t>& fail_step);
+  failure first_failure(failure mine, std::string& message) const;
 
   // update.cpp
   failure update_population(int t, std::uint32_t pi, std::uint64_t k, const std::vector<stream_view>& streams,
@@ -163,6 +169,13 @@ class cpu_engine final : public engine {
   std::shared_ptr<network_data> net_;
   engine_plan plan_;
   int nt_;
+  // Distributed: the processes, and the other processes' spikes as one more list after the
+  // threads' (n_lists_ = nt_ + 1) in every spike list and history.
+  const communicator* comm_ = nullptr;
+  bool remote_ = false;
+  int n_lists_ = 1;
+  std::vector<std::uint32_t> message_;  // what this process sends at an exchange
+  exchange_stats stats_;
   bool sparse_ = false;  // any sparse projection
   std::vector<population_state> pops_;
   std::vector<projection_state> projs_;

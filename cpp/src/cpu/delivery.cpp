@@ -61,7 +61,7 @@ void cpu_engine::deliver(int t, std::uint64_t k) {
     if (p.dense) {
       const std::uint32_t lo = pops_[p.post].bounds[t], hi = pops_[p.post].bounds[t + 1];
       if (k > 0 && lo < hi)
-        for (int tt = 0; tt < nt_; ++tt)
+        for (int tt = 0; tt < n_lists_; ++tt)
           for (std::uint32_t pre : lists[tt * n_pop + p.pre])
             add_row(s.ring.data() + std::uint64_t(first) * n_post, p.weights.data() + std::uint64_t(pre) * n_post,
                     lo, hi);
@@ -105,7 +105,7 @@ void cpu_engine::arrive(int t, std::uint32_t j, std::uint64_t k, std::uint32_t l
   projection_state& s = projs_[j];
   if (direct(p)) {
     if (k < p.d_min) return;
-    for (int tt = 0; tt < nt_; ++tt) {
+    for (int tt = 0; tt < n_lists_; ++tt) {
       const auto& pres = pops_[p.pre].spikes_of(tt, k - p.d_min);
       if (counted(p))
         deliver_direct(p, pres, s.counts.data(), lo, hi);
@@ -129,18 +129,18 @@ void cpu_engine::arrive(int t, std::uint32_t j, std::uint64_t k, std::uint32_t l
 }
 
 // Thread t's equal share of all threads' spikes of a population at a step (list_of(tt):
-// thread tt's list; each thread holds its own neurons' spikes; the rows to walk are shared
-// out by count, not by neuron).
+// thread tt's list, then the other processes'; each thread holds its own neurons' spikes;
+// the rows to walk are shared out by count, not by neuron).
 template <class List>
 const std::vector<std::uint32_t>& cpu_engine::share_of_spikes(int t, List&& list_of) {
-  if (nt_ == 1) return list_of(0);
+  if (n_lists_ == 1) return list_of(0);
   std::size_t total = 0;
-  for (int tt = 0; tt < nt_; ++tt) total += list_of(tt).size();
+  for (int tt = 0; tt < n_lists_; ++tt) total += list_of(tt).size();
   const std::size_t from = total * t / nt_, to = total * (t + 1) / nt_;
   std::vector<std::uint32_t>& mine = shares_[t];
   mine.clear();
   std::size_t at = 0;  // position of list tt's first spike in the concatenation
-  for (int tt = 0; tt < nt_ && at < to; ++tt) {
+  for (int tt = 0; tt < n_lists_ && at < to; ++tt) {
     const std::vector<std::uint32_t>& l = list_of(tt);
     const std::size_t b = std::max(from, at), e = std::min(to, at + l.size());
     if (b < e)
