@@ -84,6 +84,22 @@ for app in snn_embed_demo readme_example; do
   fi
 done
 
+if [[ -x "$embed/snn_mpi_demo" ]]; then
+  if command -v mpirun > /dev/null; then
+    for n in 1 2 3; do
+      echo "== run tests/embed: snn_mpi_demo on $n processes"
+      if OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+          timeout 300 mpirun --oversubscribe -n "$n" "$embed/snn_mpi_demo"; then
+        passed=$((passed + 1))
+      else
+        fail "snn_mpi_demo on $n processes"
+      fi
+    done
+  else
+    fail "snn was built with MPI but there is no mpirun to run snn_mpi_demo"
+  fi
+fi
+
 echo "== tests/embed vs the Python API (tests/test_embed.py)"
 python=${SNN_PYTHON:-}
 if [[ -z "$python" ]]; then

@@ -188,7 +188,7 @@ pair_csr generate_pairs(const projection_context& ctx, const rule& r) {
           for (;;) {
             const double u = (static_cast<double>(draws.next()) + 1.0) * 0x1p-32;  // (0, 1]
             pos += std::floor(std::log(u) / log_q) + 1.0;
-            if (pos >= cand.n) break;
+            if (pos >= cand.n || cand.at(static_cast<std::uint32_t>(pos)) >= ctx.post_hi) break;  // past mine
             keep(cand.at(static_cast<std::uint32_t>(pos)));
           }
           break;
