@@ -26,17 +26,23 @@ candidates row_candidates(std::uint32_t n, std::uint32_t row, bool exclude) {
   return exclude ? candidates{n - 1, row} : candidates{n, -1};
 }
 
-// Stream of 32-bit draws for one row: blocks of four from the counter (row, block).
+// Stream of 32-bit draws for one row (or one part of it): blocks of four from the counter
+// (row, block, part).
 struct row_stream {
   const counter_rng& rng;
   std::uint32_t row, object, purpose;
-  std::uint32_t block = 0, lane = 4;
+  std::uint32_t part = 0, block = 0, lane = 4;
   u32x4 w{};
   std::uint32_t next() {
-    if (lane == 4) w = rng(row, block++, 0, purpose, object), lane = 0;
+    if (lane == 4) w = rng(row, block++, part, purpose, object), lane = 0;
     return w.x[lane++];
   }
 };
+
+// Fixed probability draws the candidates of a row in parts of this many, each part from its
+// own stream, so that a process draws only the parts holding its targets (a constant: the
+// network does not depend on the number of processes).
+constexpr std::uint32_t probability_part = 4096;
 
 // k distinct values of [0, n) (Floyd's algorithm), sorted; `table` is scratch.
 void sample_distinct(row_stream& draws, std::uint32_t n, std::uint32_t k,
@@ -182,14 +188,21 @@ pair_csr generate_pairs(const projection_context& ctx, const rule& r) {
             for (std::uint32_t c = 0; c < cand.n; ++c) keep(cand.at(c));
             break;
           }
-          row_stream draws{ctx.rng, i, ctx.id, purpose_connect};
-          // Geometric gaps between successes: gap = floor(log(u) / log(1 - p)).
-          double pos = -1.0;
-          for (;;) {
-            const double u = (static_cast<double>(draws.next()) + 1.0) * 0x1p-32;  // (0, 1]
-            pos += std::floor(std::log(u) / log_q) + 1.0;
-            if (pos >= cand.n || cand.at(static_cast<std::uint32_t>(pos)) >= ctx.post_hi) break;  // past mine
-            keep(cand.at(static_cast<std::uint32_t>(pos)));
+          // Geometric gaps between successes, gap = floor(log(u) / log(1 - p)), part by part,
+          // from the part holding this process's first target to the one holding its last.
+          const std::uint32_t lo = ctx.post_lo > 0 ? ctx.post_lo - 1 : 0;  // candidate <= target
+          for (std::uint32_t part = lo / probability_part;
+               std::uint64_t(part) * probability_part < cand.n && cand.at(part * probability_part) < ctx.post_hi;
+               ++part) {
+            row_stream draws{ctx.rng, i, ctx.id, purpose_connect};
+            draws.part = part;
+            const double end = std::min<double>(cand.n, (std::uint64_t(part) + 1) * probability_part);
+            for (double pos = double(part) * probability_part - 1.0;;) {
+              const double u = (static_cast<double>(draws.next()) + 1.0) * 0x1p-32;  // (0, 1]
+              pos += std::floor(std::log(u) / log_q) + 1.0;
+              if (pos >= end) break;
+              keep(cand.at(static_cast<std::uint32_t>(pos)));
+            }
           }
           break;
         }
