@@ -29,8 +29,17 @@ struct plastic_plan {
   std::vector<std::uint64_t> in_ptr;
   std::vector<std::uint32_t> in_syn;
   std::vector<std::uint16_t> in_delay;
+  /// Dendritic delays (the CPU engine's): each in_syn entry with its source, {synapse,
+  /// source} side by side, and where the synapses of each delay begin among neuron j's,
+  /// [j * (span + 1) + d - d_min] (the last of each neuron: its in-degree).
+  std::vector<std::uint32_t> in_pairs, in_from;
+  std::uint32_t d_min = 1, span = 0;
   /// The positions in in_syn of the synapses into neuron j with delay d: [first, second).
   std::pair<std::uint64_t, std::uint64_t> of_delay(std::uint32_t j, std::uint32_t d) const {
+    if (!in_from.empty()) {
+      const std::uint32_t* at = in_from.data() + std::size_t(j) * (span + 1) + (d - d_min);
+      return {in_ptr[j] + at[0], in_ptr[j] + at[1]};
+    }
     const auto b = in_delay.begin() + static_cast<std::ptrdiff_t>(in_ptr[j]);
     const auto e = in_delay.begin() + static_cast<std::ptrdiff_t>(in_ptr[j + 1]);
     const auto [lo, hi] = std::equal_range(b, e, static_cast<std::uint16_t>(d));

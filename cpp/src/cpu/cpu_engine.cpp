@@ -77,8 +77,12 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
     if (p.plastic()) {
       plastic_state& ps = s.plastic;
       const bool dendritic = plan_.plastic[j].args.dendritic;
-      ps.x.assign(p.n_synapses, 0.0f), ps.xk.assign(p.n_synapses, no_spike);
-      ps.y.assign(dendritic ? p.n_synapses : n, 0.0f), ps.yk.assign(ps.y.size(), no_spike);
+      const std::uint32_t n_pre = d.populations[p.pre].n;
+      ps.x.assign(dendritic ? n_pre : p.n_synapses, 0.0f), ps.xk.assign(ps.x.size(), no_spike);
+      if (dendritic)  // every spike since the one a synapse of the longest delay sees
+        ps.post.reset(n, p.d_max + epoch_ + 1);
+      else
+        ps.y.assign(n, 0.0f), ps.yk.assign(n, no_spike);
       if (p.rule.type == plasticity_type::izhikevich_2006) ps.sd.assign(p.n_synapses, 0.0f);
       if (dendritic) pops_[p.post].keep_spikes(p.d_max + epoch_, n_lists_);
     }
@@ -90,6 +94,7 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
   words_.resize(nt_);
   tails_.resize(nt_);
   shares_.resize(nt_);
+  reached_.resize(nt_);
 }
 
 advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, const stream_table& streams,

@@ -6,6 +6,7 @@
 //   delivery.cpp    spikes into arrival queues by target block; each block into its sums
 //   update.cpp      one population's step: inputs, synaptic currents, the model's update,
 //                   spike lists, trace samples
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <limits>
@@ -68,9 +69,46 @@ struct event_buffer {
 /// per synapse the pre trace x; the post trace y per target neuron (axonal delays) or per
 /// synapse (dendritic delays: post spikes reach each synapse after its delay); the 2006
 /// rule's derivatives sd per synapse.
+// The post spikes of each neuron as its synapses see them a dendritic delay later: the
+// trace's (step, value before) at its latest spike, and at the `depth` before it in a ring
+// (the newest at count % depth). The latest spike is what a synapse sees nearly always:
+// kept apart, 16 bytes a neuron.
+struct post_history {
+  struct entry {
+    std::uint64_t step = no_spike;
+    float before = 0.0f;
+    std::uint32_t count = 0;  // latest: spikes so far
+  };
+  std::uint32_t depth = 0;
+  std::vector<entry> latest, older;
+  void reset(std::uint32_t n, std::uint32_t d) { depth = d, latest.assign(n, {}), older.assign(std::size_t(n) * d, {}); }
+  /// The spike of neuron i at step k (after every earlier one).
+  void push(std::uint32_t i, std::uint64_t k, const plasticity_args& r) {
+    entry& e = latest[i];
+    if (e.count > 0) older[std::size_t(i) * depth + e.count % depth] = e;
+    e.before = e.count > 0 ? trace_value(e.before, e.step, k, r.c_minus, r, false) : 0.0f;
+    e.step = k, ++e.count;
+  }
+  /// The trace of neuron i at a synapse of delay d at step k (spikes reaching it at k left
+  /// out): its latest spike at or before k - d (`depth` covers every spike since then).
+  float seen(std::uint32_t i, std::uint32_t d, std::uint64_t k, const plasticity_args& r) const {
+    const entry* e = &latest[i];
+    const std::uint32_t spikes = e->count;
+    for (std::uint32_t back = 1; e->step != no_spike && e->step + d > k; ++back) {
+      if (back >= spikes || back > depth) return 0.0f;
+      e = &older[std::size_t(i) * depth + (spikes - back) % depth];
+    }
+    return e->step == no_spike ? 0.0f : trace_value(e->before, e->step + d, k, r.c_minus, r, false);
+  }
+};
+
+// Traces of a plastic projection. Axonal delays (the 2006 rule): x per synapse (its
+// arrivals), y per target. Dendritic (stdp): x per source (a spike is at its synapses at
+// once), the targets' spikes in `post` (each synapse sees them its delay later).
 struct plastic_state {
   std::vector<float> x, y, sd;
   std::vector<std::uint64_t> xk, yk;
+  post_history post;
   float unused = 0.0f;
   float& sd_of(std::uint64_t s) { return sd.empty() ? unused : sd[s]; }
 };
@@ -140,7 +178,7 @@ class cpu_engine final : public engine {
   void queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
                   const std::vector<std::uint32_t>& pres, std::uint32_t first, Write&& write);
   void drain_plastic(std::uint32_t j, event_buffer& now, std::int64_t* __restrict acc, std::uint64_t k);
-  void depress_at_spike(std::uint32_t j, std::uint32_t s, std::int32_t& w, std::uint64_t k_pre);
+  void depress_at_spike(std::uint32_t j, std::uint32_t s, synapse& syn, std::uint64_t k_pre);
   template <class Body>
   void with_arrivals(int t, std::uint32_t j, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, Body&& body);
   bool counted(const projection_data& p) const;
@@ -192,6 +230,7 @@ class cpu_engine final : public engine {
   std::vector<std::vector<std::uint32_t>> words_;   // per thread: random words (Poisson input)
   std::vector<std::vector<std::uint32_t*>> tails_;  // per thread
   std::vector<std::vector<std::uint32_t>> shares_;  // per thread: its share of a step's spikes
+  std::vector<std::vector<std::uint32_t>> reached_;  // per thread: plastic synapses reached (after_step)
   const std::vector<std::uint32_t> no_spikes_;
 };
 

@@ -82,13 +82,15 @@ void cpu_engine::deliver(int t, std::uint64_t k) {
                     [&](std::uint32_t* e, const synapse* b) { e[0] = static_cast<std::uint32_t>(b - syn); });
     } else {  // events (target, weight); a dendritic-delay plastic synapse is depressed first
       synapse* syn = net_->projections[j].synapses.data();
-      if (p.plastic())
+      if (p.plastic()) {
         queue_rows<2>(p, syn, pending, pres, first, [&](std::uint32_t* e, const synapse* b) {
-          std::int32_t& w = syn[b - syn].weight;
-          depress_at_spike(j, static_cast<std::uint32_t>(b - syn), w, k - 1);
-          e[0] = b->key & post_mask, e[1] = static_cast<std::uint32_t>(w);
+          synapse& x = syn[b - syn];
+          depress_at_spike(j, static_cast<std::uint32_t>(b - syn), x, k - 1);
+          e[0] = x.key & post_mask, e[1] = static_cast<std::uint32_t>(x.weight);
         });
-      else
+        plastic_state& ps = projs_[j].plastic;  // then the sources' traces
+        for (std::uint32_t pre : pres) trace_spike(ps.x[pre], ps.xk[pre], k - 1, plan_.plastic[j].args.c_plus, plan_.plastic[j].args);
+      } else
         queue_rows<2>(p, syn, pending, pres, first, [&](std::uint32_t* e, const synapse* b) {
           e[0] = b->key & post_mask, e[1] = static_cast<std::uint32_t>(b->weight);
         });
@@ -172,12 +174,13 @@ void cpu_engine::drain_plastic(std::uint32_t j, event_buffer& now, std::int64_t*
 
 // A plastic synapse with a dendritic delay when its pre spike of step k_pre is queued: the
 // pre spike is at the synapse at once and depresses it with the trace of the post spikes
-// that reached it before (at their step plus the delay), then enters its trace.
-void cpu_engine::depress_at_spike(std::uint32_t j, std::uint32_t s, std::int32_t& w, std::uint64_t k_pre) {
+// that reached it before (at their step plus the delay); deliver() then takes the spike
+// into its source's trace.
+void cpu_engine::depress_at_spike(std::uint32_t j, std::uint32_t s, synapse& syn, std::uint64_t k_pre) {
+  const projection_data& p = net_->projections[j];
   plastic_state& ps = projs_[j].plastic;
   const plasticity_args& r = plan_.plastic[j].args;
-  depress(w, ps.sd_of(s), trace_value(ps.y[s], ps.yk[s], k_pre, r.c_minus, r, false), r);
-  trace_spike(ps.x[s], ps.xk[s], k_pre, r.c_plus, r);
+  depress(syn.weight, ps.sd_of(s), ps.post.seen(p.post_of(syn.key), p.delay_of(syn.key), k_pre, r), r);
 }
 
 // The synapses onto targets [lo, hi) of the sources `pres` (of step k - D, a projection of

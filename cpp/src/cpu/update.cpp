@@ -133,17 +133,22 @@ void cpu_engine::add_synaptic_input(int t, std::uint32_t pi, std::uint64_t k, st
   }
 }
 
-// Potentiation by the post spikes of step k (`spiked`, this thread's) of every plastic
-// projection with axonal delays into population pi (the 2006 rule: into sd; one writer per
-// synapse, its target's thread): each synapse into a spiking neuron with its pre trace
-// (this step's arrivals included); then the neuron's trace.
+// The post spikes of step k (`spiked`, this thread's) at every plastic projection into
+// population pi. Axonal delays: potentiation (the 2006 rule: into sd; one writer per
+// synapse, its target's thread) of each synapse into a spiking neuron with its pre trace
+// (this step's arrivals included), then the neuron's trace. Dendritic: into the neuron's
+// history, which its synapses read a delay later.
 void cpu_engine::potentiate_at_spikes(std::uint32_t pi, std::uint64_t k, const std::vector<std::uint32_t>& spiked) {
   for (std::uint32_t j : plan_.into[pi]) {
     projection_data& p = net_->projections[j];
-    if (!p.plastic() || plan_.plastic[j].args.dendritic) continue;
+    if (!p.plastic()) continue;
     plastic_state& ps = projs_[j].plastic;
     const plastic_plan& plan = plan_.plastic[j];
     const plasticity_args& r = plan.args;
+    if (r.dendritic) {  // the synapses see the spike later (after_step)
+      for (std::uint32_t i : spiked) ps.post.push(i, k, r);
+      continue;
+    }
     for (std::uint32_t i : spiked) {
       for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q) {
         const std::uint32_t s = plan.in_syn[q];
@@ -157,9 +162,9 @@ void cpu_engine::potentiate_at_spikes(std::uint32_t pi, std::uint64_t k, const s
 // What ends step k for population pi's plastic synapses into this thread's neurons [lo, hi)
 // once every spike before k has been delivered (advance() runs it at the end of an epoch,
 // step by step): with dendritic delays, a post spike of step k - d reaches the synapses of
-// delay d now and potentiates each with its pre trace (pre spikes of steps before k), then
-// enters their post traces; the 2006 rule changes the weights at the end of each interval;
-// then the weights are sampled.
+// delay d now and potentiates each with its source's trace (pre spikes of steps before k);
+// the 2006 rule changes the weights at the end of each interval; then the weights are
+// sampled.
 void cpu_engine::after_step(int t, std::uint32_t pi, std::uint64_t k, recorder& rec) {
   population_state& pop = pops_[pi];
   const std::uint32_t lo = pop.bounds[t], hi = pop.bounds[t + 1];
@@ -169,16 +174,21 @@ void cpu_engine::after_step(int t, std::uint32_t pi, std::uint64_t k, recorder& 
     plastic_state& ps = projs_[j].plastic;
     const plastic_plan& plan = plan_.plastic[j];
     const plasticity_args& r = plan.args;
-    if (r.dendritic)
+    if (r.dendritic) {  // the synapses reached, then each (scattered in memory: prefetched)
+      std::vector<std::uint32_t>& reached = reached_[t];
+      reached.clear();
       for (std::uint32_t d = p.d_min; d <= p.d_max && d <= k; ++d)
         for (std::uint32_t i : pop.spikes_of(t, k - d)) {
           const auto [b, e] = plan.of_delay(i, d);
-          for (std::uint64_t q = b; q < e; ++q) {
-            const std::uint32_t s = plan.in_syn[q];
-            potentiate(p.synapses[s].weight, ps.sd_of(s), trace_value(ps.x[s], ps.xk[s], k, r.c_plus, r, true), r);
-            trace_spike(ps.y[s], ps.yk[s], k, r.c_minus, r);
-          }
+          for (std::uint64_t q = b; q < e; ++q) reached.push_back(static_cast<std::uint32_t>(q));
         }
+      const std::uint32_t* pairs = plan.in_pairs.data();
+      for (std::size_t n = 0; n < reached.size(); ++n) {
+        if (n + 16 < reached.size()) __builtin_prefetch(&p.synapses[pairs[2 * std::size_t(reached[n + 16])]], 1);
+        const std::uint32_t s = pairs[2 * std::size_t(reached[n])], pre = pairs[2 * std::size_t(reached[n]) + 1];
+        potentiate(p.synapses[s].weight, ps.sd_of(s), trace_value(ps.x[pre], ps.xk[pre], k, r.c_plus, r, true), r);
+      }
+    }
     if (consolidates_after(k, r))
       for (std::uint32_t i = lo; i < hi; ++i)
         for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q)
