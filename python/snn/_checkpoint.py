@@ -67,23 +67,22 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
 def _read(path: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The header and arrays of a checkpoint file; ConfigError if it is not one."""
     who = f"checkpoint '{path}'"
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{who}: no such file")
-    try:
-        npz = np.load(path, allow_pickle=False)
-    except _READ_ERRORS as e:
-        raise ConfigError(f"{who}: not a NumPy .npz file ({e})") from None
-    if not isinstance(npz, np.lib.npyio.NpzFile):
-        raise ConfigError(f"{who}: a single .npy array, not an snn checkpoint (.npz)")
-    with npz:
-        if "header" not in npz.files:
-            raise ConfigError(f"{who}: not an snn checkpoint (an .npz file without a 'header' array)")
-        arrays = {}
-        for name in npz.files:
-            try:
-                arrays[name] = npz[name]
-            except _READ_ERRORS as e:
-                raise ConfigError(f"{who}: array '{name}' is corrupt or truncated ({e})") from None
+    with open(path, "rb") as f:  # closed whatever np.load makes of it
+        try:
+            npz = np.load(f, allow_pickle=False)
+        except _READ_ERRORS as e:
+            raise ConfigError(f"{who}: not a NumPy .npz file ({e})") from None
+        if not isinstance(npz, np.lib.npyio.NpzFile):
+            raise ConfigError(f"{who}: a single .npy array, not an snn checkpoint (.npz)")
+        with npz:
+            if "header" not in npz.files:
+                raise ConfigError(f"{who}: not an snn checkpoint (an .npz file without a 'header' array)")
+            arrays = {}
+            for name in npz.files:
+                try:
+                    arrays[name] = npz[name]
+                except _READ_ERRORS as e:
+                    raise ConfigError(f"{who}: array '{name}' is corrupt or truncated ({e})") from None
     try:
         header = json.loads(arrays.pop("header").tobytes().decode())
     except (UnicodeDecodeError, ValueError) as e:
