@@ -252,6 +252,18 @@ def test_python_inputs(tmp_path):
     loaded = snn.load(tmp_path / "net.npz", callables=[drive])
     assert_same(outcome(loaded, loaded.run(T2, record=record_of(loaded))), want)
 
+    def bad_stream(a):
+        h = json.loads(a["header"].tobytes())
+        h["streams"][0]["population"] = -1
+        a["header"] = np.frombuffer(json.dumps(h).encode(), np.uint8)
+    with pytest.raises(snn.ConfigError, match="stream input 0 of the header is malformed"):
+        snn.load(rewrite(tmp_path / "net.npz", bad_stream), callables=[drive])
+    def narrow(a):
+        a["python/stream0"] = a["python/stream0"][:, :5]
+    with pytest.raises(snn.ConfigError, match="'python/stream0' does not fit population 'p'"):
+        snn.load(rewrite(tmp_path / "net.npz", narrow),
+                 callables=[drive])
+
 
 def test_never_run_network(tmp_path):
     net = sources()

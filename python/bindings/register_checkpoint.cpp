@@ -48,7 +48,7 @@ void register_checkpoint(py::module_& m) {
   m.def("save_state", [](const simulation& s) { return to_dict(s.save_state()); }, py::arg("simulation"),
         "A simulation's state as checkpoint arrays.");
   m.def("load_state", [](simulation& s, const py::dict& d) { s.load_state(from_dict(d)); },
-        py::arg("simulation"), py::arg("arrays"), "Takes checkpoint arrays into a simulation not yet run.");
+        py::arg("simulation"), py::arg("arrays"), "Takes checkpoint arrays into a simulation (between runs).");
 }
 
 }  // namespace snn::python

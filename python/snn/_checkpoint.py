@@ -155,9 +155,12 @@ def _restore_streams(net: Network, who: str, header: dict[str, Any], arrays: dic
     given = iter(callables)
     for i, e in enumerate(entries):
         try:
-            pop, index, start = net.populations[e["population"]], int(e["input"]), int(e["start"])
+            where, index, start = (int(e[k]) for k in ("population", "input", "start"))
+            if not (0 <= where < len(net.populations) and index >= 0 and start >= 0):
+                raise ValueError(f"population {where}, input {index}, start {start}")
+            pop = net.populations[where]
             source = next(given) if e["callable"] else arrays[f"python/stream{i}"]
-        except (KeyError, TypeError, IndexError, ValueError) as err:
+        except (KeyError, TypeError, ValueError) as err:
             raise ConfigError(f"{who}: stream input {i} of the header is malformed ({err!r})") from None
         if not callable(source) and (source.ndim not in (1, 2) or source.shape[-1] != pop.size
                                      or not np.all(np.isfinite(source))):
