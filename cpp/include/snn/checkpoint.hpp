@@ -37,11 +37,11 @@ template <> inline const char* dtype_of<std::uint8_t>() { return "|u1"; }
 
 /// Stores n values under `name`.
 template <class T>
-void put_array(state_arrays& out, const std::string& name, const T* values, std::size_t n) {
+void put_array(state_arrays& out, const std::string& name, const T* data, std::size_t n) {
   state_array& a = out[name];
   a.dtype = dtype_of<T>();
   a.bytes.resize(n * sizeof(T));
-  if (n) std::memcpy(a.bytes.data(), values, n * sizeof(T));
+  if (n) std::memcpy(a.bytes.data(), data, n * sizeof(T));
 }
 template <class T>
 void put_array(state_arrays& out, const std::string& name, const std::vector<T>& v) {
