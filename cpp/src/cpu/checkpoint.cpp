@@ -134,6 +134,7 @@ void cpu_engine::load_events(std::uint32_t j, std::uint64_t next, const state_ar
 
 void cpu_engine::save_state(std::uint64_t next, state_arrays& out) const {
   const network_data& d = *net_;
+  if (remote_) throw error("checkpoints of networks spread over MPI processes are not supported yet");
   for (std::uint32_t pi = 0; pi < pops_.size(); ++pi) {
     const model_desc& m = d.populations[pi].desc();
     for (int v = 0; v < m.n_vars + m.n_channels; ++v)
@@ -160,6 +161,7 @@ void cpu_engine::save_state(std::uint64_t next, state_arrays& out) const {
 
 void cpu_engine::load_state(std::uint64_t next, const state_arrays& in) {
   const network_data& d = *net_;
+  if (remote_) throw error("checkpoints of networks spread over MPI processes are not supported yet");
   for (std::uint32_t pi = 0; pi < pops_.size(); ++pi) {
     const model_desc& m = d.populations[pi].desc();
     for (int v = 0; v < m.n_vars + m.n_channels; ++v)
