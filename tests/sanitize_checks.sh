@@ -26,9 +26,9 @@ jobs=${SNN_JOBS:-$(nproc 2>/dev/null || echo 2)}
 python=${SNN_PYTHON:-$(command -v python || command -v python3)}
 # What runs under the sanitizers: validation and hostile input (in child processes too), the
 # property tests, threads sharing a network, Ctrl-C, and the models, connectivity, kernels and
-# inputs against the reference.
+# inputs against the reference, and checkpoints (crafted and damaged files included).
 tests=${SNN_SANITIZE_TESTS:-"test_hostile.py test_errors.py test_property.py test_interrupt.py test_models.py
-  test_connectivity.py test_kernels.py test_inputs.py test_results.py"}
+  test_connectivity.py test_kernels.py test_inputs.py test_results.py test_checkpoint.py"}
 name="sanitize checks"
 # shellcheck source=tests/checks_common.sh
 source "$root/tests/checks_common.sh"

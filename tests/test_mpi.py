@@ -61,6 +61,12 @@ def test_a_failure_on_one_process_raises_on_every_one(case, error, processes):
     assert (f"neuron {last}" in out) if case == "nan" else ("delay 1000000000 ms" in out), out
 
 
+def test_checkpoints_of_distributed_networks_are_refused():
+    out = mpirun(2, "1", "checkpoint")
+    assert out.startswith("ok 2 SnnError checkpoints of networks spread over MPI processes are not "
+                          "supported yet"), out
+
+
 def test_one_process_network_ignores_mpi():
     net = snn.Network(dt=1.0, comm=None)
     assert net.comm is None and net._native.processes == 1

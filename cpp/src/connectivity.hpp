@@ -71,6 +71,9 @@ int quantise_weights(std::vector<std::int32_t>& weights, const communicator* com
 void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&& pairs,
                    std::vector<std::int32_t>&& weights, const std::vector<std::uint16_t>& delays);
 
+/// Checks a plasticity rule's parameters (plasticity.cpp); config_error naming the bad one.
+void check_rule(const std::string& who, const plasticity& r, double dt);
+
 /// Makes projection p plastic (plasticity.cpp): checks the rule and the weights against its
 /// bounds, stores the synapses as sparse rows with a weight each on a scale holding them.
 /// Of dense rows, only the targets [post_lo, post_hi) are kept (this process's).

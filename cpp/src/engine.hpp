@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "network_data.hpp"
+#include "snn/checkpoint.hpp"
 #include "snn/simulation.hpp"
 
 namespace snn {
@@ -45,6 +46,13 @@ class engine {
   virtual void write_weights(std::uint32_t projection, const std::int32_t* in) = 0;
   /// Distributed runs: what exchanging spikes has cost (see simulation::exchanges).
   virtual exchange_stats exchanges() const { return {}; }
+  /// What a continuation from step `next` needs beyond the network (model state, the last
+  /// steps' spikes, arrivals on their way, kernel and plasticity state) as "state/..."
+  /// arrays in a form that does not depend on the thread count (docs/checkpoints.md).
+  /// load_state takes them into an engine built from an equal network, checking every size
+  /// and index (config_error naming the array). Engines without checkpoints throw snn::error.
+  virtual void save_state(std::uint64_t next, state_arrays& out) const;
+  virtual void load_state(std::uint64_t next, const state_arrays& in);
 };
 
 /// The engines keep the projections' weights in the network data (the state of the

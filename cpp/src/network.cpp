@@ -9,6 +9,7 @@
 #include "connectivity.hpp"
 #include "network_data.hpp"
 #include "populations.hpp"
+#include "restore.hpp"
 #include "system.hpp"
 
 namespace snn {
@@ -57,12 +58,13 @@ double projection_data::inv_scale() const { return std::ldexp(1.0, -scale_exp); 
 
 namespace {
 
-network_data& mutable_data(const std::shared_ptr<network_data>& d) {
-  if (d->frozen)
+network_data& mutable_data_of(network_data& d) {
+  if (d.frozen)
     config_fail("the network has already been simulated; its structure can no longer change "
                 "(build a new network)");
-  return *d;
+  return d;
 }
+network_data& mutable_data(const std::shared_ptr<network_data>& d) { return mutable_data_of(*d); }
 
 const population_data& population_at(const network_data& d, std::size_t i) {
   if (i >= d.populations.size())
@@ -83,6 +85,7 @@ kernel_data build_kernel(const std::string& who, const kernel& k, double dt) {
       config_fail(who, ": alpha kernel tau = ", k.tau, " ms is too short for dt = ", dt,
                   " ms: its constant e dt / tau = ", c, " does not fit float32 (tau must be at least ",
                   std::exp(1.0) * dt / float_max, " ms)");
+    out.tau = k.tau;
     out.q = static_cast<float>(std::exp(-dt / k.tau));
     out.c = static_cast<float>(c);
   }
@@ -440,6 +443,17 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
   d.comm->all_or_none([&] { fill_values(ctx, pairs, weight, delay, array_layout::by_synapse, &order, w, delays); });
   finish_sparse(ctx, p, std::move(pairs), std::move(w), delays);
   return add_projection(d, ctx.who, std::move(p), rule);
+}
+
+void restore_projection(network_data& d, projection_data&& p, const kernel& k) {
+  auto guard = d.guard.write();
+  auto [ctx, q] = start_projection(mutable_data_of(d), p.pre, p.post, k, p.label);
+  p.label = q.label;
+  p.kernel = std::move(q.kernel);
+  p.channel = q.channel;
+  check_storage(ctx.who, p, ctx.n_pre, ctx.n_post, d.dt);
+  check_sign(ctx.who, p);
+  d.projections.push_back(std::move(p));
 }
 
 void network::set_plasticity(std::size_t projection, const plasticity& rule) {

@@ -15,6 +15,7 @@ namespace snn {
 struct input_data {
   input_type type = input_type::constant;
   std::vector<float> mean, std;  // 1 or n values (pulses, poisson: mean = {weight})
+  double rate = 0.0;             // pulses, poisson: Hz, as given (a checkpoint rebuilds from it)
   double per_step = 0.0;         // pulses: expected pulses per step, n * rate * dt / 1000
   bool to_v = false;             // added to v (state variable 0) after the reset
   std::vector<std::uint32_t> thresholds;  // poisson: count = #{j : x0 >= thresholds[j]}
@@ -34,6 +35,7 @@ struct population_data {
 /// Kernel constants derived at build (docs/numerics.md).
 struct kernel_data {
   kernel_type type = kernel_type::instant;
+  double tau = 0.0;              // ms, as given (exponential, alpha)
   float q = 0.0f;                // exp(-dt / tau)
   float c = 0.0f;                // e dt / tau (alpha)
   std::vector<float> samples;    // sampled kappa

@@ -9,8 +9,6 @@
 
 namespace snn {
 
-namespace {
-
 void check_rule(const std::string& who, const plasticity& r, double dt) {
   auto positive = [&](const char* name, double x) {
     if (!(x > 0) || !std::isfinite(x)) config_fail(who, ": plasticity '", name, "' must be a finite number > 0, got ", x);
@@ -32,6 +30,8 @@ void check_rule(const std::string& who, const plasticity& r, double dt) {
     if (!(r.sd_decay >= 0 && r.sd_decay <= 1)) config_fail(who, ": plasticity 'sd_decay' must lie in [0, 1], got ", r.sd_decay);
   }
 }
+
+namespace {
 
 // The scale 2^s of numerics.md for a largest magnitude m.
 int scale_exponent(double m) {

@@ -245,6 +245,7 @@ input_data build_input(const std::string& who, const population_data& pop, const
     if (in.mean.size() != 1 || !std::isfinite(in.mean[0]))
       config_fail(who, ": ", pulses ? "pulse 'amplitude'" : "Poisson 'weight'", " must be one finite number");
     data.mean = in.mean;
+    data.rate = in.rate;
     if (pulses) data.per_step = static_cast<double>(pop.n) * in.rate * dt / 1000.0;
     if (!pulses) data.thresholds = poisson_thresholds(in.rate * dt / 1000.0);
   }

@@ -49,6 +49,13 @@ double engine_state_bytes(const network_data& d, int threads) {
   return bytes;
 }
 
+void engine::save_state(std::uint64_t, state_arrays&) const {
+  throw error(cat("checkpoints of the ", name(), " backend are not supported yet"));
+}
+void engine::load_state(std::uint64_t, const state_arrays&) {
+  throw error(cat("checkpoints of the ", name(), " backend are not supported yet"));
+}
+
 std::uint64_t stored_weights(const projection_data& p) {
   return p.dense ? p.weights.size() : p.one_weight ? 1 : p.n_synapses;
 }
@@ -333,6 +340,30 @@ void simulation::set_weights(std::size_t projection, const double* w, std::size_
                      stored[p.one_weight ? 0 : at] = quantise(j++);
                    });
   impl_->eng->write_weights(static_cast<std::uint32_t>(projection), stored.data());
+}
+
+}  // namespace snn
+
+namespace snn {
+
+state_arrays simulation::save_state() const {
+  auto guard = impl_->net->guard.read();
+  if (impl_->rec.active()) throw error("save_state: a run is in progress (save between runs)");
+  state_arrays out;
+  const std::uint64_t step = impl_->step;
+  put_array(out, "state/step", &step, 1);
+  put_text(out, "state/backend", impl_->eng->name());
+  impl_->eng->save_state(step, out);
+  return out;
+}
+
+void simulation::load_state(const state_arrays& in) {
+  auto guard = impl_->net->guard.write();
+  if (impl_->rec.active()) throw error("load_state: a run is in progress (load between runs)");
+  const std::uint64_t step = get_value<std::uint64_t>(in, "state/step");
+  if (step > max_steps) config_fail("checkpoint: array 'state/step' holds ", step, ", above 2^63 - 1");
+  impl_->eng->load_state(step, in);
+  impl_->step = step;
 }
 
 }  // namespace snn

@@ -32,5 +32,6 @@ std::vector<T> to_vector(const carray<T>& a) {
 void register_errors(py::module_& m);
 void register_network(py::module_& m);
 void register_simulation(py::module_& m);
+void register_checkpoint(py::module_& m);
 
 }  // namespace snn::python

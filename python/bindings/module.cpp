@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   snn::python::register_errors(m);
   snn::python::register_network(m);
   snn::python::register_simulation(m);
+  snn::python::register_checkpoint(m);
 }

@@ -9,6 +9,7 @@ nF, nA, µS.
 from __future__ import annotations
 
 from . import _core
+from ._checkpoint import load
 from ._core import (
     BackendUnavailable,
     ConfigError,
@@ -94,5 +95,6 @@ __all__ = [
     "WeightTrace",
     "config",
     "cuda_available",
+    "load",
     "models_info",
 ]

@@ -8,7 +8,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BackendUnavailable', 'ConfigError', 'CudaError', 'Distribution', 'Kernel', 'Network', 'Plasticity', 'Rule', 'Simulation', 'SimulationError', 'SnnError', 'TraceRequest', 'config', 'cuda_available', 'cuda_compiled', 'max_delay_steps', 'max_kernel_steps', 'max_steps', 'max_threads', 'models', 'mpi_compiled', 'preset', 'preset_names']
+__all__: list[str] = ['BackendUnavailable', 'ConfigError', 'CudaError', 'Distribution', 'Kernel', 'Network', 'Plasticity', 'Rule', 'Simulation', 'SimulationError', 'SnnError', 'TraceRequest', 'config', 'cuda_available', 'cuda_compiled', 'load_network', 'load_state', 'max_delay_steps', 'max_kernel_steps', 'max_steps', 'max_threads', 'models', 'mpi_compiled', 'preset', 'preset_names', 'save_network', 'save_state']
 class SnnError(RuntimeError):
     pass
 class SimulationError(SnnError):
@@ -209,6 +209,22 @@ def max_threads() -> int:
 def models() -> list:
     """
     Every neuron model: name, parameters (name, unit, default, per_neuron, computed, integer), variables.
+    """
+def save_network(network: Network) -> dict[str, numpy.ndarray]:
+    """
+    The network's description as checkpoint arrays (docs/checkpoints.md).
+    """
+def load_network(arrays: dict) -> Network:
+    """
+    A network rebuilt from checkpoint arrays, checked (ConfigError naming what is wrong).
+    """
+def save_state(simulation: Simulation) -> dict[str, numpy.ndarray]:
+    """
+    A simulation's state as checkpoint arrays.
+    """
+def load_state(simulation: Simulation, arrays: dict) -> None:
+    """
+    Takes checkpoint arrays into a simulation (between runs).
     """
 def preset(name: str) -> dict:
     ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import threading
 import time
 from typing import Any, NamedTuple
@@ -252,14 +253,26 @@ class Network:
     def __init__(self, dt: float = 0.1, seed: int = 0, comm: Any = None) -> None:
         dt = number("network: dt (a finite number > 0 ms)", dt)
         seed = integer("network: seed", seed, 0, 2**64 - 1)
-        self._native = _core.Network(dt, seed)
-        self.comm = _distributed.resolve(comm)
-        if self.comm is not None:
-            self._native.distribute(_distributed.handle(self.comm))
-        self.dt = dt
-        self.seed = seed
-        self.populations: list[Population] = []
-        self.projections: list[Projection] = []
+        native = _core.Network(dt, seed)
+        comm = _distributed.resolve(comm)
+        if comm is not None:
+            native.distribute(_distributed.handle(comm))
+        self._adopt(native, [], comm)
+
+    def _adopt(self, native: Any, projection_ends: list[tuple[int, int]], comm: Any) -> None:
+        """Sets up the Python side of a native network as it stands (a new one, or one rebuilt
+        from a checkpoint): its populations, and its projections from ``projection_ends``
+        (the (pre, post) population indices of each)."""
+        self._native = native
+        self.comm = comm
+        self.dt = native.dt
+        self.seed = native.seed
+        self.populations: list[Population] = [
+            Population(self, i, native.population_label(i), native.population_size(i),
+                       native.population_model(i)[0]) for i in range(native.population_count)]
+        self.projections: list[Projection] = [
+            Projection(self, j, native.projection_label(j), self.populations[a], self.populations[b])
+            for j, (a, b) in enumerate(projection_ends)]
         self._streams: list[_Stream] = []
         self._sim: Any = None
         self._sim_lock = threading.Lock()  # one Simulation, even if two threads ask at once
@@ -630,6 +643,28 @@ class Network:
             self.last_result._requested = {(t.population, t.variable): t.neurons
                                            for t in traces if t.projection < 0}
         return self.last_result
+
+    # --- checkpoints ---------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes the network and its state (after the steps run so far) to a checkpoint file
+        at ``path`` (NumPy's ``.npz`` format; docs/checkpoints.md): :func:`snn.load` gives
+        a network whose runs continue bit for bit as this one's would. Input callables are
+        not stored (pass them again to :func:`snn.load`); recordings are not stored. The
+        file is written whole or not at all."""
+        from ._checkpoint import save
+
+        if self._run_thread is not None:
+            raise SnnError("save: the network is running (save it between runs)")
+        save(self, path)
+
+    @staticmethod
+    def load(path: str | os.PathLike[str], *, backend: str = "auto", threads: int | None = None,
+             callables: Any = ()) -> Network:
+        """The network saved at ``path`` by :meth:`save` (see :func:`snn.load`)."""
+        from ._checkpoint import load
+
+        return load(path, backend=backend, threads=threads, callables=callables)
 
     def __repr__(self) -> str:
         return (f"<Network dt={self.dt} ms, {len(self.populations)} populations, "

@@ -8,8 +8,10 @@ case "network" (default): every model, kernel, rule, delay range, input kind and
 plasticity rules, uneven population sizes (one smaller than a process's share of 64);
 "nan": a neuron owned by the last process becomes infinite (every process must raise
 SimulationError); "delay": an explicit synapse onto the last process's neuron has a
-delay out of range (every process must raise ConfigError)."""
+delay out of range (every process must raise ConfigError); "checkpoint": net.save of a
+distributed network (every process must raise SnnError: not supported yet)."""
 
+import os
 import sys
 
 import numpy as np
@@ -116,13 +118,16 @@ def check_failure():
     net = snn.Network(dt=0.5, seed=1, comm=WORLD)
     pop = net.population(64 * WORLD.Get_size(), "regular_spiking", label="p")
     last = pop.size - 1
-    expected = snn.SimulationError if CASE == "nan" else snn.ConfigError
+    expected = {"nan": snn.SimulationError, "delay": snn.ConfigError, "checkpoint": snn.SnnError}[CASE]
     try:
         if CASE == "nan":
             drive = net.population(1, "regular_spiking", label="drive")
             net.input(drive, 20.0)
             net.connect(drive, pop, ([0], [last]), weight=1e38, kernel=snn.Instant(target="v"))
             net.run(100.0, threads=THREADS)
+        elif CASE == "checkpoint":
+            net.run(5.0, threads=THREADS)
+            net.save(os.devnull)
         else:
             net.connect(pop, pop, ([0, 1], [0, last]), delay=[1.0, 1e9])
     except expected as e:

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "snn/checkpoint.hpp"
 #include "snn/network.hpp"
 
 namespace snn {
@@ -149,6 +150,15 @@ class simulation {
   /// range is about twice its largest weight at build; a projection built with one weight
   /// for all synapses takes one value for all.
   void set_weights(std::size_t projection, const double* weights, std::size_t n);
+
+  /// The state after the steps run so far ("state/..." arrays, docs/checkpoints.md): with
+  /// save_network of its network, what a continuation needs. It does not depend on the
+  /// thread count. snn::error during a run, or on a backend without checkpoints (CUDA).
+  state_arrays save_state() const;
+  /// Takes a saved state into this simulation, built (any thread count) from an equal
+  /// network (load_network of the same checkpoint); the next run continues from the saved
+  /// step as the saved simulation would have. config_error naming a missing or wrong array.
+  void load_state(const state_arrays& in);
 
  private:
   struct impl;

@@ -6,6 +6,8 @@
 //   delivery.cpp    spikes into arrival queues by target block; each block into its sums
 //   update.cpp      one population's step: inputs, synaptic currents, the model's update,
 //                   spike lists, trace samples
+//   exchange.cpp    distributed runs: the spikes of an epoch between the processes
+//   checkpoint.cpp  the state in and out in a form independent of the thread count
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -162,6 +164,8 @@ class cpu_engine final : public engine {
   void read_weights(std::uint32_t j, std::int32_t* out) const override;
   void write_weights(std::uint32_t j, const std::int32_t* in) override;
   exchange_stats exchanges() const override { return stats_; }
+  void save_state(std::uint64_t next, state_arrays& out) const override;
+  void load_state(std::uint64_t next, const state_arrays& in) override;
 
  private:
   using spike_lists = std::vector<std::vector<std::uint32_t>>;  // [list * n_pop + pop]
@@ -183,6 +187,14 @@ class cpu_engine final : public engine {
   void with_arrivals(int t, std::uint32_t j, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, Body&& body);
   bool counted(const projection_data& p) const;
   bool direct(const projection_data& p) const;
+  int event_words(std::uint32_t j) const;
+
+  // checkpoint.cpp
+  void save_spikes(std::uint32_t pi, std::uint64_t next, state_arrays& out) const;
+  void load_spikes(std::uint32_t pi, std::uint64_t next, const state_arrays& in);
+  void save_events(std::uint32_t j, std::uint64_t next, state_arrays& out) const;
+  void load_events(std::uint32_t j, std::uint64_t next, const state_arrays& in);
+  int owner(std::uint32_t pi, std::uint32_t neuron) const;
 
   // exchange.cpp (distributed runs)
   void exchange(std::uint64_t k, std::uint64_t n, std::atomic<std::uint64_t>& fail_step);
