@@ -35,8 +35,11 @@ binary's setup, its code generation and compilation reported apart as compile_s)
 wall_per_sim_s, events_per_s (delivered synaptic events: each spike times the synapses of
 its source whose delay ends within the run), spikes, rate_hz, peak_rss (bytes, the
 measuring process), bytes_per_synapse (snn's connectivity storage), rss_bytes_per_synapse
-((peak RSS - RSS before building) / synapses), device_mem (CUDA backend). Times are the
-best of --repeat. Peers run in the interpreter --peer-python (they need their own
+((peak RSS - RSS before building) / synapses), device_mem (CUDA backend), mean_weight (the
+mean final weight of plastic synapses), warmup_ms (simulated before the measured run,
+untimed; spikes and events count after it). Times are the best of --repeat. A workload
+with a baseline (stdp: sparse_delays) measured in the same invocation gets a line with
+the ratio of their run times. Peers run in the interpreter --peer-python (they need their own
 NumPy): Brian2 in C++ standalone mode (compiled once, OpenMP threads) and runtime mode
 (Cython, one thread), NEST with --peer-threads threads; a peer's mean rate more than 10%
 from snn's is flagged. Before comparing, a three-neuron test checks that every simulator
@@ -55,6 +58,13 @@ step (the stand-in for a one-step current), noise_generator per population,
 poisson_generator for snn.Pulses, fixed_indegree / fixed_outdegree without multapses.
 For voltage jumps (seed_dense) NEST's jump lands after its arrival step's integration,
 one step later than in snn and Brian2: NEST's minimum delay is one step.
+STDP (stdp), with snn's dendritic delay: NEST's stdp_synapse (lambda = a_plus / w_max,
+alpha = a_minus / a_plus, mu = 0, the neurons' tau_minus), whose weights lag by the
+potentiation it applies at each synapse's next pre spike: mean_weight adds it from the
+spikes, mean_weight_as_read is NEST's. Brian2: Synapses with a delivering pathway (delay
+(D-1) dt), an STDP pathway at the spike (delay 0: depression, pre trace) and on_post
+delayed D dt (potentiation, post trace), run first in its step; pairs at t = 0 change
+nothing. Both agree with snn to 1e-6 on given spike trains (tests/test_bench.py).
 LIF workloads (cuba, coba, brunel), as each peer's users write them: Brian2: one
 NeuronGroup, v (unless refractory) integrated 'exact' (exponential_euler with
 conductances), one decaying variable per synaptic time constant, refractory period
@@ -72,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
                     help=f"one or more of {', '.join([*WORKLOADS, *SCRIPTED])} (default: all)")
     ap.add_argument("--n", type=int, nargs="+", help="network sizes (default: the workload's)")
     ap.add_argument("--t-ms", type=float, help="simulated time, ms (default: the workload's)")
+    ap.add_argument("--warmup-ms", type=float,
+                    help="simulated before the measured --t-ms, untimed (default: the workload's)")
     ap.add_argument("--backend", nargs="+", default=["cpu"], choices=["auto", "cpu", "cuda"])
     ap.add_argument("--threads", type=int, nargs="+", default=[2], help="snn CPU threads (default 2)")
     ap.add_argument("--repeat", type=int, default=3, help="repetitions; best times (default 3)")
@@ -130,6 +142,35 @@ def ratios(records: list[dict[str, Any]]) -> list[str]:
             out.append(f"{r['workload']} N={r['n']:,}: snn ({r['snn_threads']} thr) vs {r['sim']} "
                        f"({r['threads']} thr): run {r['run_s_vs_snn']:.2f}x faster{build}"
                        f"{'' if r.get('rate_ok', True) else ' [rates differ]'}")
+    return out
+
+
+def _label(r: dict[str, Any]) -> str:
+    return f"{r['sim']}{' ' + r['mode'] if r['sim'] == 'snn' else ''} ({r['threads']} thr)"
+
+
+def weights(records: list[dict[str, Any]]) -> list[str]:
+    """One line per workload and size with plastic synapses: each simulator's mean final weight."""
+    out: dict[tuple, list[str]] = {}
+    for r in records:
+        if r.get("mean_weight") is not None:
+            read = f" ({r['mean_weight_as_read']:.4f} as read)" if "mean_weight_as_read" in r else ""
+            out.setdefault((r["workload"], r["n"]), []).append(f"{_label(r)} {r['mean_weight']:.4f}{read}")
+    return [f"{w} N={n:,}: mean final plastic weight: " + ", ".join(v) for (w, n), v in out.items()]
+
+
+def baselines(records: list[dict[str, Any]]) -> list[str]:
+    """For each measurement of a workload with a baseline (``Workload.baseline``) measured in
+    the same invocation (same size, simulator, mode and threads): the run time's ratio."""
+    out = []
+    for r in records:
+        base = WORKLOADS[r["workload"]].baseline if r["workload"] in WORKLOADS else None
+        for b in records:
+            if base and r.get("run_s") and b.get("run_s") and (b["workload"], b["n"], _label(b)) == (
+                    base, r["n"], _label(r)):
+                out.append(f"{r['workload']} N={r['n']:,} {_label(r)}: run {r['run_s'] / b['run_s']:.2f}x "
+                           f"{base}'s ({r['run_s']:.3g} s vs {b['run_s']:.3g} s, warm-up {r['warmup_ms']:g} "
+                           f"and {b['warmup_ms']:g} ms)")
     return out
 
 
@@ -205,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             w = WORKLOADS.get(name) or SCRIPTED[name]
             t_ms = w.t_ms if args.t_ms is None else args.t_ms
+            warmup_ms = w.warmup_ms if args.warmup_ms is None else args.warmup_ms
             for n in args.n if args.n and name in WORKLOADS else w.sizes:
                 ours, peer_spec = [], None
                 for backend in args.backend:
@@ -214,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
                                 rec = measure_basal_ganglia(t_ms, backend, threads, args.repeat)
                             else:
                                 rec, peer_spec = measure_snn(name, n, t_ms, backend, threads, args.repeat,
-                                                             args.seed, args.delivery)
+                                                             args.seed, args.delivery, warmup_ms)
                         except SnnError as exc:  # e.g. backend 'cuda' where there is none
                             print(f"snn {name} N={n} backend {backend}: skipped: {exc}")
                             continue
@@ -224,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 for sim, mode in modes:
                     rec = measure_peer(sim, mode, peer_spec, t_ms, args.peer_python, args.peer_threads,
-                                       args.repeat, args.seed, timeout=args.peer_timeout)
+                                       args.repeat, args.seed, timeout=args.peer_timeout, warmup_ms=warmup_ms)
                     compare_rates(fastest(ours), rec)
                     emit(rec)
     finally:
@@ -232,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
             json_file.close()
     print()
     print(table(records))
-    for line in ratios(records):
+    for line in ratios(records) + weights(records) + baselines(records):
         print(line)
     return 0
 

@@ -56,6 +56,20 @@ def _device_memory() -> int | None:
     return sum(used) * 2**20 if used else None
 
 
+#: Bytes of a plastic projection's state beyond its connectivity (which holds each synapse's
+#: key and weight), as the CPU engine lays out STDP with its dendritic delay
+#: (cpp/src/cpu/cpu_engine.hpp plastic_state, cpp/src/engine_plan.hpp plastic_plan): per
+#: synapse a pre and a post trace (float32 value, uint64 step of the latest spike), its
+#: position in its target's list (uint32) and its delay (uint16); per target one uint64 list
+#: offset (and one more).
+PLASTIC_BYTES_PER_SYNAPSE, PLASTIC_BYTES_PER_TARGET = 2 * (4 + 8) + 4 + 2, 8
+
+
+def plastic_bytes(proj) -> int:
+    """Bytes of a plastic (STDP) projection's traces and per-target lists."""
+    return PLASTIC_BYTES_PER_SYNAPSE * proj.n_synapses + PLASTIC_BYTES_PER_TARGET * (proj.post.size + 1)
+
+
 def snn_events(spec: Spec, net, result) -> int:
     """Synaptic events delivered during ``result``'s run (started at step 0)."""
     total = 0
@@ -72,15 +86,26 @@ def snn_events(spec: Spec, net, result) -> int:
     return total
 
 
+def _run(net, warmup_ms: float, t_ms: float, **kw: Any):
+    """The measured run of ``t_ms`` after an untimed warm-up of ``warmup_ms``."""
+    if warmup_ms > 0:
+        net.run(warmup_ms, progress=False, **kw)
+    return net.run(t_ms, progress=False, **kw)
+
+
 def measure_snn(workload: str, n: int, t_ms: float, backend: str = "cpu", threads: int | None = None,
-                repeat: int = 1, seed: int = 1, delivery: bool = False) -> tuple[dict[str, Any], Spec]:
+                repeat: int = 1, seed: int = 1, delivery: bool = False,
+                warmup_ms: float | None = None) -> tuple[dict[str, Any], Spec]:
     """Builds and runs ``workload`` at size ``n`` ``repeat`` times. Returns the measurement
     (best build and run times, the run's spikes and events, the peak RSS of the process
-    while building and running and the RSS before, connectivity bytes per synapse) and the
-    spec with the neurons' exact parameters, for the peers. ``delivery``: also time the same
-    neurons and inputs without synapses (``bare_run_s``) and report the delivery rate
+    while building and running and the RSS before, connectivity bytes per synapse, the
+    mean final weight of plastic synapses) and the spec with the neurons' exact parameters,
+    for the peers. ``warmup_ms`` (default: the workload's) is simulated before each timed
+    run, untimed and not counted. ``delivery``: also time the same neurons and inputs
+    without synapses (``bare_run_s``) and report the delivery rate
     ``delivery_events_per_s`` = events / (run - bare run)."""
     spec = WORKLOADS[workload].spec(n)
+    warmup_ms = WORKLOADS[workload].warmup_ms if warmup_ms is None else warmup_ms
     builds, runs = [], []
     net = result = sim = None
     for _ in range(max(1, repeat)):
@@ -92,26 +117,30 @@ def measure_snn(workload: str, n: int, t_ms: float, backend: str = "cpu", thread
         net = build(spec, seed)
         sim = net._simulation(backend, threads)  # the engine sets up its tables here
         builds.append(time.perf_counter() - t0)
-        result = net.run(t_ms, progress=False)
+        result = _run(net, warmup_ms, t_ms)
         runs.append(result.wall_time)
         peak = rss_bytes("VmHWM")
     n_syn = sum(p.n_synapses for p in net.projections)
-    conn = sum(p.nbytes for p in net.projections)
+    plastic = [proj for pr, proj in zip(spec["projections"], net.projections) if pr.get("plasticity")]
+    conn = sum(p.nbytes for p in net.projections) + sum(plastic_bytes(p) for p in plastic)
     extra: dict[str, Any] = {}
+    if plastic:
+        extra["mean_weight"] = float(np.concatenate([p.weights() for p in plastic]).mean())
     if delivery:
         bare = dict(spec, projections=[])
-        extra["bare_run_s"] = min(build(bare, seed).run(t_ms, backend=backend, threads=threads,
-                                                         progress=False).wall_time
-                                  for _ in range(max(1, repeat)))
+        extra["bare_run_s"] = min(
+            _run(build(bare, seed), warmup_ms, t_ms, backend=backend, threads=threads).wall_time
+            for _ in range(max(1, repeat)))
     events = snn_events(spec, net, result)
     if delivery and runs and min(runs) > extra["bare_run_s"]:
         extra["delivery_events_per_s"] = events / (min(runs) - extra["bare_run_s"])
     return _record(spec, t_ms, "snn", mode=sim.backend, threads=sim.threads, version=_core.__version__,
                    build_s=min(builds), run_s=min(runs), spikes=result.spike_count, n_synapses=n_syn,
                    events=events, peak_rss=peak, base_rss=base, **extra,
-                   bytes_per_synapse=conn / n_syn if n_syn else None,
+                   bytes_per_synapse=conn / n_syn if n_syn else None, warmup_ms=warmup_ms,
                    device_mem=_device_memory() if sim.backend == "cuda" else None,
-                   note="build = connect + engine setup; bytes/synapse = connectivity storage"), \
+                   note="build = connect + engine setup; bytes/synapse = connectivity storage"
+                        + (" with the plastic synapses' traces" if plastic else "")), \
         with_parameters(spec, net)
 
 
@@ -208,21 +237,23 @@ def peer_available(sim: str, peer_python: str) -> tuple[str | None, str | None]:
 
 def measure_peer(sim: str, mode: str, spec: Spec, t_ms: float, peer_python: str, threads: int = 2,
                  repeat: int = 1, seed: int = 1, workdir: str | None = None,
-                 timeout: float | None = None) -> dict[str, Any]:
+                 timeout: float | None = None, warmup_ms: float = 0.0) -> dict[str, Any]:
     """One peer configuration on ``spec`` (with the exact neuron parameters, see
-    :func:`.workloads.with_parameters`); a record with ``skipped`` set if it did not run."""
+    :func:`.workloads.with_parameters`), ``t_ms`` timed after ``warmup_ms``; a record with
+    ``skipped`` set if it did not run."""
     if sim == "brian2" and mode == "runtime":
         threads = 1  # Brian2's runtime mode has no threads
     workdir = workdir or os.path.join(tempfile.gettempdir(), f"snn_bench_{os.getuid()}")
     os.makedirs(workdir, exist_ok=True)
-    task = dict(task="bench", sim=sim, mode=mode, spec=spec, t_ms=t_ms, threads=threads,
+    task = dict(task="bench", sim=sim, mode=mode, spec=spec, t_ms=t_ms, warmup_ms=warmup_ms, threads=threads,
                 repeat=max(1, repeat), seed=seed, workdir=workdir)
     label = PEER_MODES[(sim, mode)]
     out, why = run_peer_task(task, peer_python, threads, timeout)
     if out is None:
-        return _record(spec, t_ms, label, threads=threads, skipped=f"{label}: {why}")
+        return _record(spec, t_ms, label, threads=threads, warmup_ms=warmup_ms, skipped=f"{label}: {why}")
     builds, runs = out.pop("build_s"), out.pop("run_s")
-    return _record(spec, t_ms, label, threads=threads, build_s=min(builds), run_s=min(runs), **out)
+    return _record(spec, t_ms, label, threads=threads, warmup_ms=warmup_ms, build_s=min(builds),
+                   run_s=min(runs), **out)
 
 
 def compare_rates(ours: dict[str, Any], peer: dict[str, Any]) -> None:

@@ -16,8 +16,11 @@ A spec is plain JSON-able data (so the peers' interpreter can read it without sn
   D]`` or ``["uniform_int", low, high]``, both ends included) and the synapse: ``target``
   (``"I"``: current for one step, ``"v"``: a jump of v) or ``kernel`` (``["instant_v"]``: a
   jump of v, ``["exponential", tau]``: current (nA) or, into ``lif_cond``, conductance (µS)
-  ``w exp(-m dt / tau)`` in the m-th step from arrival), and into ``lif_cond`` a
-  ``receptor`` (``"excitatory"`` or ``"inhibitory"``, weights >= 0);
+  ``w exp(-m dt / tau)`` in the m-th step from arrival), into ``lif_cond`` a
+  ``receptor`` (``"excitatory"`` or ``"inhibitory"``, weights >= 0), and optionally a
+  ``plasticity``: ``{"rule": "stdp"}`` with every field of snn.STDP (``tau_plus``,
+  ``tau_minus`` ms, ``a_plus``, ``a_minus``, ``w_min``, ``w_max``, ``weight_dependence``),
+  pair-based STDP with the delay dendritic (docs/numerics.md, "Plasticity");
 * ``inputs``: ``pop`` and ``kind`` ``constant`` (``value``), ``noise`` (``mean``, ``std``:
   a fresh draw per neuron and step), ``pulses`` (``rate_hz``, ``amplitude``: one-step
   current pulses, ``n * rate_hz * dt / 1000`` random neurons per step, see snn.Pulses) or
@@ -54,6 +57,8 @@ class Workload:
     sizes: tuple[int, ...]  # default N
     t_ms: float  # default simulated time
     spec: Callable[[int], Spec] | None  # None: a fixed script (SCRIPTED), snn only
+    warmup_ms: float = 0.0  # simulated, untimed and not counted, before the measured t_ms
+    baseline: str | None = None  # the same network without what this one adds, to compare
 
 
 WORKLOADS: dict[str, Workload] = {}
@@ -154,6 +159,33 @@ peers draw each neuron independently with probability 1 Hz * dt, the same rate).
 dt=1 ms, v by two 0.5 ms half-steps, then u.""",
     (1000, 100_000), 1000.0, sparse_delays))
 
+#: The stdp workload's rule: Izhikevich's (2006) scale (w_max 10, LTP 0.1, LTD 0.12, 20 ms),
+#: applied to every pair at once instead of through his daily ``sd`` consolidation.
+STDP_RULE = dict(rule="stdp", tau_plus=20.0, tau_minus=20.0, a_plus=0.1, a_minus=0.12, w_min=0.0, w_max=10.0,
+                 weight_dependence="additive")
+
+
+def stdp(n: int) -> Spec:
+    spec = sparse_delays(n)
+    projections = [dict(pr, plasticity=dict(STDP_RULE)) if pr["pre"] == "exc" else pr
+                   for pr in spec["projections"]]
+    return dict(spec, name="stdp", projections=projections)
+
+
+register(Workload(
+    "stdp", "sparse_delays with STDP on its excitatory synapses", """\
+sparse_delays (all its parameters above) with pair-based STDP (snn.STDP, NEST's
+stdp_synapse) on the excitatory synapses, to excitatory and inhibitory targets: all-to-all
+pairing through exponential traces, tau_plus = tau_minus = 20 ms, additive, a_plus 0.1,
+a_minus 0.12, weights from 6 clipped to [0, 10]; the delay is dendritic: a pair is t =
+t_post + D - t_pre, t > 0 adds a_plus exp(-t/tau_plus), t < 0 subtracts a_minus
+exp(t/tau_minus), t = 0 nothing. Inhibitory synapses stay static. 1000 ms simulated first
+(warm-up, --warmup-ms), then t ms measured; mean_weight: the mean final weight of the
+plastic synapses (NEST's with the potentiation it defers to each synapse's next pre spike
+applied, mean_weight_as_read without). Compare run times with sparse_delays
+(the baseline) at the same --warmup-ms.""",
+    (1000, 10_000, 100_000), 1000.0, stdp, warmup_ms=1000.0, baseline="sparse_delays"))
+
 #: Workloads of a fixed size that time a script rather than build a spec: snn only (the
 #: peers have no model of them), measured by :func:`.runner.measure_basal_ganglia`.
 SCRIPTED: dict[str, Workload] = {"basal_ganglia": Workload(
@@ -211,6 +243,15 @@ def _kernel(pr: dict) -> Any:
     return _specs.Exponential(arg[0]) if kind == "exponential" else _specs.Instant(target="v")
 
 
+def _plasticity(pr: dict) -> Any:
+    rule = dict(pr.get("plasticity") or {})
+    if not rule:
+        return None
+    if rule.pop("rule") != "stdp":
+        raise ValueError(f"the bench builds STDP only, got plasticity {pr['plasticity']}")
+    return _specs.STDP(**rule)
+
+
 def _input(x: dict) -> Any:
     if x["kind"] == "constant":
         return x["value"]
@@ -244,7 +285,8 @@ def build(spec: Spec, seed: int = 1) -> Network:
     for pr in spec["projections"]:
         receptor = {"receptor": pr["receptor"]} if "receptor" in pr else {}
         net.connect(pops[pr["pre"]], pops[pr["post"]], _rule(pr), weight=_distribution(pr["weight"]),
-                    delay=_distribution(pr["delay"], spec["dt"]), kernel=_kernel(pr), **receptor)
+                    delay=_distribution(pr["delay"], spec["dt"]), kernel=_kernel(pr),
+                    plasticity=_plasticity(pr), **receptor)
     for x in spec["inputs"]:
         net.input(pops[x["pop"]], _input(x))
     return net
