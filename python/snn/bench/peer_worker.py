@@ -50,14 +50,14 @@ Timing conventions, so that both peers do what snn does in the same steps:
   ``mean_weight_as_read``). Brian2: three pathways. ``pre`` delivers the weight, delay
   ``(D - 1) dt`` as for static synapses; ``stdp``, delay 0, depresses at the spike by the
   post trace and adds it to the pre trace; ``on_post``, delay ``D dt``, is the post spike
-  reaching the synapse: potentiation by the pre trace, then the post trace. The post
-  pathway runs before the pre pathways of its step (``order``), and the depression
+  reaching the synapse: potentiation by the pre trace, then the post trace. In a step the
+  post pathway runs first, then ``stdp``, then ``pre`` (``order``), and the depression
   leaves out a post spike that reached the synapse in the same step, so that pairs at
   ``t = 0`` change nothing and a potentiation and a depression of the same step come in
   snn's and NEST's order. One difference remains: Brian2's ``pre`` pathway delivers the
-  weight as it is on arrival, snn and NEST the weight as the spike left (at most ``D``
-  steps of potentiation apart). :func:`stdp_pairs` checks both peers on given spike
-  trains.
+  weight as it is on arrival, snn and NEST the weight as the spike left (for D > 1 they
+  differ by the changes during the delay). :func:`stdp_pairs` checks both peers on given
+  spike trains.
 """
 
 from __future__ import annotations
@@ -272,8 +272,8 @@ def _brian_synapses(b2, sub_of, j, pr, var, dt):
             model += "\nd_steps : integer (constant)"
     S = b2.Synapses(sub_of[pr["pre"]], sub_of[pr["post"]], model, on_pre=on_pre, delay=delay, name=f"syn{j}",
                     **kw)
-    if rule:
-        S.post.order = -2  # before the pre pathways of the same step
+    if rule:  # in a step: the post spikes reaching the synapses, the pre spikes' STDP, delivery
+        S.post.order, S.stdp.order = -3, -2
     return S
 
 
