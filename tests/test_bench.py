@@ -12,7 +12,7 @@ import pytest
 
 import snn
 from snn.bench import WORKLOADS, measure_snn
-from snn.bench.__main__ import main
+from snn.bench.__main__ import _parser, main
 from snn.bench.lif_workloads import brunel_rate
 from snn.bench.peer_worker import (
     NEST_DELAY_SHIFT,
@@ -70,7 +70,10 @@ def test_reported_figures_match_the_run(name, n, t_ms):
     assert rec["events_per_s"] == pytest.approx(rec["events"] / rec["run_s"])
     assert rec["wall_per_sim_s"] == pytest.approx(rec["run_s"] * 1000.0 / t_ms)
     assert rec["bytes_per_synapse"] == pytest.approx(sum(p.nbytes for p in net.projections) / n_syn)
-    assert rec["peak_rss"] >= rec["base_rss"] > 0
+    # each repeat built in a fresh process: real growth every time, not memory the last one freed
+    assert len(rec["build_rss"]) == 2 and min(rec["build_rss"]) > 2**20
+    assert max(rec["build_rss"]) < 2 * min(rec["build_rss"]) and rec["peak_rss"] > max(rec["build_rss"])
+    assert rec["build_rss_per_synapse"] == pytest.approx(np.median(rec["build_rss"]) / n_syn)
     # the peers get the neurons' exact parameters
     if family(peer_spec) == "lif":  # all in the spec, with the draws build made
         assert peer_spec == resolved(WORKLOADS[name].spec(n), 1)
@@ -211,6 +214,85 @@ def test_nest_peer_reports_consistent_figures():
     assert peer["rate_hz"] == pytest.approx(peer["spikes"] * 1000.0 / (100.0 * 100))
 
 
+# --- sparse_delays --weights: one weight per projection or per-synapse weights ---------------
+
+
+def test_weights_option_parses_and_defaults_to_one_weight(capsys):
+    assert _parser().parse_args(["sparse_delays"]).weights is None
+    assert _parser().parse_args(["sparse_delays", "--weights", "per-synapse"]).weights == ["per-synapse"]
+    assert _parser().parse_args(["sparse_delays", "--weights", "one", "per-synapse"]).weights == [
+        "one", "per-synapse"]
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["sparse_delays", "--weights", "random"])
+    assert "--weights" in capsys.readouterr().err
+    w = WORKLOADS["sparse_delays"]
+    assert w.weight_options == WORKLOADS["stdp"].weight_options == ("one", "per-synapse")
+    assert w.make(1000) == w.make(1000, "one") == w.spec(1000)
+    with pytest.raises(ValueError, match="per-synapse"):
+        w.make(1000, "random")
+    assert WORKLOADS["izh2003"].make(100, "per-synapse") == WORKLOADS["izh2003"].spec(100)  # no variants
+
+
+def test_per_synapse_weights_vary_within_one_percent():
+    one, per = (WORKLOADS["sparse_delays"].make(2000, w) for w in ("one", "per-synapse"))
+    assert (one["weights"], per["weights"]) == ("one", "per-synapse")
+    assert [pr["weight"] for pr in one["projections"]] == [["const", 6.0], ["const", 6.0], ["const", -5.0]]
+    assert [pr["weight"] for pr in per["projections"]] == [["uniform", 5.94, 6.06]] * 2 + [
+        ["uniform", -5.05, -4.95]]
+    for pr_one, pr_per in zip(one["projections"], per["projections"]):  # nothing else differs
+        assert {k: v for k, v in pr_one.items() if k != "weight"} == {
+            k: v for k, v in pr_per.items() if k != "weight"}
+    for proj, proj_one, w0 in zip(build(per).projections, build(one).projections, (6.0, 6.0, -5.0)):
+        w = proj.weights().astype(np.float64)
+        assert np.all(np.abs(w - w0) <= 0.01 * abs(w0) * (1 + 1e-6))
+        assert np.ptp(w) > 0.019 * abs(w0)  # the whole range is used
+        assert np.std(w) == pytest.approx(0.02 * abs(w0) / np.sqrt(12), rel=0.05)  # uniform
+        assert np.unique(w).size > 0.5 * w.size  # float32 has about 2.5e5 values in the range
+        assert abs(w.mean() - w0) < 0.001 * abs(w0)
+        np.testing.assert_array_equal(proj_one.weights(), np.float32(w0))
+        assert proj.nbytes > 1.9 * proj_one.nbytes  # 8-byte synapses against one weight's 4-byte keys
+
+
+def test_command_measures_the_per_synapse_variant(tmp_path, capsys):
+    out_file = tmp_path / "bench.jsonl"
+    assert main(["sparse_delays", "izh2003", "--n", "200", "--t-ms", "20", "--repeat", "1", "--threads", "1",
+                 "--weights", "per-synapse", "one", "--json", str(out_file)]) == 0
+    printed = capsys.readouterr().out
+    assert "--weights ignored for izh2003" in printed
+    recs = [json.loads(x) for x in out_file.read_text().splitlines()]
+    assert [(r["workload"], r.get("weights")) for r in recs] == [("sparse_delays", "per-synapse"),
+                                                               ("sparse_delays", "one"), ("izh2003", None)]
+    assert "| sparse_delays (per-synapse weights) | 200 | snn cpu | 1 |" in printed
+    assert "| sparse_delays | 200 | snn cpu | 1 |" in printed
+    # 8-byte synapses against one weight's 4-byte keys (plus per-projection tables)
+    assert recs[0]["bytes_per_synapse"] == pytest.approx(recs[1]["bytes_per_synapse"] + 4.0)
+
+
+@pytest.mark.slow
+@needs_peers
+@pytest.mark.parametrize("sim", ["nest", "brian2"])
+def test_peers_take_their_one_weight_shortcut_and_per_synapse_weights(sim):
+    """One weight: NEST's static_synapse_hom_w (a copy per projection) and Brian2's literal
+    in on_pre; per-synapse: weights per synapse, drawn within 1% as snn's."""
+    if peer_available(sim, PEER_PYTHON)[0] is None:
+        pytest.skip(f"{sim} not importable by the peers interpreter")
+    found = {}
+    for weights in ("one", "per-synapse"):
+        spec = WORKLOADS["sparse_delays"].make(1000, weights)
+        found[weights], why = run_peer_task(dict(task="synapse_weights", sim=sim, spec=spec), PEER_PYTHON,
+                                            timeout=600)
+        assert found[weights] is not None, why
+    one = {"nest": [f"static_synapse_hom_w_bench_{j}" for j in range(3)], "brian2": ["literal"] * 3}[sim]
+    assert [(p["model"], p["n"], p["mean"]) for p in found["one"]] == list(zip(one, [1] * 3,
+                                                                               [6.0, 6.0, -5.0]))
+    per = {"nest": "static_synapse", "brian2": "w"}[sim]
+    for p, w0, n in zip(found["per-synapse"], (6.0, 6.0, -5.0), (64_000, 16_000, 20_000)):
+        assert (p["model"], p["n"]) == (per, n)
+        assert w0 - 0.01 * abs(w0) <= p["min"] < p["max"] <= w0 + 0.01 * abs(w0)
+        assert p["max"] - p["min"] > 0.019 * abs(w0)
+        assert p["std"] == pytest.approx(0.02 * abs(w0) / np.sqrt(12), rel=0.05)
+
+
 # --- stdp: sparse_delays with STDP on its excitatory synapses ------------------------------
 
 
@@ -272,6 +354,20 @@ def test_command_reports_weights_and_the_cost_of_plasticity(capsys):
     assert f"stdp N=200: mean final plastic weight: snn cpu (1 thr) {mean:.4f}" in printed
     ratio = recs["stdp"]["run_s"] / recs["sparse_delays"]["run_s"]
     assert f"stdp N=200 snn cpu (1 thr): run {ratio:.2f}x sparse_delays's" in printed
+    assert printed.count('"workload": "sparse_delays"') == 1  # measured once, at the same warm-up
+
+
+def test_stdp_alone_measures_its_baseline_after_the_same_warm_up(capsys):
+    assert main(["stdp", "--n", "200", "--t-ms", "30", "--repeat", "1", "--threads", "1",
+                 "--weights", "per-synapse"]) == 0
+    printed = capsys.readouterr().out
+    recs = [json.loads(x) for x in printed.splitlines() if x.startswith("{")]
+    assert [(r["workload"], r.get("baseline_for"), r["warmup_ms"], r["weights"]) for r in recs] == [
+        ("stdp", None, 1000.0, "per-synapse"), ("sparse_delays", "stdp", 1000.0, "per-synapse")]
+    ratio = recs[0]["run_s"] / recs[1]["run_s"]
+    line = (f"stdp (per-synapse weights) N=200 snn cpu (1 thr): run {ratio:.2f}x sparse_delays's "
+            f"({recs[0]['run_s']:.3g} s vs {recs[1]['run_s']:.3g} s, both after a 1000 ms warm-up)")
+    assert line in printed
 
 
 def test_deferred_potentiation_against_brute_force():
@@ -354,7 +450,7 @@ def test_stdp_peer_reports_consistent_figures(sim, mode, tmp_path):
         pytest.skip(f"{sim} not importable by the peers interpreter")
     n, warmup, t_ms = 200, 100.0, 100.0
     rec, spec = measure_snn("stdp", n, t_ms, threads=1, warmup_ms=warmup)
-    peer = measure_peer(sim, mode, spec, t_ms, PEER_PYTHON, threads=1, warmup_ms=warmup,
+    peer = measure_peer(sim, mode, spec, t_ms, PEER_PYTHON, threads=1, warmup_ms=warmup, repeat=2,
                         workdir=str(tmp_path))
     assert "skipped" not in peer, peer.get("skipped")
     assert peer["warmup_ms"] == warmup and peer["n_synapses"] == rec["n_synapses"] == n * 100
@@ -362,6 +458,10 @@ def test_stdp_peer_reports_consistent_figures(sim, mode, tmp_path):
     assert peer["rate_hz"] == pytest.approx(peer["spikes"] * 1000.0 / (t_ms * n))
     # 100 ms of 200 bursting neurons: rates differ between networks; weights hardly move yet
     assert peer["mean_weight"] != 6.0 and abs(peer["mean_weight"] - rec["mean_weight"]) < 0.05
+    # two repeats, each built in a fresh process (the standalone binary's runs): real growth each time
+    assert len(peer["build_rss"]) == 2 and min(peer["build_rss"]) > 0
+    assert max(peer["build_rss"]) < 2 * min(peer["build_rss"])
+    assert peer["build_rss_per_synapse"] == pytest.approx(np.median(peer["build_rss"]) / peer["n_synapses"])
     if sim == "nest":
         assert peer["mean_weight_as_read"] < peer["mean_weight"]
 

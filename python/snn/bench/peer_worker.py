@@ -7,11 +7,14 @@ this file runs there as a plain script: at module level it imports only the stan
 library and NumPy, and never snn. snn's bench imports the helpers it shares with the peers
 (:func:`delivered_events`, the memory probes) from here, so each is written once.
 
-A task is JSON: ``{"task": "bench" | "latency" | "stdp_pairs", "sim": "brian2" | "nest",
+A task is JSON: ``{"task": "bench" | "latency" | "stdp_pairs" | "synapse_weights", "sim": "brian2" | "nest",
 "mode": "standalone" | "runtime", "threads", "repeat", "warmup_ms", "t_ms", "workdir",
 "spec"}``; ``spec`` is the network as :mod:`snn.bench.workloads` describes it (populations
 with their exact parameters, projections, inputs, dt, v_substeps). ``warmup_ms`` is
-simulated first, untimed; spikes and events count from its end.
+simulated first, untimed; spikes and events count from its end. A bench task is one
+repeat (the bench starts a fresh process for each), but for Brian2's standalone mode:
+``repeat`` runs of its binary, each a process of its own, compiled once. ``build_rss`` is
+the growth of resident memory over the build (before any spike is recorded), as snn's.
 
 Timing conventions, so that both peers do what snn does in the same steps:
 
@@ -452,11 +455,25 @@ def brian_events(b2, spec, spike_steps, ids, syns, steps):
                for S, pr in syns)
 
 
+#: C++ put at the start of the standalone binary's main (before its arrays are made) and
+#: before its first network run: the build's time and growth of resident memory (VmRSS).
+BRIAN_START_PROBE = """\
+struct timespec _bb0, _bb1; clock_gettime(CLOCK_MONOTONIC, &_bb0);
+auto _bb_rss = []() { std::ifstream f("/proc/self/status"); std::string k; long kb = 0;
+                      while (f >> k) if (k == "VmRSS:") { f >> kb; break; } return kb * 1024; };
+const long _bb_rss0 = _bb_rss();"""
+BRIAN_BUILD_PROBE = (
+    "clock_gettime(CLOCK_MONOTONIC, &_bb1); std::cout << \"BENCH_BUILD \" << "
+    "((_bb1.tv_sec - _bb0.tv_sec) + 1e-9 * (_bb1.tv_nsec - _bb0.tv_nsec)) << \" \" << "
+    "(_bb_rss() - _bb_rss0) << std::endl;")
+
+
 def brian_standalone(task):
     import brian2 as b2
 
     spec, t_ms, threads = task["spec"], task["t_ms"], task["threads"]
-    directory = os.path.join(task["workdir"], f"brian2_{spec['name']}_{spec['n']}_t{threads}")
+    variant = f"_{spec['weights']}" if "weights" in spec else ""
+    directory = os.path.join(task["workdir"], f"brian2_{spec['name']}{variant}_{spec['n']}_t{threads}")
     rss_file = os.path.join(directory, "peak_rss")
     b2.set_device("cpp_standalone", directory=directory, build_on_run=False)
     b2.prefs.devices.cpp_standalone.openmp_threads = 0 if threads == 1 else threads
@@ -465,14 +482,10 @@ def brian_standalone(task):
                                                     "--rss", rss_file, "./main"]
     b2.defaultclock.dt = spec["dt"] * b2.ms
     b2.seed(task["seed"])
-    b2.device.insert_code("before_start",
-                          "struct timespec _bb0, _bb1; clock_gettime(CLOCK_MONOTONIC, &_bb0);")
+    b2.device.insert_code("before_start", BRIAN_START_PROBE)
     objects, mon, syns, _ = brian_build(b2, spec)
     brian_connect(syns, spec["dt"])
-    b2.device.insert_code(
-        "before_network_run",
-        "clock_gettime(CLOCK_MONOTONIC, &_bb1); std::cout << \"BENCH_BUILD \" << "
-        "((_bb1.tv_sec - _bb0.tv_sec) + 1e-9 * (_bb1.tv_nsec - _bb0.tv_nsec)) << std::endl;")
+    b2.device.insert_code("before_network_run", BRIAN_BUILD_PROBE)
     net = b2.Network(*objects, mon, *[s for s, _ in syns])
     if task.get("warmup_ms"):
         net.run(task["warmup_ms"] * b2.ms)
@@ -480,42 +493,43 @@ def brian_standalone(task):
     t0 = time.perf_counter()
     b2.device.build(directory=directory, compile=True, run=False, clean=True)
     compile_s = time.perf_counter() - t0
-    builds, runs, peaks = [], [], []
-    for _ in range(task["repeat"]):
+    builds, runs, peaks, growth = [], [], [], []
+    for _ in range(task["repeat"]):  # each run of the binary is a fresh process
         b2.device.run(directory=directory, with_output=False)
         with open(os.path.join(b2.device.results_dir, "stdout.txt")) as f:
-            builds.append(float(next(ln for ln in f if ln.startswith("BENCH_BUILD")).split()[1]))
+            _, build_s, build_rss = next(ln for ln in f if ln.startswith("BENCH_BUILD")).split()
+        builds.append(float(build_s))
+        growth.append(int(build_rss))
         runs.append(b2.device._last_run_time)
         with open(rss_file) as f:
             peaks.append(int(f.read()))
-    return dict(build_s=builds, run_s=runs, compile_s=compile_s, peak_rss=max(peaks), base_rss=0,
+    return dict(build_s=builds, run_s=runs, compile_s=compile_s, peak_rss=max(peaks), build_rss=growth,
                 **brian_figures(b2, spec, mon, syns, task), version=b2.__version__,
                 note="build = binary's array setup and synapse creation; compile once")
 
 
 def brian_runtime(task):
+    """One repeat (the bench runs each in a fresh process): build, warm-up, timed run."""
     import brian2 as b2
 
     spec, t_ms = task["spec"], task["t_ms"]
     b2.prefs.codegen.target = "cython"
     b2.prefs.codegen.runtime.cython.cache_dir = os.path.join(task["workdir"], "brian2_cython_cache")
-    builds, runs, base = [], [], rss_bytes()
-    for _rep in range(task["repeat"]):
-        b2.start_scope()
-        b2.defaultclock.dt = spec["dt"] * b2.ms
-        b2.seed(task["seed"])
-        t0 = time.perf_counter()
-        objects, mon, syns, _ = brian_build(b2, spec)
-        brian_connect(syns, spec["dt"])
-        net = b2.Network(*objects, mon, *[s for s, _ in syns])
-        net.run(0 * b2.ms)  # generates, compiles (or loads from the cache) every code object
-        builds.append(time.perf_counter() - t0)
-        if task.get("warmup_ms"):
-            net.run(task["warmup_ms"] * b2.ms)
-        t0 = time.perf_counter()
-        net.run(t_ms * b2.ms)
-        runs.append(time.perf_counter() - t0)
-    return dict(build_s=builds, run_s=runs, peak_rss=rss_bytes("VmHWM"), base_rss=base,
+    b2.defaultclock.dt = spec["dt"] * b2.ms
+    b2.seed(task["seed"])
+    base = rss_bytes()
+    t0 = time.perf_counter()
+    objects, mon, syns, _ = brian_build(b2, spec)
+    brian_connect(syns, spec["dt"])
+    net = b2.Network(*objects, mon, *[s for s, _ in syns])
+    net.run(0 * b2.ms)  # generates, compiles (or loads from the cache) every code object
+    build_s, build_rss = time.perf_counter() - t0, rss_bytes() - base
+    if task.get("warmup_ms"):
+        net.run(task["warmup_ms"] * b2.ms)
+    t0 = time.perf_counter()
+    net.run(t_ms * b2.ms)
+    run_s = time.perf_counter() - t0
+    return dict(build_s=[build_s], run_s=[run_s], build_rss=[build_rss], peak_rss=rss_bytes("VmHWM"),
                 **brian_figures(b2, spec, mon, syns, task), version=b2.__version__,
                 note="single-threaded (Cython); build includes code generation")
 
@@ -645,6 +659,27 @@ def nest_stdp(rule):
             "alpha": r["a_minus"] / r["a_plus"], "mu_plus": 0.0, "mu_minus": 0.0, "Wmax": r["w_max"]}
 
 
+def nest_synapse_model(pr):
+    """NEST's synapse model for a projection: stdp_synapse with plasticity, else
+    static_synapse_hom_w where all its synapses have one weight (NEST's shortcut, as snn
+    stores one weight for them), else static_synapse."""
+    if "plasticity" in pr:
+        return "stdp_synapse"
+    return "static_synapse_hom_w" if pr["weight"][0] == "const" else "static_synapse"
+
+
+def nest_synapse(nest, pr, weight, name):
+    """syn_spec (without the delay) of a projection with NEST weight ``weight``; a
+    homogeneous weight goes into a copy of static_synapse_hom_w called ``name``."""
+    model = nest_synapse_model(pr)
+    if model == "stdp_synapse":
+        return {**nest_stdp(pr["plasticity"]), "weight": weight}
+    if model == "static_synapse_hom_w":
+        nest.CopyModel(model, name, {"weight": weight})
+        return {"synapse_model": name}
+    return {"synapse_model": model, "weight": weight}
+
+
 def nest_build(nest, spec, record_v=False):
     """The network in NEST; returns (all neurons, spike recorder, (pre, post, delay shift:
     snn's D minus NEST's steps) of each projection, number of synapses, multimeter or None)."""
@@ -654,16 +689,16 @@ def nest_build(nest, spec, record_v=False):
     rec = nest.Create("spike_recorder")
     nest.Connect(pop, rec)
     projs, before, tau_minus = [], nest.num_connections, {}
-    for pr in spec["projections"]:
-        syn = {"synapse_model": "static_synapse"}
+    for j, pr in enumerate(spec["projections"]):
         if "plasticity" in pr:  # NEST keeps the post trace's tau_minus in the target neuron
-            syn, tau = nest_stdp(pr["plasticity"]), pr["plasticity"]["tau_minus"]
+            tau = pr["plasticity"]["tau_minus"]
             if tau_minus.setdefault(pr["post"], tau) != tau:
                 raise ValueError(f"NEST has one tau_minus per neuron; plastic projections into "
                                  f"{pr['post']!r} ask for {tau_minus[pr['post']]} and {tau} ms")
             sub[pr["post"]].set(tau_minus=tau)
+        syn = nest_synapse(nest, pr, weight(pr), f"static_synapse_hom_w_bench_{j}")
         nest.Connect(sub[pr["pre"]], sub[pr["post"]], nest_conn(pr),
-                     {**syn, "weight": weight(pr), "delay": nest_delay(nest, pr["delay"], dt, shift)})
+                     {**syn, "delay": nest_delay(nest, pr["delay"], dt, shift)})
         projs.append((sub[pr["pre"]], sub[pr["post"]], shift))
     n_syn = nest.num_connections - before
     vmon = None
@@ -707,27 +742,27 @@ def nest_mean_weights(nest, spec, projs, n_syn, steps, spikes, first_id):
 
 
 def nest_run(task):
+    """One repeat (the bench runs each in a fresh process): build, warm-up, timed run."""
     import nest
 
     nest.set_verbosity("M_ERROR")
     spec, t_ms = task["spec"], task["t_ms"]
     dt = spec["dt"]
-    builds, runs, base = [], [], rss_bytes()
-    for _ in range(task["repeat"]):
-        nest.ResetKernel()
-        nest.resolution = dt
-        nest.local_num_threads = task["threads"]
-        nest.rng_seed = task["seed"]
-        t0 = time.perf_counter()
-        pop, rec, projs, n_syn, _ = nest_build(nest, spec)
-        nest.Prepare()  # NEST finishes its connection tables here
-        builds.append(time.perf_counter() - t0)
-        if task.get("warmup_ms"):
-            nest.Run(task["warmup_ms"])
-        t0 = time.perf_counter()
-        nest.Run(t_ms)
-        runs.append(time.perf_counter() - t0)
-        nest.Cleanup()
+    nest.ResetKernel()
+    nest.resolution = dt
+    nest.local_num_threads = task["threads"]
+    nest.rng_seed = task["seed"]
+    base = rss_bytes()
+    t0 = time.perf_counter()
+    pop, rec, projs, n_syn, _ = nest_build(nest, spec)
+    nest.Prepare()  # NEST finishes its connection tables here
+    build_s, build_rss = time.perf_counter() - t0, rss_bytes() - base
+    if task.get("warmup_ms"):
+        nest.Run(task["warmup_ms"])
+    t0 = time.perf_counter()
+    nest.Run(t_ms)
+    run_s = time.perf_counter() - t0
+    nest.Cleanup()
     peak = rss_bytes("VmHWM")
     steps, first = round(t_ms / dt), round(task.get("warmup_ms", 0.0) / dt)
     all_steps, all_ids = nest_spike_steps(rec, pop[0].global_id, dt)
@@ -740,9 +775,9 @@ def nest_run(task):
 
     events = sum(projection_events(spec, pr, spike_steps, ids, steps, lambda p=p: synapses(*p))
                  for pr, p in zip(spec["projections"], projs))
-    out = dict(build_s=builds, run_s=runs, peak_rss=peak, base_rss=base, spikes=int(ids.size),
+    out = dict(build_s=[build_s], run_s=[run_s], build_rss=[build_rss], peak_rss=peak, spikes=int(ids.size),
                n_synapses=n_syn, events=events, version=nest.__version__,
-               note="build = Create + Connect + Prepare")
+               note="build = Create + Connect + Prepare; one-weight projections static_synapse_hom_w")
     if any("plasticity" in pr for pr in spec["projections"]):
         out["mean_weight"], out["mean_weight_as_read"] = nest_mean_weights(
             nest, spec, projs, n_syn, first + steps, (all_steps, all_ids), pop[0].global_id)
@@ -847,6 +882,47 @@ def stdp_pairs(task):
     return {"as_read": read.tolist(), "weights": np.minimum(read + owes, rule["w_max"]).tolist()}
 
 
+def synapse_weights(task):
+    """Per projection of ``spec``, as the bench builds it in the peer (Brian2 in runtime mode
+    with NumPy): its synapse model (NEST's, or Brian2's ``"literal"`` for a weight written
+    into on_pre, ``"w"`` for a weight per synapse) and its synapses' weights (count, min,
+    max, mean, std; Brian2's literal as one value)."""
+    spec = task["spec"]
+
+    def summary(model, w):
+        w = np.asarray(w, np.float64)
+        return dict(model=model, n=int(w.size), min=float(w.min()), max=float(w.max()), mean=float(w.mean()),
+                    std=float(w.std()))
+
+    if task["sim"] == "brian2":
+        import brian2 as b2
+
+        b2.prefs.codegen.target = "numpy"
+        b2.defaultclock.dt = spec["dt"] * b2.ms
+        b2.seed(task.get("seed", 1))
+        _, _, syns, _ = brian_build(b2, spec)
+        brian_connect(syns, spec["dt"])
+        return [summary("w", S.w[:]) if "w" in S.variables else
+                summary("literal", [pr["weight"][1]]) for S, pr in syns]
+    import nest
+
+    nest.set_verbosity("M_ERROR")
+    nest.ResetKernel()
+    nest.resolution = spec["dt"]
+    nest.rng_seed = task.get("seed", 1)
+    _, _, projs, n_syn, _ = nest_build(nest, spec)
+    out = []
+    for pre, post, _ in projs:
+        [model] = {str(m) for g in nest_blocks(nest, pre, post, ["synapse_model"], n_syn)
+                   for m in g["synapse_model"]}
+        if model.startswith("static_synapse_hom_w"):
+            out.append(summary(model, [nest.GetDefaults(model)["weight"]]))  # one weight, kept once
+        else:
+            out.append(summary(model, np.concatenate([g["weight"] for g in nest_blocks(
+                nest, pre, post, ["weight"], n_syn)])))
+    return out
+
+
 TASKS = {("bench", "brian2", "standalone"): brian_standalone, ("bench", "brian2", "runtime"): brian_runtime,
          ("bench", "nest", ""): nest_run}
 
@@ -860,8 +936,9 @@ def main(argv) -> int:
         return os.waitstatus_to_exitcode(status)
     with open(argv[0]) as f:
         task = json.load(f)
-    if task["task"] in ("latency", "stdp_pairs"):
-        result = (latency if task["task"] == "latency" else stdp_pairs)(task)
+    if task["task"] in ("latency", "stdp_pairs", "synapse_weights"):
+        tasks = {"latency": latency, "stdp_pairs": stdp_pairs, "synapse_weights": synapse_weights}
+        result = tasks[task["task"]](task)
     else:
         result = TASKS[(task["task"], task["sim"], task.get("mode", ""))](task)
     print("PEER_RESULT " + json.dumps(result), flush=True)
