@@ -12,19 +12,26 @@ import pytest
 
 import snn
 from snn.bench import WORKLOADS, measure_snn
-from snn.bench.__main__ import main
+from snn.bench.__main__ import _parser, main
 from snn.bench.lif_workloads import brunel_rate
-from snn.bench.peer_worker import NEST_DELAY_SHIFT, delivered_events, nest_lif_model, nest_port
+from snn.bench.peer_worker import (
+    NEST_DELAY_SHIFT,
+    deferred_potentiation,
+    delivered_events,
+    nest_lif_model,
+    nest_port,
+)
 from snn.bench.runner import (
     _basal_ganglia_once,
     latency_specs,
     lif_latency_specs,
     measure_peer,
     peer_available,
+    plastic_bytes,
     run_peer_task,
     snn_latency,
 )
-from snn.bench.workloads import SCRIPTED, build, family, resolved
+from snn.bench.workloads import SCRIPTED, STDP_RULE, build, family, resolved
 
 #: snn's side of the LIF workloads needs issue 11's engine; these tests wait for it.
 needs_lif_engine = pytest.mark.skipif(
@@ -44,7 +51,7 @@ def brute_force_events(net, res):
         r = res[proj.pre]
         pre, delay = proj.synapses().pre, proj.delay_steps()
         for i, d in zip(pre.tolist(), delay.tolist()):
-            total += int(np.count_nonzero(r.spike_steps[r.spike_ids == i] + d < res.steps))
+            total += int(np.count_nonzero(r.spike_steps[r.spike_ids == i] - res.first_step + d < res.steps))
     return total
 
 
@@ -63,7 +70,10 @@ def test_reported_figures_match_the_run(name, n, t_ms):
     assert rec["events_per_s"] == pytest.approx(rec["events"] / rec["run_s"])
     assert rec["wall_per_sim_s"] == pytest.approx(rec["run_s"] * 1000.0 / t_ms)
     assert rec["bytes_per_synapse"] == pytest.approx(sum(p.nbytes for p in net.projections) / n_syn)
-    assert rec["peak_rss"] >= rec["base_rss"] > 0
+    # each repeat built in a fresh process: real growth every time, not memory the last one freed
+    assert len(rec["build_rss"]) == 2 and min(rec["build_rss"]) > 2**20
+    assert max(rec["build_rss"]) < 2 * min(rec["build_rss"]) and rec["peak_rss"] > max(rec["build_rss"])
+    assert rec["build_rss_per_synapse"] == pytest.approx(np.median(rec["build_rss"]) / n_syn)
     # the peers get the neurons' exact parameters
     if family(peer_spec) == "lif":  # all in the spec, with the draws build made
         assert peer_spec == resolved(WORKLOADS[name].spec(n), 1)
@@ -187,6 +197,7 @@ def test_basal_ganglia_figures_match_the_run(tmp_path, capsys):
 
 
 PEER_PYTHON = os.environ.get("SNN_PEER_PYTHON") or shutil.which("python", path="/opt/peers-venv/bin")
+needs_peers = pytest.mark.skipif(PEER_PYTHON is None, reason="no peers interpreter (set SNN_PEER_PYTHON)")
 
 
 @pytest.mark.slow
@@ -201,6 +212,258 @@ def test_nest_peer_reports_consistent_figures():
     # all-to-all, delay one step: each spike but those of the last step reaches 100 targets
     assert peer["events"] % 100 == 0 and peer["spikes"] * 100 - peer["events"] <= 100 * 100
     assert peer["rate_hz"] == pytest.approx(peer["spikes"] * 1000.0 / (100.0 * 100))
+
+
+# --- sparse_delays --weights: one weight per projection or per-synapse weights ---------------
+
+
+def test_weights_option_parses_and_defaults_to_one_weight(capsys):
+    assert _parser().parse_args(["sparse_delays"]).weights is None
+    assert _parser().parse_args(["sparse_delays", "--weights", "per-synapse"]).weights == ["per-synapse"]
+    assert _parser().parse_args(["sparse_delays", "--weights", "one", "per-synapse"]).weights == [
+        "one", "per-synapse"]
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["sparse_delays", "--weights", "random"])
+    assert "--weights" in capsys.readouterr().err
+    w = WORKLOADS["sparse_delays"]
+    assert w.weight_options == WORKLOADS["stdp"].weight_options == ("one", "per-synapse")
+    assert w.make(1000) == w.make(1000, "one") == w.spec(1000)
+    with pytest.raises(ValueError, match="per-synapse"):
+        w.make(1000, "random")
+    assert WORKLOADS["izh2003"].make(100, "per-synapse") == WORKLOADS["izh2003"].spec(100)  # no variants
+
+
+def test_per_synapse_weights_vary_within_one_percent():
+    one, per = (WORKLOADS["sparse_delays"].make(2000, w) for w in ("one", "per-synapse"))
+    assert (one["weights"], per["weights"]) == ("one", "per-synapse")
+    assert [pr["weight"] for pr in one["projections"]] == [["const", 6.0], ["const", 6.0], ["const", -5.0]]
+    assert [pr["weight"] for pr in per["projections"]] == [["uniform", 5.94, 6.06]] * 2 + [
+        ["uniform", -5.05, -4.95]]
+    for pr_one, pr_per in zip(one["projections"], per["projections"]):  # nothing else differs
+        assert {k: v for k, v in pr_one.items() if k != "weight"} == {
+            k: v for k, v in pr_per.items() if k != "weight"}
+    for proj, proj_one, w0 in zip(build(per).projections, build(one).projections, (6.0, 6.0, -5.0)):
+        w = proj.weights().astype(np.float64)
+        assert np.all(np.abs(w - w0) <= 0.01 * abs(w0) * (1 + 1e-6))
+        assert np.ptp(w) > 0.019 * abs(w0)  # the whole range is used
+        assert np.std(w) == pytest.approx(0.02 * abs(w0) / np.sqrt(12), rel=0.05)  # uniform
+        assert np.unique(w).size > 0.5 * w.size  # float32 has about 2.5e5 values in the range
+        assert abs(w.mean() - w0) < 0.001 * abs(w0)
+        np.testing.assert_array_equal(proj_one.weights(), np.float32(w0))
+        assert proj.nbytes > 1.9 * proj_one.nbytes  # 8-byte synapses against one weight's 4-byte keys
+
+
+def test_command_measures_the_per_synapse_variant(tmp_path, capsys):
+    out_file = tmp_path / "bench.jsonl"
+    assert main(["sparse_delays", "izh2003", "--n", "200", "--t-ms", "20", "--repeat", "1", "--threads", "1",
+                 "--weights", "per-synapse", "one", "--json", str(out_file)]) == 0
+    printed = capsys.readouterr().out
+    assert "--weights ignored for izh2003" in printed
+    recs = [json.loads(x) for x in out_file.read_text().splitlines()]
+    assert [(r["workload"], r.get("weights")) for r in recs] == [("sparse_delays", "per-synapse"),
+                                                               ("sparse_delays", "one"), ("izh2003", None)]
+    assert "| sparse_delays (per-synapse weights) | 200 | snn cpu | 1 |" in printed
+    assert "| sparse_delays | 200 | snn cpu | 1 |" in printed
+    # 8-byte synapses against one weight's 4-byte keys (plus per-projection tables)
+    assert recs[0]["bytes_per_synapse"] == pytest.approx(recs[1]["bytes_per_synapse"] + 4.0)
+
+
+@pytest.mark.slow
+@needs_peers
+@pytest.mark.parametrize("sim", ["nest", "brian2"])
+def test_peers_take_their_one_weight_shortcut_and_per_synapse_weights(sim):
+    """One weight: NEST's static_synapse_hom_w (a copy per projection) and Brian2's literal
+    in on_pre; per-synapse: weights per synapse, drawn within 1% as snn's."""
+    if peer_available(sim, PEER_PYTHON)[0] is None:
+        pytest.skip(f"{sim} not importable by the peers interpreter")
+    found = {}
+    for weights in ("one", "per-synapse"):
+        spec = WORKLOADS["sparse_delays"].make(1000, weights)
+        found[weights], why = run_peer_task(dict(task="synapse_weights", sim=sim, spec=spec), PEER_PYTHON,
+                                            timeout=600)
+        assert found[weights] is not None, why
+    one = {"nest": [f"static_synapse_hom_w_bench_{j}" for j in range(3)], "brian2": ["literal"] * 3}[sim]
+    assert [(p["model"], p["n"], p["mean"]) for p in found["one"]] == list(zip(one, [1] * 3,
+                                                                               [6.0, 6.0, -5.0]))
+    per = {"nest": "static_synapse", "brian2": "w"}[sim]
+    for p, w0, n in zip(found["per-synapse"], (6.0, 6.0, -5.0), (64_000, 16_000, 20_000)):
+        assert (p["model"], p["n"]) == (per, n)
+        assert w0 - 0.01 * abs(w0) <= p["min"] < p["max"] <= w0 + 0.01 * abs(w0)
+        assert p["max"] - p["min"] > 0.019 * abs(w0)
+        assert p["std"] == pytest.approx(0.02 * abs(w0) / np.sqrt(12), rel=0.05)
+
+
+# --- stdp: sparse_delays with STDP on its excitatory synapses ------------------------------
+
+
+def test_stdp_spec_is_sparse_delays_with_plastic_excitatory_synapses():
+    stdp, static = WORKLOADS["stdp"].spec(1000), WORKLOADS["sparse_delays"].spec(1000)
+    assert json.loads(json.dumps(stdp)) == stdp
+    assert all("plasticity" not in pr for pr in static["projections"])  # the static specs stay as they were
+    assert {k: v for k, v in stdp.items() if k not in ("name", "projections")} == {
+        k: v for k, v in static.items() if k not in ("name", "projections")}
+    for pr, base in zip(stdp["projections"], static["projections"], strict=True):
+        assert {k: v for k, v in pr.items() if k != "plasticity"} == base
+        assert pr.get("plasticity") == (STDP_RULE if pr["pre"] == "exc" else None)
+    assert STDP_RULE == dict(rule="stdp", tau_plus=20.0, tau_minus=20.0, a_plus=0.1, a_minus=0.12, w_min=0.0,
+                             w_max=10.0, weight_dependence="additive")
+    w = WORKLOADS["stdp"]
+    assert (w.sizes, w.t_ms, w.warmup_ms, w.baseline) == ((1000, 10_000, 100_000), 1000.0, 1000.0,
+                                                          "sparse_delays")
+    assert WORKLOADS["sparse_delays"].warmup_ms == 0.0
+
+
+def test_stdp_figures_match_the_run():
+    n, warmup, t_ms = 500, 60.0, 100.0
+    rec, peer_spec = measure_snn("stdp", n, t_ms, threads=1, repeat=2, warmup_ms=warmup)
+    assert json.loads(json.dumps(rec)) == rec
+    assert [pr.get("plasticity") for pr in peer_spec["projections"]] == [STDP_RULE, STDP_RULE, None]
+    net = build(WORKLOADS["stdp"].spec(n))  # the same seed: the same network, spikes and weights
+    plastic = net.projections[:2]
+    initial = [p.weights() for p in net.projections]
+    net.run(warmup, threads=1, progress=False)
+    res = net.run(t_ms, threads=1, progress=False)
+    assert rec["warmup_ms"] == warmup and res.first_step == warmup
+    assert rec["spikes"] == res.spike_count > 0
+    assert rec["events"] == brute_force_events(net, res)
+    final = [p.weights() for p in net.projections]
+    for p, w0, w in zip(net.projections, initial, final):
+        if p in plastic:  # moved, within the bounds
+            assert np.all(w0 == 6.0) and np.count_nonzero(w != w0) > w.size // 2
+            assert 0.0 <= w.min() and w.max() <= 10.0
+        else:
+            np.testing.assert_array_equal(w, w0)
+    assert rec["mean_weight"] == pytest.approx(np.concatenate(final[:2]).mean(), rel=1e-12)
+    assert rec["mean_weight"] != 6.0
+    n_syn = sum(p.n_synapses for p in net.projections)
+    # the plastic synapses' 8 bytes of key and weight, their traces, per-target lists and delays
+    assert [plastic_bytes(p) for p in plastic] == [30 * p.n_synapses + 8 * (p.post.size + 1) for p in plastic]
+    conn = sum(p.nbytes for p in net.projections) + sum(plastic_bytes(p) for p in plastic)
+    assert rec["bytes_per_synapse"] == pytest.approx(conn / n_syn)
+    static, _ = measure_snn("sparse_delays", n, t_ms, threads=1)
+    assert "mean_weight" not in static and static["warmup_ms"] == 0.0
+
+
+def test_command_reports_weights_and_the_cost_of_plasticity(capsys):
+    assert main(["stdp", "sparse_delays", "--n", "200", "--t-ms", "30", "--warmup-ms", "20", "--repeat", "1",
+                 "--threads", "1"]) == 0
+    printed = capsys.readouterr().out
+    recs = {r["workload"]: r for r in (json.loads(x) for x in printed.splitlines() if x.startswith("{"))}
+    assert recs["stdp"]["warmup_ms"] == recs["sparse_delays"]["warmup_ms"] == 20.0
+    mean = recs["stdp"]["mean_weight"]
+    assert f"stdp N=200: mean final plastic weight: snn cpu (1 thr) {mean:.4f}" in printed
+    ratio = recs["stdp"]["run_s"] / recs["sparse_delays"]["run_s"]
+    assert f"stdp N=200 snn cpu (1 thr): run {ratio:.2f}x sparse_delays's" in printed
+    assert printed.count('"workload": "sparse_delays"') == 1  # measured once, at the same warm-up
+
+
+def test_stdp_alone_measures_its_baseline_after_the_same_warm_up(capsys):
+    assert main(["stdp", "--n", "200", "--t-ms", "30", "--repeat", "1", "--threads", "1",
+                 "--weights", "per-synapse"]) == 0
+    printed = capsys.readouterr().out
+    recs = [json.loads(x) for x in printed.splitlines() if x.startswith("{")]
+    assert [(r["workload"], r.get("baseline_for"), r["warmup_ms"], r["weights"]) for r in recs] == [
+        ("stdp", None, 1000.0, "per-synapse"), ("sparse_delays", "stdp", 1000.0, "per-synapse")]
+    ratio = recs[0]["run_s"] / recs[1]["run_s"]
+    line = (f"stdp (per-synapse weights) N=200 snn cpu (1 thr): run {ratio:.2f}x sparse_delays's "
+            f"({recs[0]['run_s']:.3g} s vs {recs[1]['run_s']:.3g} s, both after a 1000 ms warm-up)")
+    assert line in printed
+
+
+def test_deferred_potentiation_against_brute_force():
+    """What NEST still owes each synapse: the post spikes that reached it after its source's
+    last spike, each potentiating by a_plus times the pre trace then."""
+    rng = np.random.default_rng(5)
+    steps, n, dt = 300, 12, 0.5
+    spike_steps = rng.integers(0, steps, 150)
+    spike_ids = rng.integers(0, n - 1, 150)  # neuron n - 1 is silent
+    pre, post, delay = rng.integers(0, n, 200), rng.integers(0, n, 200), rng.integers(1, 25, 200)
+    rule = dict(STDP_RULE, a_plus=0.3, tau_plus=7.0)
+    got = deferred_potentiation(rule, dt, steps, spike_steps, spike_ids)(pre, post, delay)
+    for g, i, j, d in zip(got, pre, post, delay):
+        mine = spike_steps[spike_ids == i]
+        expected = 0.0
+        if mine.size:
+            last = mine.max()
+            trace = np.exp(-(last - mine) * dt / 7.0).sum()
+            arrive = spike_steps[spike_ids == j] + d
+            arrive = arrive[(arrive > last) & (arrive <= steps - 1)]
+            expected = 0.3 * trace * np.exp(-(arrive - last) * dt / 7.0).sum()
+        assert g == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    assert np.count_nonzero(got) > 20
+
+
+def snn_stdp_pairs(pre, post, delays, rule, w0, steps, dt):
+    """snn's weights after one source spiking at the steps ``pre`` and targets all spiking at
+    ``post`` (forced by 100 mV jumps one step before; cm large, so that the plastic synapses
+    move v by nothing), one plastic synapse of each delay (steps)."""
+    net = snn.Network(dt=dt)
+    src = net.population(1, snn.SpikeSource([np.asarray(pre) * dt]), label="pre")
+    drive = net.population(1, snn.SpikeSource([(np.asarray(post) - 1) * dt]), label="drive")
+    target = net.population(len(delays), snn.LIF(tau_refrac=0.0, cm=1e4), label="post")
+    net.connect(drive, target, snn.AllToAll(), weight=100.0, delay=dt, kernel=snn.Instant(target="v"))
+    stdp = snn.STDP(**{k: v for k, v in rule.items() if k != "rule"})
+    projs = [net.connect(src, target, (np.array([0]), np.array([i])), weight=w0, delay=d * dt,
+                         plasticity=stdp) for i, d in enumerate(delays)]
+    res = net.run(steps * dt, progress=False)
+    for i in range(len(delays)):
+        np.testing.assert_array_equal(res[target].spike_steps[res[target].spike_ids == i], post)
+    return np.array([p.weights()[0] for p in projs])
+
+
+
+
+@pytest.mark.slow
+@needs_peers
+def test_peers_stdp_is_snns_on_given_spike_trains():
+    """The peers' STDP as the bench builds it (Brian2's three pathways, NEST's stdp_synapse
+    and the potentiation it owes) on the same pre and post spike trains as snn's: final
+    weights within 1e-6, including pairs at t = 0, post spikes in consecutive steps and
+    delays up to 20 steps."""
+    for sim in ("brian2", "nest"):
+        if peer_available(sim, PEER_PYTHON)[0] is None:
+            pytest.skip(f"{sim} not importable by the peers interpreter")
+    rng = np.random.default_rng(3)
+    steps, dt, delays = 1000, 1.0, [1, 2, 5, 13, 20]
+    pre = np.sort(rng.choice(np.arange(5, 900), 60, replace=False))
+    post = np.union1d(rng.choice(np.arange(5, 900), 60, replace=False), pre[:6] - 5)  # t = 0 at D = 5
+    assert np.any(np.diff(post) == 1)
+    ours = snn_stdp_pairs(pre, post, delays, STDP_RULE, 6.0, steps, dt)
+    assert np.all(np.abs(ours - 6.0) > 0.01)
+    task = dict(task="stdp_pairs", dt=dt, steps=steps, pre=pre.tolist(), post=post.tolist(), delays=delays,
+                rule=STDP_RULE, w0=6.0)
+    brian, why = run_peer_task(dict(task, sim="brian2"), PEER_PYTHON, timeout=600)
+    assert brian is not None, why
+    np.testing.assert_allclose(brian, ours, rtol=1e-6)
+    nest, why = run_peer_task(dict(task, sim="nest"), PEER_PYTHON, timeout=600)
+    assert nest is not None, why
+    np.testing.assert_allclose(nest["weights"], ours, rtol=1e-6)
+    # NEST reports weights as of each synapse's last pre spike: the long delays' post spikes came later
+    assert np.all(np.array(nest["as_read"])[-2:] < ours[-2:] - 0.05)
+
+
+@pytest.mark.slow
+@needs_peers
+@pytest.mark.parametrize("sim, mode", [("nest", ""), ("brian2", "standalone")])
+def test_stdp_peer_reports_consistent_figures(sim, mode, tmp_path):
+    if peer_available(sim, PEER_PYTHON)[0] is None:
+        pytest.skip(f"{sim} not importable by the peers interpreter")
+    n, warmup, t_ms = 200, 100.0, 100.0
+    rec, spec = measure_snn("stdp", n, t_ms, threads=1, warmup_ms=warmup)
+    peer = measure_peer(sim, mode, spec, t_ms, PEER_PYTHON, threads=1, warmup_ms=warmup, repeat=2,
+                        workdir=str(tmp_path))
+    assert "skipped" not in peer, peer.get("skipped")
+    assert peer["warmup_ms"] == warmup and peer["n_synapses"] == rec["n_synapses"] == n * 100
+    assert 0 < peer["events"] <= peer["spikes"] * 100
+    assert peer["rate_hz"] == pytest.approx(peer["spikes"] * 1000.0 / (t_ms * n))
+    # 100 ms of 200 bursting neurons: rates differ between networks; weights hardly move yet
+    assert peer["mean_weight"] != 6.0 and abs(peer["mean_weight"] - rec["mean_weight"]) < 0.05
+    # two repeats, each built in a fresh process (the standalone binary's runs): real growth each time
+    assert len(peer["build_rss"]) == 2 and min(peer["build_rss"]) > 0
+    assert max(peer["build_rss"]) < 2 * min(peer["build_rss"])
+    assert peer["build_rss_per_synapse"] == pytest.approx(np.median(peer["build_rss"]) / peer["n_synapses"])
+    if sim == "nest":
+        assert peer["mean_weight_as_read"] < peer["mean_weight"]
 
 
 # --- snn.Pulses (the sparse_delays input; its exact stream is tested in test_inputs.py) ------

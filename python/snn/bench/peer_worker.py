@@ -7,10 +7,14 @@ this file runs there as a plain script: at module level it imports only the stan
 library and NumPy, and never snn. snn's bench imports the helpers it shares with the peers
 (:func:`delivered_events`, the memory probes) from here, so each is written once.
 
-A task is JSON: ``{"task": "bench" | "latency", "sim": "brian2" | "nest", "mode":
-"standalone" | "runtime", "threads", "repeat", "t_ms", "workdir", "spec"}``; ``spec`` is
-the network as :mod:`snn.bench.workloads` describes it (populations with their exact
-parameters, projections, inputs, dt, v_substeps).
+A task is JSON: ``{"task": "bench" | "latency" | "stdp_pairs" | "synapse_weights", "sim": "brian2" | "nest",
+"mode": "standalone" | "runtime", "threads", "repeat", "warmup_ms", "t_ms", "workdir",
+"spec"}``; ``spec`` is the network as :mod:`snn.bench.workloads` describes it (populations
+with their exact parameters, projections, inputs, dt, v_substeps). ``warmup_ms`` is
+simulated first, untimed; spikes and events count from its end. A bench task is one
+repeat (the bench starts a fresh process for each), but for Brian2's standalone mode:
+``repeat`` runs of its binary, each a process of its own, compiled once. ``build_rss`` is
+the growth of resident memory over the build (before any spike is recorded), as snn's.
 
 Timing conventions, so that both peers do what snn does in the same steps:
 
@@ -38,6 +42,25 @@ Timing conventions, so that both peers do what snn does in the same steps:
   Brian2 counts its refractory period from the start of the spike step, so it gets
   ``(R + 1) dt`` (its ``unless refractory`` also discards jumps of v, one step longer than
   NEST and snn). :func:`latency` checks delays and the hold (:func:`latency_steps`).
+* STDP (a projection's ``plasticity``; snn.STDP, additive, w_min = 0 for NEST): the delay
+  is dendritic, so a pair is ``t = t_post + D - t_pre`` (steps, spike steps as reported),
+  as snn's docs/numerics.md and NEST's ``stdp_synapse`` define it; ``t = 0`` changes
+  nothing. NEST: ``stdp_synapse`` with ``lambda = a_plus / w_max``, ``alpha = a_minus /
+  a_plus``, ``mu_plus = mu_minus = 0``, ``Wmax = w_max``, the target's ``tau_minus``; it
+  applies the potentiation by post spikes only at the synapse's next pre spike, so the
+  weights it reports at the end lack what the post spikes since each synapse's last pre
+  spike owe (:func:`deferred_potentiation` adds it: ``mean_weight``; as read:
+  ``mean_weight_as_read``). Brian2: three pathways. ``pre`` delivers the weight, delay
+  ``(D - 1) dt`` as for static synapses; ``stdp``, delay 0, depresses at the spike by the
+  post trace and adds it to the pre trace; ``on_post``, delay ``D dt``, is the post spike
+  reaching the synapse: potentiation by the pre trace, then the post trace. In a step the
+  post pathway runs first, then ``stdp``, then ``pre`` (``order``), and the depression
+  leaves out a post spike that reached the synapse in the same step, so that pairs at
+  ``t = 0`` change nothing and a potentiation and a depression of the same step come in
+  snn's and NEST's order. One difference remains: Brian2's ``pre`` pathway delivers the
+  weight as it is on arrival, snn and NEST the weight as the spike left (for D > 1 they
+  differ by the changes during the delay). :func:`stdp_pairs` checks both peers on given
+  spike trains.
 """
 
 from __future__ import annotations
@@ -74,6 +97,45 @@ def reset_peak_rss() -> None:
             f.write("5")
     except OSError:
         pass
+
+
+def measured(spike_steps, spike_ids, first: int):
+    """The spikes from step ``first`` on (the end of a warm-up), steps counted from there."""
+    spike_steps, spike_ids = np.asarray(spike_steps, np.int64), np.asarray(spike_ids, np.int64)
+    keep = spike_steps >= first
+    return spike_steps[keep] - first, spike_ids[keep]
+
+
+def deferred_potentiation(rule, dt, steps, spike_steps, spike_ids):
+    """What NEST's ``stdp_synapse`` owes at the end of a run of ``steps`` steps (all
+    neurons' spikes, ids in one array): it potentiates only at a synapse's next pre spike,
+    for the post spikes that reached it since. Returns ``owed(pre, post, delay)``: per
+    synapse (ids, delay in steps) ``a_plus`` times the sum over its target's spikes ``p``
+    with ``l < p + d <= steps - 1`` of ``K exp(-(p + d - l) dt / tau_plus)``, ``l`` its
+    source's last spike and ``K`` the pre trace just after it (all-to-all: 1 per spike);
+    additive STDP: NEST's weight plus this, clipped at w_max, is snn's."""
+    c = dt / rule["tau_plus"]
+    spike_steps, spike_ids = np.asarray(spike_steps, np.int64), np.asarray(spike_ids, np.int64)
+    n = int(spike_ids.max(initial=-1)) + 1
+    last = np.full(n + 1, -1, np.int64)  # [n]: neurons that never spiked
+    np.maximum.at(last, spike_ids, spike_steps)
+    trace = np.bincount(spike_ids, np.exp(-(last[spike_ids] - spike_steps) * c), minlength=n + 1)
+    keys = np.sort(spike_ids * steps + spike_steps)  # by neuron, then step
+
+    def owed(pre, post, delay):
+        pre, post, delay = (np.asarray(a, np.int64) for a in (pre, post, delay))
+        lp = last[np.minimum(pre, n)]
+        # the target's spikes with lp - d < p <= steps - 1 - d (bounds kept in its own range)
+        lo = np.searchsorted(keys, post * steps + np.maximum(lp - delay, -1), "right")
+        hi = np.searchsorted(keys, post * steps + np.maximum(steps - 1 - delay, -1), "right")
+        count = np.where(lp >= 0, np.maximum(hi - lo, 0), 0)
+        syn = np.repeat(np.arange(pre.size), count)
+        at = lo[syn] + np.arange(syn.size) - np.repeat(np.cumsum(count) - count, count)
+        age = keys[at] - post[syn] * steps + delay[syn] - lp[syn]
+        x = trace[pre[syn]] * np.exp(-age * c)
+        return rule["a_plus"] * np.bincount(syn, x, minlength=pre.size)
+
+    return owed
 
 
 def dense_events(spike_steps, steps: int, n_post: int, delay: int) -> int:
@@ -172,15 +234,50 @@ def _brian_parameters(columns):
     return declared, {k: _brian_value(values) or k for k, values in columns.items()}
 
 
+def additive_stdp(rule):
+    """A projection's plasticity if the peers build it: additive snn.STDP with w_min = 0."""
+    if rule["rule"] != "stdp" or rule["weight_dependence"] != "additive" or rule["w_min"] != 0:
+        raise ValueError(f"the peers build additive STDP with w_min = 0 only, got {rule}")
+    return rule
+
+
+def _brian_stdp(rule, deliver):
+    """Brian2 model, on_pre and on_post of STDP with snn's dendritic delay, the weight
+    delivered by ``deliver`` (module docstring)."""
+    r = additive_stdp(rule)
+
+    def clip(change):
+        return f"w = clip(w {change}, {r['w_min']!r}, {r['w_max']!r})"
+
+    model = (f"w : 1\ndapre/dt = -apre / ({r['tau_plus']!r} * ms) : 1 (event-driven)\n"
+             f"dapost/dt = -apost / ({r['tau_minus']!r} * ms) : 1 (event-driven)\ntpost : second")
+    # a post spike that reached the synapse in this step (its pathway ran first) is left out
+    on_pre = {"pre": deliver, "stdp": clip(f"- {r['a_minus']!r} * (apost - int(tpost == t))") + "\napre += 1"}
+    return model, on_pre, clip(f"+ {r['a_plus']!r} * apre") + "\napost += 1\ntpost = t"
+
+
 def _brian_synapses(b2, sub_of, j, pr, var, dt):
-    """Projection ``j``: Synapses adding the weight to ``var`` of the target, delay (D - 1) dt."""
+    """Projection ``j``: Synapses adding the weight to ``var`` of the target, delay (D - 1) dt;
+    with STDP (``plasticity``) as the module's docstring says, delays set by brian_connect."""
     kind, *wp = pr["weight"]
-    const_w = kind == "const"
+    rule = pr.get("plasticity")
+    const_w = kind == "const" and not rule
     on_pre = f"{var}_post += {wp[0]!r}" if const_w else f"{var}_post += w"
     dkind, *dp = pr["delay"]
-    kw = {"delay": (dp[0] - 1) * dt * b2.ms} if dkind == "const" else {}
-    return b2.Synapses(sub_of[pr["pre"]], sub_of[pr["post"]], "" if const_w else "w : 1 (constant)",
-                       on_pre=on_pre, name=f"syn{j}", **kw)
+    delay = {"pre": (dp[0] - 1) * dt * b2.ms} if dkind == "const" else {}
+    model, kw = "" if const_w else "w : 1 (constant)", {}
+    if rule:
+        model, on_pre, kw["on_post"] = _brian_stdp(rule, on_pre)
+        delay["stdp"] = 0 * b2.ms
+        if dkind == "const":
+            delay["post"] = dp[0] * dt * b2.ms
+        else:  # D per synapse for both delayed pathways
+            model += "\nd_steps : integer (constant)"
+    S = b2.Synapses(sub_of[pr["pre"]], sub_of[pr["post"]], model, on_pre=on_pre, delay=delay, name=f"syn{j}",
+                    **kw)
+    if rule:  # in a step: the post spikes reaching the synapses, the pre spikes' STDP, delivery
+        S.post.order, S.stdp.order = -3, -2
+    return S
 
 
 def brian_build(b2, spec, record_v=False):
@@ -304,8 +401,16 @@ def brian_connect(syns, dt):
             S.w = f"{wp[0]!r} + {wp[1] - wp[0]!r} * rand()"
         elif kind == "normal":
             S.w = f"{wp[0]!r} + {wp[1]!r} * randn()"
+        elif "plasticity" in pr:
+            S.w = wp[0]
         dkind, *dp = pr["delay"]
-        if dkind == "uniform_int":  # D uniform in lo..hi steps; Brian2 delay (D - 1) dt
+        if "plasticity" in pr:
+            S.tpost = "-1 * second"  # no post spike yet
+        if dkind == "uniform_int" and "plasticity" in pr:  # D uniform in lo..hi steps
+            S.d_steps = f"{dp[0]} + int({dp[1] - dp[0] + 1} * rand())"
+            S.pre.delay = f"(d_steps - 1) * {dt!r} * ms"
+            S.post.delay = f"d_steps * {dt!r} * ms"
+        elif dkind == "uniform_int":  # D uniform in lo..hi steps; Brian2 delay (D - 1) dt
             S.delay = f"({dp[0] - 1} + floor({dp[1] - dp[0] + 1} * rand())) * {dt!r} * ms"
 
 
@@ -322,10 +427,25 @@ def projection_events(spec, pr, spike_steps, ids, steps, synapses) -> int:
     return delivered_events(spike_steps[sel], ids[sel] - lo, *synapses(), steps)
 
 
-def brian_events(b2, spec, mon, syns, steps):
+def brian_spikes(b2, spec, mon):
+    """(steps, ids) of the spikes Brian2's monitor recorded."""
+    return np.rint(np.asarray(mon.t / b2.ms) / spec["dt"]).astype(np.int64), np.asarray(mon.i[:])
+
+
+def brian_figures(b2, spec, mon, syns, task):
+    """Spikes, synapses, events and the plastic synapses' mean weight of the measured run."""
+    dt, first = spec["dt"], round(task.get("warmup_ms", 0.0) / spec["dt"])
+    spike_steps, ids = measured(*brian_spikes(b2, spec, mon), first)
+    out = dict(spikes=int(ids.size), n_synapses=int(sum(len(s) for s, _ in syns)),
+               events=brian_events(b2, spec, spike_steps, ids, syns, round(task["t_ms"] / dt)))
+    plastic = [np.asarray(S.w[:]) for S, pr in syns if "plasticity" in pr]
+    if plastic:
+        out["mean_weight"] = float(np.concatenate(plastic).mean())
+    return out
+
+
+def brian_events(b2, spec, spike_steps, ids, syns, steps):
     dt = spec["dt"]
-    spike_steps = np.rint(np.asarray(mon.t / b2.ms) / dt).astype(np.int64)
-    ids = np.asarray(mon.i[:])
 
     def synapses(S):  # Brian2's delay d is snn's d / dt + 1 steps
         delay = np.rint(np.asarray(S.delay[:] / b2.ms) / dt).astype(np.int64) + 1
@@ -335,11 +455,25 @@ def brian_events(b2, spec, mon, syns, steps):
                for S, pr in syns)
 
 
+#: C++ put at the start of the standalone binary's main (before its arrays are made) and
+#: before its first network run: the build's time and growth of resident memory (VmRSS).
+BRIAN_START_PROBE = """\
+struct timespec _bb0, _bb1; clock_gettime(CLOCK_MONOTONIC, &_bb0);
+auto _bb_rss = []() { std::ifstream f("/proc/self/status"); std::string k; long kb = 0;
+                      while (f >> k) if (k == "VmRSS:") { f >> kb; break; } return kb * 1024; };
+const long _bb_rss0 = _bb_rss();"""
+BRIAN_BUILD_PROBE = (
+    "clock_gettime(CLOCK_MONOTONIC, &_bb1); std::cout << \"BENCH_BUILD \" << "
+    "((_bb1.tv_sec - _bb0.tv_sec) + 1e-9 * (_bb1.tv_nsec - _bb0.tv_nsec)) << \" \" << "
+    "(_bb_rss() - _bb_rss0) << std::endl;")
+
+
 def brian_standalone(task):
     import brian2 as b2
 
     spec, t_ms, threads = task["spec"], task["t_ms"], task["threads"]
-    directory = os.path.join(task["workdir"], f"brian2_{spec['name']}_{spec['n']}_t{threads}")
+    variant = f"_{spec['weights']}" if "weights" in spec else ""
+    directory = os.path.join(task["workdir"], f"brian2_{spec['name']}{variant}_{spec['n']}_t{threads}")
     rss_file = os.path.join(directory, "peak_rss")
     b2.set_device("cpp_standalone", directory=directory, build_on_run=False)
     b2.prefs.devices.cpp_standalone.openmp_threads = 0 if threads == 1 else threads
@@ -348,58 +482,55 @@ def brian_standalone(task):
                                                     "--rss", rss_file, "./main"]
     b2.defaultclock.dt = spec["dt"] * b2.ms
     b2.seed(task["seed"])
-    b2.device.insert_code("before_start",
-                          "struct timespec _bb0, _bb1; clock_gettime(CLOCK_MONOTONIC, &_bb0);")
+    b2.device.insert_code("before_start", BRIAN_START_PROBE)
     objects, mon, syns, _ = brian_build(b2, spec)
     brian_connect(syns, spec["dt"])
-    b2.device.insert_code(
-        "before_network_run",
-        "clock_gettime(CLOCK_MONOTONIC, &_bb1); std::cout << \"BENCH_BUILD \" << "
-        "((_bb1.tv_sec - _bb0.tv_sec) + 1e-9 * (_bb1.tv_nsec - _bb0.tv_nsec)) << std::endl;")
+    b2.device.insert_code("before_network_run", BRIAN_BUILD_PROBE)
     net = b2.Network(*objects, mon, *[s for s, _ in syns])
-    net.run(t_ms * b2.ms)
+    if task.get("warmup_ms"):
+        net.run(task["warmup_ms"] * b2.ms)
+    net.run(t_ms * b2.ms)  # the last run: the one Brian2 times
     t0 = time.perf_counter()
     b2.device.build(directory=directory, compile=True, run=False, clean=True)
     compile_s = time.perf_counter() - t0
-    builds, runs, peaks = [], [], []
-    for _ in range(task["repeat"]):
+    builds, runs, peaks, growth = [], [], [], []
+    for _ in range(task["repeat"]):  # each run of the binary is a fresh process
         b2.device.run(directory=directory, with_output=False)
         with open(os.path.join(b2.device.results_dir, "stdout.txt")) as f:
-            builds.append(float(next(ln for ln in f if ln.startswith("BENCH_BUILD")).split()[1]))
+            _, build_s, build_rss = next(ln for ln in f if ln.startswith("BENCH_BUILD")).split()
+        builds.append(float(build_s))
+        growth.append(int(build_rss))
         runs.append(b2.device._last_run_time)
         with open(rss_file) as f:
             peaks.append(int(f.read()))
-    steps = round(t_ms / spec["dt"])
-    return dict(build_s=builds, run_s=runs, compile_s=compile_s, peak_rss=max(peaks), base_rss=0,
-                spikes=int(mon.num_spikes), n_synapses=int(sum(len(s) for s, _ in syns)),
-                events=brian_events(b2, spec, mon, syns, steps), version=b2.__version__,
+    return dict(build_s=builds, run_s=runs, compile_s=compile_s, peak_rss=max(peaks), build_rss=growth,
+                **brian_figures(b2, spec, mon, syns, task), version=b2.__version__,
                 note="build = binary's array setup and synapse creation; compile once")
 
 
 def brian_runtime(task):
+    """One repeat (the bench runs each in a fresh process): build, warm-up, timed run."""
     import brian2 as b2
 
     spec, t_ms = task["spec"], task["t_ms"]
     b2.prefs.codegen.target = "cython"
     b2.prefs.codegen.runtime.cython.cache_dir = os.path.join(task["workdir"], "brian2_cython_cache")
-    builds, runs, base = [], [], rss_bytes()
-    for _rep in range(task["repeat"]):
-        b2.start_scope()
-        b2.defaultclock.dt = spec["dt"] * b2.ms
-        b2.seed(task["seed"])
-        t0 = time.perf_counter()
-        objects, mon, syns, _ = brian_build(b2, spec)
-        brian_connect(syns, spec["dt"])
-        net = b2.Network(*objects, mon, *[s for s, _ in syns])
-        net.run(0 * b2.ms)  # generates, compiles (or loads from the cache) every code object
-        builds.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        net.run(t_ms * b2.ms)
-        runs.append(time.perf_counter() - t0)
-    steps = round(t_ms / spec["dt"])
-    return dict(build_s=builds, run_s=runs, peak_rss=rss_bytes("VmHWM"), base_rss=base,
-                spikes=int(mon.num_spikes), n_synapses=int(sum(len(s) for s, _ in syns)),
-                events=brian_events(b2, spec, mon, syns, steps), version=b2.__version__,
+    b2.defaultclock.dt = spec["dt"] * b2.ms
+    b2.seed(task["seed"])
+    base = rss_bytes()
+    t0 = time.perf_counter()
+    objects, mon, syns, _ = brian_build(b2, spec)
+    brian_connect(syns, spec["dt"])
+    net = b2.Network(*objects, mon, *[s for s, _ in syns])
+    net.run(0 * b2.ms)  # generates, compiles (or loads from the cache) every code object
+    build_s, build_rss = time.perf_counter() - t0, rss_bytes() - base
+    if task.get("warmup_ms"):
+        net.run(task["warmup_ms"] * b2.ms)
+    t0 = time.perf_counter()
+    net.run(t_ms * b2.ms)
+    run_s = time.perf_counter() - t0
+    return dict(build_s=[build_s], run_s=[run_s], build_rss=[build_rss], peak_rss=rss_bytes("VmHWM"),
+                **brian_figures(b2, spec, mon, syns, task), version=b2.__version__,
                 note="single-threaded (Cython); build includes code generation")
 
 
@@ -521,6 +652,34 @@ def nest_conn(pr):
     return {"rule": "fixed_" + key, key: pr["k"], "allow_autapses": True, "allow_multapses": False}
 
 
+def nest_stdp(rule):
+    """NEST's stdp_synapse for a projection's plasticity (module docstring)."""
+    r = additive_stdp(rule)
+    return {"synapse_model": "stdp_synapse", "tau_plus": r["tau_plus"], "lambda": r["a_plus"] / r["w_max"],
+            "alpha": r["a_minus"] / r["a_plus"], "mu_plus": 0.0, "mu_minus": 0.0, "Wmax": r["w_max"]}
+
+
+def nest_synapse_model(pr):
+    """NEST's synapse model for a projection: stdp_synapse with plasticity, else
+    static_synapse_hom_w where all its synapses have one weight (NEST's shortcut, as snn
+    stores one weight for them), else static_synapse."""
+    if "plasticity" in pr:
+        return "stdp_synapse"
+    return "static_synapse_hom_w" if pr["weight"][0] == "const" else "static_synapse"
+
+
+def nest_synapse(nest, pr, weight, name):
+    """syn_spec (without the delay) of a projection with NEST weight ``weight``; a
+    homogeneous weight goes into a copy of static_synapse_hom_w called ``name``."""
+    model = nest_synapse_model(pr)
+    if model == "stdp_synapse":
+        return {**nest_stdp(pr["plasticity"]), "weight": weight}
+    if model == "static_synapse_hom_w":
+        nest.CopyModel(model, name, {"weight": weight})
+        return {"synapse_model": name}
+    return {"synapse_model": model, "weight": weight}
+
+
 def nest_build(nest, spec, record_v=False):
     """The network in NEST; returns (all neurons, spike recorder, (pre, post, delay shift:
     snn's D minus NEST's steps) of each projection, number of synapses, multimeter or None)."""
@@ -529,11 +688,17 @@ def nest_build(nest, spec, record_v=False):
     sub = {label: pop[lo:hi] for label, lo, hi in population_slices(spec)}
     rec = nest.Create("spike_recorder")
     nest.Connect(pop, rec)
-    projs, before = [], nest.num_connections
-    for pr in spec["projections"]:
+    projs, before, tau_minus = [], nest.num_connections, {}
+    for j, pr in enumerate(spec["projections"]):
+        if "plasticity" in pr:  # NEST keeps the post trace's tau_minus in the target neuron
+            tau = pr["plasticity"]["tau_minus"]
+            if tau_minus.setdefault(pr["post"], tau) != tau:
+                raise ValueError(f"NEST has one tau_minus per neuron; plastic projections into "
+                                 f"{pr['post']!r} ask for {tau_minus[pr['post']]} and {tau} ms")
+            sub[pr["post"]].set(tau_minus=tau)
+        syn = nest_synapse(nest, pr, weight(pr), f"static_synapse_hom_w_bench_{j}")
         nest.Connect(sub[pr["pre"]], sub[pr["post"]], nest_conn(pr),
-                     {"synapse_model": "static_synapse", "weight": weight(pr),
-                      "delay": nest_delay(nest, pr["delay"], dt, shift)})
+                     {**syn, "delay": nest_delay(nest, pr["delay"], dt, shift)})
         projs.append((sub[pr["pre"]], sub[pr["post"]], shift))
     n_syn = nest.num_connections - before
     vmon = None
@@ -549,44 +714,74 @@ def nest_spike_steps(rec, first_id, dt):
     return np.rint(np.asarray(ev["times"]) / dt).astype(np.int64) - 1, np.asarray(ev["senders"]) - first_id
 
 
+def nest_blocks(nest, pre, post, keys, n_syn):
+    """The connections from ``pre`` to ``post`` as {key: array}, in blocks of sources
+    (NEST's connection lists are large)."""
+    block = max(1, 200_000 * len(pre) // max(1, n_syn))
+    for lo in range(0, len(pre), block):
+        got = nest.GetConnections(pre[lo:min(lo + block, len(pre))], post).get(keys)
+        yield {k: np.atleast_1d(np.asarray(got[k])) for k in keys}
+
+
+def nest_mean_weights(nest, spec, projs, n_syn, steps, spikes, first_id):
+    """The plastic synapses' mean weight after a run of ``steps`` steps with ``spikes``
+    (steps, ids from ``first_id``): as NEST reports it, and with the potentiation it owes
+    (:func:`deferred_potentiation`) added, clipped at w_max."""
+    read = total = count = 0.0
+    for pr, (pre, post, _) in zip(spec["projections"], projs):
+        if "plasticity" not in pr:
+            continue
+        owed = deferred_potentiation(pr["plasticity"], spec["dt"], steps, *spikes)
+        for got in nest_blocks(nest, pre, post, ["source", "target", "delay", "weight"], n_syn):
+            w = got["weight"].astype(np.float64)
+            d = np.rint(got["delay"] / spec["dt"]).astype(np.int64)
+            owes = owed(got["source"] - first_id, got["target"] - first_id, d)
+            w_now = np.minimum(w + owes, pr["plasticity"]["w_max"])
+            read, total, count = read + w.sum(), total + w_now.sum(), count + w.size
+    return total / count, read / count
+
+
 def nest_run(task):
+    """One repeat (the bench runs each in a fresh process): build, warm-up, timed run."""
     import nest
 
     nest.set_verbosity("M_ERROR")
     spec, t_ms = task["spec"], task["t_ms"]
     dt = spec["dt"]
-    builds, runs, base = [], [], rss_bytes()
-    for _ in range(task["repeat"]):
-        nest.ResetKernel()
-        nest.resolution = dt
-        nest.local_num_threads = task["threads"]
-        nest.rng_seed = task["seed"]
-        t0 = time.perf_counter()
-        pop, rec, projs, n_syn, _ = nest_build(nest, spec)
-        nest.Prepare()  # NEST finishes its connection tables here
-        builds.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        nest.Run(t_ms)
-        runs.append(time.perf_counter() - t0)
-        nest.Cleanup()
+    nest.ResetKernel()
+    nest.resolution = dt
+    nest.local_num_threads = task["threads"]
+    nest.rng_seed = task["seed"]
+    base = rss_bytes()
+    t0 = time.perf_counter()
+    pop, rec, projs, n_syn, _ = nest_build(nest, spec)
+    nest.Prepare()  # NEST finishes its connection tables here
+    build_s, build_rss = time.perf_counter() - t0, rss_bytes() - base
+    if task.get("warmup_ms"):
+        nest.Run(task["warmup_ms"])
+    t0 = time.perf_counter()
+    nest.Run(t_ms)
+    run_s = time.perf_counter() - t0
+    nest.Cleanup()
     peak = rss_bytes("VmHWM")
-    steps = round(t_ms / dt)
-    spike_steps, ids = nest_spike_steps(rec, pop[0].global_id, dt)
+    steps, first = round(t_ms / dt), round(task.get("warmup_ms", 0.0) / dt)
+    all_steps, all_ids = nest_spike_steps(rec, pop[0].global_id, dt)
+    spike_steps, ids = measured(all_steps, all_ids, first)
 
-    def synapses(pre, post, shift):  # in blocks of sources: NEST's connection lists are large
-        src, delay = [], []
-        block = max(1, 200_000 * len(pre) // max(1, n_syn))
-        for lo in range(0, len(pre), block):
-            got = nest.GetConnections(pre[lo:min(lo + block, len(pre))], post).get(["source", "delay"])
-            src.append(np.atleast_1d(np.asarray(got["source"], np.int64)) - pre[0].global_id)
-            delay.append(np.rint(np.atleast_1d(got["delay"]) / dt).astype(np.int64) + shift)  # snn's D
-        return np.concatenate(src), np.concatenate(delay)
+    def synapses(pre, post, shift):
+        got = list(nest_blocks(nest, pre, post, ["source", "delay"], n_syn))
+        return (np.concatenate([g["source"] for g in got]).astype(np.int64) - pre[0].global_id,
+                np.concatenate([np.rint(g["delay"] / dt).astype(np.int64) + shift for g in got]))  # snn's D
 
     events = sum(projection_events(spec, pr, spike_steps, ids, steps, lambda p=p: synapses(*p))
                  for pr, p in zip(spec["projections"], projs))
-    return dict(build_s=builds, run_s=runs, peak_rss=peak, base_rss=base, spikes=int(ids.size),
-                n_synapses=n_syn, events=events, version=nest.__version__,
-                note="build = Create + Connect + Prepare")
+    out = dict(build_s=[build_s], run_s=[run_s], build_rss=[build_rss], peak_rss=peak, spikes=int(ids.size),
+               n_synapses=n_syn, events=events, version=nest.__version__,
+               note="build = Create + Connect + Prepare; one-weight projections static_synapse_hom_w")
+    if any("plasticity" in pr for pr in spec["projections"]):
+        out["mean_weight"], out["mean_weight_as_read"] = nest_mean_weights(
+            nest, spec, projs, n_syn, first + steps, (all_steps, all_ids), pop[0].global_id)
+    return out
 
 
 # --------------------------------------------------------------------------- latency check
@@ -639,6 +834,95 @@ def latency(task):
     return out
 
 
+def stdp_pairs(task):
+    """STDP on given spike trains, built as the bench builds a plastic projection: one
+    source spiking at the steps ``pre``, ``len(delays)`` targets all spiking at the steps
+    ``post``, one synapse (weight ``w0``, ``rule``) into each with its delay (steps, snn's
+    D); ``steps`` steps of ``dt``. Returns the final weights; NEST: {"as_read": NEST's,
+    "weights": with the potentiation it owes}."""
+    dt, rule, m = task["dt"], task["rule"], len(task["delays"])
+    projections = [{"pre": "pre", "post": f"post{i}", "rule": "all_to_all", "weight": ["const", task["w0"]],
+                    "delay": ["const", d], "target": "I", "plasticity": rule}
+                   for i, d in enumerate(task["delays"])]
+    pre, post = np.asarray(task["pre"]), np.asarray(task["post"])
+    if task["sim"] == "brian2":
+        import brian2 as b2
+
+        b2.start_scope()
+        b2.prefs.codegen.target = "numpy"
+        b2.defaultclock.dt = dt * b2.ms
+        source = b2.SpikeGeneratorGroup(1, np.zeros(pre.size, int), pre * dt * b2.ms)
+        fires = b2.TimedArray(np.isin(np.arange(task["steps"]), post).astype(float), dt=dt * b2.ms)
+        targets = b2.NeuronGroup(m, "Isyn : 1", threshold="fires(t) > 0", reset="",
+                                 namespace={"fires": fires})
+        sub_of = {"pre": source, **{f"post{i}": targets[i:i + 1] for i in range(m)}}
+        syns = [(_brian_synapses(b2, sub_of, j, pr, "Isyn", dt), pr) for j, pr in enumerate(projections)]
+        brian_connect(syns, dt)
+        b2.Network(source, targets, *[S for S, _ in syns]).run(task["steps"] * dt * b2.ms)
+        return [float(S.w[0]) for S, _ in syns]
+    import nest
+
+    nest.set_verbosity("M_ERROR")
+    nest.ResetKernel()
+    nest.resolution = dt
+    cells = nest.Create("parrot_neuron", 1 + m, params={"tau_minus": rule["tau_minus"]})
+    rec = nest.Create("spike_recorder")
+    nest.Connect(cells, rec)
+    for group, steps in ((cells[:1], pre), (cells[1:], post)):  # a generator's time k dt: a parrot's step k
+        gen = nest.Create("spike_generator", params={"spike_times": (steps * dt).tolist()})
+        nest.Connect(gen, group, syn_spec={"delay": dt})
+    for i, pr in enumerate(projections):  # receptor 1: the targets do not repeat these spikes
+        nest.Connect(cells[:1], cells[1 + i], syn_spec={**nest_stdp(rule), "weight": task["w0"],
+                                                      "delay": nest_delay(nest, pr["delay"], dt, 0),
+                                                      "receptor_type": 1})
+    nest.Simulate(task["steps"] * dt)
+    read = np.array([nest.GetConnections(cells[:1], cells[1 + i]).get("weight") for i in range(m)], float)
+    owed = deferred_potentiation(rule, dt, task["steps"], *nest_spike_steps(rec, cells[0].global_id, dt))
+    owes = owed(np.zeros(m, int), np.arange(1, m + 1), task["delays"])
+    return {"as_read": read.tolist(), "weights": np.minimum(read + owes, rule["w_max"]).tolist()}
+
+
+def synapse_weights(task):
+    """Per projection of ``spec``, as the bench builds it in the peer (Brian2 in runtime mode
+    with NumPy): its synapse model (NEST's, or Brian2's ``"literal"`` for a weight written
+    into on_pre, ``"w"`` for a weight per synapse) and its synapses' weights (count, min,
+    max, mean, std; Brian2's literal as one value)."""
+    spec = task["spec"]
+
+    def summary(model, w):
+        w = np.asarray(w, np.float64)
+        return dict(model=model, n=int(w.size), min=float(w.min()), max=float(w.max()), mean=float(w.mean()),
+                    std=float(w.std()))
+
+    if task["sim"] == "brian2":
+        import brian2 as b2
+
+        b2.prefs.codegen.target = "numpy"
+        b2.defaultclock.dt = spec["dt"] * b2.ms
+        b2.seed(task.get("seed", 1))
+        _, _, syns, _ = brian_build(b2, spec)
+        brian_connect(syns, spec["dt"])
+        return [summary("w", S.w[:]) if "w" in S.variables else
+                summary("literal", [pr["weight"][1]]) for S, pr in syns]
+    import nest
+
+    nest.set_verbosity("M_ERROR")
+    nest.ResetKernel()
+    nest.resolution = spec["dt"]
+    nest.rng_seed = task.get("seed", 1)
+    _, _, projs, n_syn, _ = nest_build(nest, spec)
+    out = []
+    for pre, post, _ in projs:
+        [model] = {str(m) for g in nest_blocks(nest, pre, post, ["synapse_model"], n_syn)
+                   for m in g["synapse_model"]}
+        if model.startswith("static_synapse_hom_w"):
+            out.append(summary(model, [nest.GetDefaults(model)["weight"]]))  # one weight, kept once
+        else:
+            out.append(summary(model, np.concatenate([g["weight"] for g in nest_blocks(
+                nest, pre, post, ["weight"], n_syn)])))
+    return out
+
+
 TASKS = {("bench", "brian2", "standalone"): brian_standalone, ("bench", "brian2", "runtime"): brian_runtime,
          ("bench", "nest", ""): nest_run}
 
@@ -652,8 +936,9 @@ def main(argv) -> int:
         return os.waitstatus_to_exitcode(status)
     with open(argv[0]) as f:
         task = json.load(f)
-    if task["task"] == "latency":
-        result = latency(task)
+    if task["task"] in ("latency", "stdp_pairs", "synapse_weights"):
+        tasks = {"latency": latency, "stdp_pairs": stdp_pairs, "synapse_weights": synapse_weights}
+        result = tasks[task["task"]](task)
     else:
         result = TASKS[(task["task"], task["sim"], task.get("mode", ""))](task)
     print("PEER_RESULT " + json.dumps(result), flush=True)

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from typing import Any
@@ -26,18 +27,23 @@ PEER_MODES = {("brian2", "standalone"): "brian2 standalone", ("brian2", "runtime
 
 RATE_TOLERANCE = 0.10  # peers' mean rate may differ from snn's by this fraction
 
+#: The snn package this module belongs to (a repeat's fresh process must import the same).
+SNN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 
 def _record(spec: Spec, t_ms: float, sim: str, **fields: Any) -> dict[str, Any]:
     """A measurement with the derived figures filled in (None where a figure is missing)."""
     rec: dict[str, Any] = dict(workload=spec["name"], n=spec["n"], t_ms=t_ms, sim=sim)
+    if "weights" in spec:
+        rec["weights"] = spec["weights"]
     rec.update(fields)
     run, n_syn = rec.get("run_s"), rec.get("n_synapses")
     spikes = rec.get("spikes")
     rec["wall_per_sim_s"] = run / (t_ms / 1000.0) if run is not None and t_ms > 0 else None
     rec["events_per_s"] = rec["events"] / run if run and rec.get("events") is not None else None
     rec["rate_hz"] = spikes * 1000.0 / (t_ms * spec["n"]) if spikes is not None and t_ms > 0 else None
-    if rec.get("peak_rss") is not None and n_syn:
-        rec["rss_bytes_per_synapse"] = (rec["peak_rss"] - rec.get("base_rss", 0)) / n_syn
+    if rec.get("build_rss") and n_syn:  # one growth per repeat, each in a fresh process
+        rec["build_rss_per_synapse"] = float(np.median(rec["build_rss"])) / n_syn
     return rec
 
 
@@ -56,6 +62,20 @@ def _device_memory() -> int | None:
     return sum(used) * 2**20 if used else None
 
 
+#: Bytes of a plastic projection's state beyond its connectivity (which holds each synapse's
+#: key and weight), as the CPU engine lays out STDP with its dendritic delay
+#: (cpp/src/cpu/cpu_engine.hpp plastic_state, cpp/src/engine_plan.hpp plastic_plan): per
+#: synapse a pre and a post trace (float32 value, uint64 step of the latest spike), its
+#: position in its target's list (uint32) and its delay (uint16); per target one uint64 list
+#: offset (and one more).
+PLASTIC_BYTES_PER_SYNAPSE, PLASTIC_BYTES_PER_TARGET = 2 * (4 + 8) + 4 + 2, 8
+
+
+def plastic_bytes(proj) -> int:
+    """Bytes of a plastic (STDP) projection's traces and per-target lists."""
+    return PLASTIC_BYTES_PER_SYNAPSE * proj.n_synapses + PLASTIC_BYTES_PER_TARGET * (proj.post.size + 1)
+
+
 def snn_events(spec: Spec, net, result) -> int:
     """Synaptic events delivered during ``result``'s run (started at step 0)."""
     total = 0
@@ -72,47 +92,101 @@ def snn_events(spec: Spec, net, result) -> int:
     return total
 
 
-def measure_snn(workload: str, n: int, t_ms: float, backend: str = "cpu", threads: int | None = None,
-                repeat: int = 1, seed: int = 1, delivery: bool = False) -> tuple[dict[str, Any], Spec]:
-    """Builds and runs ``workload`` at size ``n`` ``repeat`` times. Returns the measurement
-    (best build and run times, the run's spikes and events, the peak RSS of the process
-    while building and running and the RSS before, connectivity bytes per synapse) and the
-    spec with the neurons' exact parameters, for the peers. ``delivery``: also time the same
-    neurons and inputs without synapses (``bare_run_s``) and report the delivery rate
-    ``delivery_events_per_s`` = events / (run - bare run)."""
-    spec = WORKLOADS[workload].spec(n)
-    builds, runs = [], []
-    net = result = sim = None
-    for _ in range(max(1, repeat)):
-        net = result = sim = None  # the last run's network does not count in the next's base
-        gc.collect()
-        reset_peak_rss()
-        base = rss_bytes()
-        t0 = time.perf_counter()
-        net = build(spec, seed)
-        sim = net._simulation(backend, threads)  # the engine sets up its tables here
-        builds.append(time.perf_counter() - t0)
-        result = net.run(t_ms, progress=False)
-        runs.append(result.wall_time)
-        peak = rss_bytes("VmHWM")
+def _run(net, warmup_ms: float, t_ms: float, **kw: Any):
+    """The measured run of ``t_ms`` after an untimed warm-up of ``warmup_ms``."""
+    if warmup_ms > 0:
+        net.run(warmup_ms, progress=False, **kw)
+    return net.run(t_ms, progress=False, **kw)
+
+
+def snn_repeat(task: dict[str, Any]) -> dict[str, Any]:
+    """One repeat of :func:`measure_snn` in this process (a fresh one: :func:`in_fresh_process`):
+    build and engine setup timed and their growth of resident memory measured (before any
+    spike is recorded), then the warm-up and the timed run. With ``task["figures"]`` also
+    the run's events, synapses, connectivity bytes, mean plastic weight and the spec with
+    the neurons' exact parameters (``peer_spec``)."""
+    spec, warmup_ms, t_ms = task["spec"], task["warmup_ms"], task["t_ms"]
+    gc.collect()
+    base = rss_bytes()
+    t0 = time.perf_counter()
+    net = build(spec, task["seed"])
+    sim = net._simulation(task["backend"], task["threads"])  # the engine sets up its tables here
+    build_s = time.perf_counter() - t0
+    build_rss = rss_bytes() - base
+    result = _run(net, warmup_ms, t_ms)
+    out = dict(build_s=build_s, run_s=result.wall_time, build_rss=build_rss, peak_rss=rss_bytes("VmHWM"),
+               spikes=result.spike_count, mode=sim.backend, threads=sim.threads,
+               device_mem=_device_memory() if sim.backend == "cuda" else None)
+    if not task.get("figures"):
+        return out
     n_syn = sum(p.n_synapses for p in net.projections)
-    conn = sum(p.nbytes for p in net.projections)
+    plastic = [proj for pr, proj in zip(spec["projections"], net.projections) if pr.get("plasticity")]
+    conn = sum(p.nbytes for p in net.projections) + sum(plastic_bytes(p) for p in plastic)
+    if plastic:
+        out["mean_weight"] = float(np.concatenate([p.weights() for p in plastic]).mean())
+    out.update(n_synapses=n_syn, events=snn_events(spec, net, result), peer_spec=with_parameters(spec, net),
+               bytes_per_synapse=conn / n_syn if n_syn else None, plastic=bool(plastic))
+    return out
+
+
+def in_fresh_process(task: dict[str, Any]) -> dict[str, Any]:
+    """:func:`snn_repeat` in a new interpreter (this one's, importing this snn), so that its
+    memory is not what an earlier repeat freed. Raises SnnError as the repeat did."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(dict(task, snn_dir=SNN_DIR), f)
+    try:
+        p = subprocess.run([sys.executable, "-m", "snn.bench._repeat", f.name], capture_output=True,
+                           text=True)
+    finally:
+        os.unlink(f.name)
+    lines = [ln for ln in p.stdout.splitlines() if ln.startswith("SNN_RESULT ")]
+    if p.returncode != 0 or not lines:
+        tail = " | ".join((p.stdout + p.stderr).strip().splitlines()[-3:])
+        raise RuntimeError(f"an snn repeat failed (exit {p.returncode}): {tail}")
+    out = json.loads(lines[-1][len("SNN_RESULT "):])
+    if "error" in out:
+        raise _core.SnnError(out["error"])
+    return out
+
+
+def measure_snn(workload: str, n: int, t_ms: float, backend: str = "cpu", threads: int | None = None,
+                repeat: int = 1, seed: int = 1, delivery: bool = False,
+                warmup_ms: float | None = None, weights: str | None = None) -> tuple[dict[str, Any], Spec]:
+    """Builds and runs ``workload`` at size ``n`` (``weights``: its --weights variant)
+    ``repeat`` times, each in a fresh process (:func:`snn_repeat`). Returns the measurement
+    (best build and run times, the run's spikes and events, each repeat's growth of
+    resident memory while building (``build_rss``), the peak RSS, connectivity bytes per
+    synapse, the mean final weight of plastic synapses) and the spec with the neurons'
+    exact parameters, for the peers. ``warmup_ms`` (default: the workload's) is simulated
+    before each timed run, untimed and not counted. ``delivery``: also time the same neurons
+    and inputs without synapses (``bare_run_s``, in this process) and report the delivery
+    rate ``delivery_events_per_s`` = events / (run - bare run)."""
+    spec = WORKLOADS[workload].make(n, weights)
+    warmup_ms = WORKLOADS[workload].warmup_ms if warmup_ms is None else warmup_ms
+    task = dict(spec=spec, seed=seed, backend=backend, threads=threads, t_ms=t_ms, warmup_ms=warmup_ms)
+    reps = [in_fresh_process(dict(task, figures=i == 0)) for i in range(max(1, repeat))]
+    first = reps[0]
+    keys = ("n_synapses", "events", "bytes_per_synapse", "mean_weight")
+    figures = {k: first[k] for k in keys if k in first}
     extra: dict[str, Any] = {}
+    if len({r["spikes"] for r in reps}) > 1:
+        extra["spikes_per_repeat"] = [r["spikes"] for r in reps]
     if delivery:
         bare = dict(spec, projections=[])
-        extra["bare_run_s"] = min(build(bare, seed).run(t_ms, backend=backend, threads=threads,
-                                                         progress=False).wall_time
-                                  for _ in range(max(1, repeat)))
-    events = snn_events(spec, net, result)
-    if delivery and runs and min(runs) > extra["bare_run_s"]:
-        extra["delivery_events_per_s"] = events / (min(runs) - extra["bare_run_s"])
-    return _record(spec, t_ms, "snn", mode=sim.backend, threads=sim.threads, version=_core.__version__,
-                   build_s=min(builds), run_s=min(runs), spikes=result.spike_count, n_synapses=n_syn,
-                   events=events, peak_rss=peak, base_rss=base, **extra,
-                   bytes_per_synapse=conn / n_syn if n_syn else None,
-                   device_mem=_device_memory() if sim.backend == "cuda" else None,
-                   note="build = connect + engine setup; bytes/synapse = connectivity storage"), \
-        with_parameters(spec, net)
+        extra["bare_run_s"] = min(
+            _run(build(bare, seed), warmup_ms, t_ms, backend=backend, threads=threads).wall_time
+            for _ in range(max(1, repeat)))
+    runs = [r["run_s"] for r in reps]
+    if delivery and min(runs) > extra["bare_run_s"]:
+        extra["delivery_events_per_s"] = first["events"] / (min(runs) - extra["bare_run_s"])
+    return _record(spec, t_ms, "snn", mode=first["mode"], threads=first["threads"], version=_core.__version__,
+                   build_s=min(r["build_s"] for r in reps), run_s=min(runs), spikes=first["spikes"],
+                   **figures, build_rss=[r["build_rss"] for r in reps],
+                   peak_rss=max(r["peak_rss"] for r in reps), **extra, warmup_ms=warmup_ms,
+                   device_mem=first["device_mem"],
+                   note="build = connect + engine setup; bytes/synapse = connectivity storage"
+                        + (" with the plastic synapses' traces" if first["plastic"] else "")
+                        + "; each repeat in a fresh process"), first["peer_spec"]
 
 
 def _basal_ganglia_once(t_ms: float, backend: str, threads: int | None) -> tuple[dict[str, float], Any]:
@@ -208,21 +282,32 @@ def peer_available(sim: str, peer_python: str) -> tuple[str | None, str | None]:
 
 def measure_peer(sim: str, mode: str, spec: Spec, t_ms: float, peer_python: str, threads: int = 2,
                  repeat: int = 1, seed: int = 1, workdir: str | None = None,
-                 timeout: float | None = None) -> dict[str, Any]:
+                 timeout: float | None = None, warmup_ms: float = 0.0) -> dict[str, Any]:
     """One peer configuration on ``spec`` (with the exact neuron parameters, see
-    :func:`.workloads.with_parameters`); a record with ``skipped`` set if it did not run."""
+    :func:`.workloads.with_parameters`), ``t_ms`` timed after ``warmup_ms``, each of the
+    ``repeat`` repeats in a fresh process (Brian2 standalone: a run of its binary, compiled
+    once); a record with ``skipped`` set if it did not run."""
     if sim == "brian2" and mode == "runtime":
         threads = 1  # Brian2's runtime mode has no threads
     workdir = workdir or os.path.join(tempfile.gettempdir(), f"snn_bench_{os.getuid()}")
     os.makedirs(workdir, exist_ok=True)
-    task = dict(task="bench", sim=sim, mode=mode, spec=spec, t_ms=t_ms, threads=threads,
+    task = dict(task="bench", sim=sim, mode=mode, spec=spec, t_ms=t_ms, warmup_ms=warmup_ms, threads=threads,
                 repeat=max(1, repeat), seed=seed, workdir=workdir)
     label = PEER_MODES[(sim, mode)]
-    out, why = run_peer_task(task, peer_python, threads, timeout)
-    if out is None:
-        return _record(spec, t_ms, label, threads=threads, skipped=f"{label}: {why}")
+    processes = 1 if mode == "standalone" else max(1, repeat)
+    outs = []
+    for _ in range(processes):
+        out, why = run_peer_task(task, peer_python, threads, timeout)
+        if out is None:
+            return _record(spec, t_ms, label, threads=threads, warmup_ms=warmup_ms, skipped=f"{label}: {why}")
+        outs.append(out)
+    out = dict(outs[0])
+    for key in ("build_s", "run_s", "build_rss"):
+        out[key] = [x for o in outs for x in o[key]]
+    out["peak_rss"] = max(o["peak_rss"] for o in outs)
     builds, runs = out.pop("build_s"), out.pop("run_s")
-    return _record(spec, t_ms, label, threads=threads, build_s=min(builds), run_s=min(runs), **out)
+    return _record(spec, t_ms, label, threads=threads, warmup_ms=warmup_ms, build_s=min(builds),
+                   run_s=min(runs), **out)
 
 
 def compare_rates(ours: dict[str, Any], peer: dict[str, Any]) -> None:

@@ -16,14 +16,19 @@ A spec is plain JSON-able data (so the peers' interpreter can read it without sn
   D]`` or ``["uniform_int", low, high]``, both ends included) and the synapse: ``target``
   (``"I"``: current for one step, ``"v"``: a jump of v) or ``kernel`` (``["instant_v"]``: a
   jump of v, ``["exponential", tau]``: current (nA) or, into ``lif_cond``, conductance (µS)
-  ``w exp(-m dt / tau)`` in the m-th step from arrival), and into ``lif_cond`` a
-  ``receptor`` (``"excitatory"`` or ``"inhibitory"``, weights >= 0);
+  ``w exp(-m dt / tau)`` in the m-th step from arrival), into ``lif_cond`` a
+  ``receptor`` (``"excitatory"`` or ``"inhibitory"``, weights >= 0), and optionally a
+  ``plasticity``: ``{"rule": "stdp"}`` with every field of snn.STDP (``tau_plus``,
+  ``tau_minus`` ms, ``a_plus``, ``a_minus``, ``w_min``, ``w_max``, ``weight_dependence``),
+  pair-based STDP with the delay dendritic (docs/numerics.md, "Plasticity");
 * ``inputs``: ``pop`` and ``kind`` ``constant`` (``value``), ``noise`` (``mean``, ``std``:
   a fresh draw per neuron and step), ``pulses`` (``rate_hz``, ``amplitude``: one-step
   current pulses, ``n * rate_hz * dt / 1000`` random neurons per step, see snn.Pulses) or
   ``poisson_input`` (``rate_hz``, ``weight``, ``target`` ``"I"`` or ``"v"``: per neuron and
   step a Poisson count of mean ``rate_hz * dt / 1000`` times ``weight``, see
-  snn.PoissonInput).
+  snn.PoissonInput);
+* ``weights`` (sparse_delays and stdp): ``"one"`` or ``"per-synapse"``, the variant
+  (:attr:`Workload.weight_options`) its projections' weights were made for.
 
 Add a workload with :func:`register`; ``python -m snn.bench`` lists what is registered. The
 LIF workloads are in :mod:`.lif_workloads`.
@@ -54,6 +59,19 @@ class Workload:
     sizes: tuple[int, ...]  # default N
     t_ms: float  # default simulated time
     spec: Callable[[int], Spec] | None  # None: a fixed script (SCRIPTED), snn only
+    warmup_ms: float = 0.0  # simulated, untimed and not counted, before the measured t_ms
+    baseline: str | None = None  # the same network without what this one adds, to compare
+    weight_options: tuple[str, ...] = ()  # what --weights may choose, the default first
+
+    def make(self, n: int, weights: str | None = None) -> Spec:
+        """``spec(n)``, with ``weights`` (one of :attr:`weight_options`) where it has them."""
+        if not self.weight_options:
+            return self.spec(n)
+        weights = weights or self.weight_options[0]
+        if weights not in self.weight_options:
+            raise ValueError(f"{self.name} takes --weights {' or '.join(self.weight_options)}, "
+                             f"got {weights!r}")
+        return self.spec(n, weights=weights)
 
 
 WORKLOADS: dict[str, Workload] = {}
@@ -108,21 +126,34 @@ def izh2003(n: int) -> Spec:
          {"pop": "inh", "kind": "noise", "mean": 0.0, "std": 2.0}])
 
 
-def sparse_delays(n: int) -> Spec:
+#: sparse_delays' weights: one per projection (6 and -5), or per synapse within 1% of them.
+WEIGHT_OPTIONS = ("one", "per-synapse")
+PER_SYNAPSE_SPREAD = 0.01
+
+
+def _weight(w: float, weights: str) -> list:
+    if weights == "one":
+        return ["const", w]
+    lo, hi = sorted(round(w * (1 + s * PER_SYNAPSE_SPREAD), 12) for s in (-1, 1))  # 5.94, not 5.9399999...
+    return ["uniform", lo, hi]
+
+
+def sparse_delays(n: int, weights: str = "one") -> Spec:
     n_exc, n_inh = _split(n)
     m = 100  # outgoing synapses per neuron
     k_ee = min(n_exc, m * n_exc // n)
     k_ei = min(n_inh, m - k_ee)
-    exc = {"weight": ["const", 6.0], "delay": ["uniform_int", 1, 20], "target": "I"}
-    return _network(
+    exc = {"weight": _weight(6.0, weights), "delay": ["uniform_int", 1, 20], "target": "I"}
+    spec = _network(
         "sparse_delays", n, 1.0, 2,
         [{"label": "exc", "n": n_exc, "preset": "regular_spiking"},
          {"label": "inh", "n": n_inh, "preset": "fast_spiking"}],
         [{"pre": "exc", "post": "exc", "rule": "fixed_out_degree", "k": k_ee, **exc},
          {"pre": "exc", "post": "inh", "rule": "fixed_out_degree", "k": k_ei, **exc},
          {"pre": "inh", "post": "exc", "rule": "fixed_out_degree", "k": min(m, n_exc),
-          "weight": ["const", -5.0], "delay": ["const", 1], "target": "I"}],
+          "weight": _weight(-5.0, weights), "delay": ["const", 1], "target": "I"}],
         [{"pop": p, "kind": "pulses", "rate_hz": 1.0, "amplitude": 20.0} for p in ("exc", "inh")])
+    return dict(spec, weights=weights)
 
 
 register(Workload(
@@ -148,11 +179,42 @@ Izhikevich (2006) without STDP: 80% regular-spiking excitatory (a=0.02, b=0.2, c
 d=8), 20% fast-spiking inhibitory (a=0.1, b=0.2, c=-65, d=2); 100 outgoing synapses per
 neuron to distinct targets: excitatory to 80 excitatory and 20 inhibitory, weight +6,
 delays uniform over 1..20 ms; inhibitory to 100 excitatory only, weight -5, delay 1 ms;
-weights are current for one step. Input: current 20 for one step to N/1000 random neurons
-per ms, 1 Hz per neuron (snn.Pulses: one neuron per ms at N=1000, as in the original; the
-peers draw each neuron independently with probability 1 Hz * dt, the same rate).
-dt=1 ms, v by two 0.5 ms half-steps, then u.""",
-    (1000, 100_000), 1000.0, sparse_delays))
+weights are current for one step, one per projection (--weights one: each simulator's
+shortcut, snn's one-weight storage, Brian2's literal, NEST's static_synapse_hom_w) or,
+with --weights per-synapse, drawn per synapse uniformly within 1% of 6 and -5. Input:
+current 20 for one step to N/1000 random neurons per ms, 1 Hz per neuron (snn.Pulses:
+one neuron per ms at N=1000, as in the original; the peers draw each neuron
+independently with probability 1 Hz * dt, the same rate). dt=1 ms, v by two 0.5 ms
+half-steps, then u.""",
+    (1000, 100_000), 1000.0, sparse_delays, weight_options=WEIGHT_OPTIONS))
+
+#: The stdp workload's rule: Izhikevich's (2006) scale (w_max 10, LTP 0.1, LTD 0.12, 20 ms),
+#: applied to every pair at once instead of through his daily ``sd`` consolidation.
+STDP_RULE = dict(rule="stdp", tau_plus=20.0, tau_minus=20.0, a_plus=0.1, a_minus=0.12, w_min=0.0, w_max=10.0,
+                 weight_dependence="additive")
+
+
+def stdp(n: int, weights: str = "one") -> Spec:
+    spec = sparse_delays(n, weights)
+    projections = [dict(pr, plasticity=dict(STDP_RULE)) if pr["pre"] == "exc" else pr
+                   for pr in spec["projections"]]
+    return dict(spec, name="stdp", projections=projections)
+
+
+register(Workload(
+    "stdp", "sparse_delays with STDP on its excitatory synapses", """\
+sparse_delays (all its parameters above) with pair-based STDP (snn.STDP, NEST's
+stdp_synapse) on the excitatory synapses, to excitatory and inhibitory targets: all-to-all
+pairing through exponential traces, tau_plus = tau_minus = 20 ms, additive, a_plus 0.1,
+a_minus 0.12, weights from 6 clipped to [0, 10]; the delay is dendritic: a pair is t =
+t_post + D - t_pre, t > 0 adds a_plus exp(-t/tau_plus), t < 0 subtracts a_minus
+exp(t/tau_minus), t = 0 nothing. Inhibitory synapses stay static. 1000 ms simulated first
+(warm-up, --warmup-ms), then t ms measured; mean_weight: the mean final weight of the
+plastic synapses (NEST's with the potentiation it defers to each synapse's next pre spike
+applied, mean_weight_as_read without). snn's sparse_delays (the baseline) is measured
+after it with the same size, threads, warm-up and --weights, for the cost of plasticity.""",
+    (1000, 10_000, 100_000), 1000.0, stdp, warmup_ms=1000.0, baseline="sparse_delays",
+    weight_options=WEIGHT_OPTIONS))
 
 #: Workloads of a fixed size that time a script rather than build a spec: snn only (the
 #: peers have no model of them), measured by :func:`.runner.measure_basal_ganglia`.
@@ -211,6 +273,15 @@ def _kernel(pr: dict) -> Any:
     return _specs.Exponential(arg[0]) if kind == "exponential" else _specs.Instant(target="v")
 
 
+def _plasticity(pr: dict) -> Any:
+    rule = dict(pr.get("plasticity") or {})
+    if not rule:
+        return None
+    if rule.pop("rule") != "stdp":
+        raise ValueError(f"the bench builds STDP only, got plasticity {pr['plasticity']}")
+    return _specs.STDP(**rule)
+
+
 def _input(x: dict) -> Any:
     if x["kind"] == "constant":
         return x["value"]
@@ -244,7 +315,8 @@ def build(spec: Spec, seed: int = 1) -> Network:
     for pr in spec["projections"]:
         receptor = {"receptor": pr["receptor"]} if "receptor" in pr else {}
         net.connect(pops[pr["pre"]], pops[pr["post"]], _rule(pr), weight=_distribution(pr["weight"]),
-                    delay=_distribution(pr["delay"], spec["dt"]), kernel=_kernel(pr), **receptor)
+                    delay=_distribution(pr["delay"], spec["dt"]), kernel=_kernel(pr),
+                    plasticity=_plasticity(pr), **receptor)
     for x in spec["inputs"]:
         net.input(pops[x["pop"]], _input(x))
     return net
