@@ -108,6 +108,10 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--delivery", action="store_true",
                     help="also run snn without synapses and report the delivery rate: events / "
                          "(run - run without synapses)")
+    ap.add_argument("--mpi", type=int, nargs="+", metavar="P",
+                    help="run each WORKLOAD spread over P MPI processes (mpirun -n P; snn, CPU, the "
+                         "first --threads per process): per-process build and run time, synapses, "
+                         "memory, spikes exchanged per epoch, time in the exchanges (snn.bench.mpi)")
     ap.add_argument("--json", metavar="FILE", help="also write the JSON lines to FILE")
     return ap
 
@@ -276,6 +280,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.check_latency:
         return 0 if _latency_report(args.peer_python, peers or ["brian2", "nest"], names) else 1
+    if args.mpi:
+        from . import mpi
+        for name in (w for w in names if w in WORKLOADS):
+            for n in args.n or WORKLOADS[name].sizes[:1]:
+                t = args.t_ms or WORKLOADS[name].t_ms
+                mpi.main([name, "--n", str(n), "--T", str(t), "--threads", str(args.threads[0]),
+                          "--mpi", *map(str, args.mpi)])
+        return 0
 
     modes, notes = [], []
     for name in SCRIPTED.keys() & set(names):

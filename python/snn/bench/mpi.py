@@ -30,7 +30,7 @@ def worker(workload: str, n: int, t_ms: float, threads: int) -> None:
     from mpi4py import MPI
 
     comm = MPI.COMM_WORLD
-    spec = WORKLOADS[workload].spec(n)
+    spec = WORKLOADS[workload].make(n)
     comm.Barrier()
     rss0, t0, c0 = _resident_bytes(), time.perf_counter(), time.process_time()
     net = build(spec)
@@ -76,7 +76,7 @@ def _summary(r: dict) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m snn.bench.mpi", description=__doc__.splitlines()[0])
-    ap.add_argument("workload", choices=sorted(WORKLOADS))
+    ap.add_argument("workload", choices=sorted(w for w in WORKLOADS if WORKLOADS[w].spec))
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--T", type=float, default=1000.0, help="simulated ms")
     ap.add_argument("--threads", type=int, default=1, help="threads per process")
