@@ -337,7 +337,9 @@ def test_stdp_figures_match_the_run():
     assert rec["mean_weight"] != 6.0
     n_syn = sum(p.n_synapses for p in net.projections)
     # the plastic synapses' 8 bytes of key and weight, their traces, per-target lists and delays
-    assert [plastic_bytes(p) for p in plastic] == [30 * p.n_synapses + 8 * (p.post.size + 1) for p in plastic]
+    # delays 1-20 steps: per target 8 + 4 * 21 + 16 * 22 bytes
+    assert [plastic_bytes(p) for p in plastic] == [14 * p.n_synapses + 12 * p.pre.size + 444 * p.post.size + 8
+                                                   for p in plastic]
     conn = sum(p.nbytes for p in net.projections) + sum(plastic_bytes(p) for p in plastic)
     assert rec["bytes_per_synapse"] == pytest.approx(conn / n_syn)
     static, _ = measure_snn("sparse_delays", n, t_ms, threads=1)

@@ -64,16 +64,21 @@ def _device_memory() -> int | None:
 
 #: Bytes of a plastic projection's state beyond its connectivity (which holds each synapse's
 #: key and weight), as the CPU engine lays out STDP with its dendritic delay
-#: (cpp/src/cpu/cpu_engine.hpp plastic_state, cpp/src/engine_plan.hpp plastic_plan): per
-#: synapse a pre and a post trace (float32 value, uint64 step of the latest spike), its
-#: position in its target's list (uint32) and its delay (uint16); per target one uint64 list
-#: offset (and one more).
-PLASTIC_BYTES_PER_SYNAPSE, PLASTIC_BYTES_PER_TARGET = 2 * (4 + 8) + 4 + 2, 8
+#: (cpp/src/cpu/cpu_engine.hpp plastic_state and post_history, cpp/src/engine_plan.hpp
+#: plastic_plan): per synapse its place in its target's list with its source (uint32 x 3)
+#: and its delay (uint16); per source a trace (float32 value, uint64 step); per target a list
+#: offset (uint64), where each delay begins (uint32 per delay in the range, and one more),
+#: and its latest d_max + 2 spikes (16 bytes each; one process, epochs of one step).
+PLASTIC_BYTES_PER_SYNAPSE, PLASTIC_BYTES_PER_SOURCE = 3 * 4 + 2, 4 + 8
 
 
 def plastic_bytes(proj) -> int:
     """Bytes of a plastic (STDP) projection's traces and per-target lists."""
-    return PLASTIC_BYTES_PER_SYNAPSE * proj.n_synapses + PLASTIC_BYTES_PER_TARGET * (proj.post.size + 1)
+    d = proj.delay_steps()
+    d_min, d_max = (int(d.min()), int(d.max())) if d.size else (1, 1)
+    per_target = 8 + 4 * (d_max - d_min + 2) + 16 * (d_max + 2)
+    return (PLASTIC_BYTES_PER_SYNAPSE * proj.n_synapses + PLASTIC_BYTES_PER_SOURCE * proj.pre.size
+            + per_target * proj.post.size + 8)
 
 
 def snn_events(spec: Spec, net, result) -> int:
