@@ -212,6 +212,12 @@ class cpu_engine final : public engine {
   void add_pulses(const input_data& x, std::uint32_t pi, std::uint32_t in, std::uint64_t k, std::uint32_t lo,
                   std::uint32_t hi, float* dst) const;
   void add_synaptic_input(int t, std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi);
+  /// f(projection, its plastic state, its plan) for each plastic projection into population pi.
+  template <class F>
+  void for_plastic_into(std::uint32_t pi, F&& f) {
+    for (std::uint32_t j : plan_.into[pi])
+      if (net_->projections[j].plastic()) f(net_->projections[j], projs_[j].plastic, plan_.plastic[j]);
+  }
   void potentiate_at_spikes(std::uint32_t pi, std::uint64_t k, const std::vector<std::uint32_t>& spiked);
   void after_step(int t, std::uint32_t pi, std::uint64_t k, recorder& rec);
   void record_traces(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, recorder& rec);

@@ -139,15 +139,11 @@ void cpu_engine::add_synaptic_input(int t, std::uint32_t pi, std::uint64_t k, st
 // (this step's arrivals included), then the neuron's trace. Dendritic: into the neuron's
 // history, which its synapses read a delay later.
 void cpu_engine::potentiate_at_spikes(std::uint32_t pi, std::uint64_t k, const std::vector<std::uint32_t>& spiked) {
-  for (std::uint32_t j : plan_.into[pi]) {
-    projection_data& p = net_->projections[j];
-    if (!p.plastic()) continue;
-    plastic_state& ps = projs_[j].plastic;
-    const plastic_plan& plan = plan_.plastic[j];
+  for_plastic_into(pi, [&](projection_data& p, plastic_state& ps, const plastic_plan& plan) {
     const plasticity_args& r = plan.args;
     if (r.dendritic) {  // the synapses see the spike later (after_step)
       for (std::uint32_t i : spiked) ps.post.push(i, k, r);
-      continue;
+      return;
     }
     for (std::uint32_t i : spiked) {
       for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q) {
@@ -156,7 +152,7 @@ void cpu_engine::potentiate_at_spikes(std::uint32_t pi, std::uint64_t k, const s
       }
       trace_spike(ps.y[i], ps.yk[i], k, r.c_minus, r);
     }
-  }
+  });
 }
 
 // What ends step k for population pi's plastic synapses into this thread's neurons [lo, hi)
@@ -168,11 +164,7 @@ void cpu_engine::potentiate_at_spikes(std::uint32_t pi, std::uint64_t k, const s
 void cpu_engine::after_step(int t, std::uint32_t pi, std::uint64_t k, recorder& rec) {
   population_state& pop = pops_[pi];
   const std::uint32_t lo = pop.bounds[t], hi = pop.bounds[t + 1];
-  for (std::uint32_t j : plan_.into[pi]) {
-    projection_data& p = net_->projections[j];
-    if (!p.plastic()) continue;
-    plastic_state& ps = projs_[j].plastic;
-    const plastic_plan& plan = plan_.plastic[j];
+  for_plastic_into(pi, [&](projection_data& p, plastic_state& ps, const plastic_plan& plan) {
     const plasticity_args& r = plan.args;
     if (r.dendritic) {  // the synapses reached, then each (scattered in memory: prefetched)
       std::vector<std::uint32_t>& reached = reached_[t];
@@ -193,7 +185,7 @@ void cpu_engine::after_step(int t, std::uint32_t pi, std::uint64_t k, recorder& 
       for (std::uint32_t i = lo; i < hi; ++i)
         for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q)
           consolidate(p.synapses[plan.in_syn[q]].weight, ps.sd_of(plan.in_syn[q]), r);
-  }
+  });
   if (rec.active() && lo < hi)
     rec.sample_weights(pi, k, lo, hi, [&](std::uint32_t j, std::uint64_t at) {
       const projection_data& p = net_->projections[j];
