@@ -6,6 +6,7 @@ Skipped without mpirun, mpi4py or an MPI build; SNN_REQUIRE_MPI=1 (CI) makes tha
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -74,3 +75,22 @@ def test_one_process_network_ignores_mpi():
     assert pop.owned == (0, 100)
     with pytest.raises(snn.ConfigError, match="mpi4py communicator"):
         snn.Network(comm=object())
+
+
+def test_benchmark_under_mpi_reports_each_process():
+    """python -m snn.bench.mpi: per-process figures; the processes' synapses add up to one
+    process's, and so do their spikes (the same network, bit for bit)."""
+    cmd = [sys.executable, "-m", "snn.bench.mpi", "sparse_delays", "--n", "3000", "--T", "100",
+           "--mpi", "1", "3", "--json"]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+                         env=dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    one, three = (json.loads(line) for line in run.stdout.split("\n") if line.startswith("{"))
+    assert [one["processes"], three["processes"]] == [1, 3] and len(three["per_process"]) == 3
+    total = one["per_process"][0]
+    assert total["synapses"] == 300000 and total["epochs"] == 0
+    assert sum(p["synapses"] for p in three["per_process"]) == total["synapses"]
+    assert max(p["synapses"] for p in three["per_process"]) < 0.4 * total["synapses"]
+    assert sum(p["spikes"] for p in three["per_process"]) == total["spikes"] > 0
+    for p in three["per_process"]:  # 100 steps of 1 ms, shortest delay 1 step: 100 exchanges
+        assert p["epochs"] == 100 and p["words_received"] > 0 and p["seconds"] >= 0
