@@ -125,6 +125,31 @@ advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, c
     const std::uint64_t f = fail_step.load();
     return (f < e ? f + 1 : e) - k;
   };
+  // The epochs, run by one thread of the parallel region (each(f): f(this thread); wait():
+  // the team's barrier; lead: thread 0) or by one thread for all in turn (each: every
+  // thread's part in order, which is the order the barriers impose; no waiting).
+  auto run = [&](auto&& each, auto&& wait, bool lead) {
+    each([&](int t) { deliver(t, first); });
+    if (sparse_) wait();  // every thread's queues before anyone drains them
+    for (std::uint64_t k = first; k < end && fail_step.load() >= k;) {
+      const std::uint64_t e = epoch_end(k, end);
+      for (std::uint64_t s = k; s < e && fail_step.load() >= s; ++s) each([&](int t) { update(t, s); });
+      wait();  // every thread's spikes of the epoch before anyone delivers them
+      if (remote_) {  // and every process's
+        if (lead) exchange(k, e - k, fail_step);
+        wait();
+      }
+      const std::uint64_t n = epoch_steps(k, e);
+      for (std::uint64_t s = k; s < k + n; ++s) {
+        each([&](int t) { after(t, s); });
+        if (plastic_) wait();  // potentiation by targets, then depression by sources
+        if (s + 1 < end) each([&](int t) { deliver(t, s + 1); });
+        if (plastic_) wait();
+      }
+      if (sparse_ && !plastic_) wait();
+      k += n;
+    }
+  };
   bool in_turn = nt_ == 1;  // no parallel region: a barrier per step costs more than small steps
   if (!in_turn) {
     step_barrier barrier(nt_);
@@ -135,45 +160,15 @@ advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, c
         in_turn = true;
       } else {
         const int t = omp_get_thread_num();
-        deliver(t, first);
-        if (sparse_) barrier.wait();  // every thread's queues before anyone drains them
-        for (std::uint64_t k = first; k < end && fail_step.load() >= k;) {
-          const std::uint64_t e = epoch_end(k, end);
-          for (std::uint64_t s = k; s < e && fail_step.load() >= s; ++s) update(t, s);
-          barrier.wait();  // every thread's spikes of the epoch before anyone delivers them
-          if (remote_) {  // and every process's
-            if (t == 0) exchange(k, e - k, fail_step);
-            barrier.wait();
-          }
-          const std::uint64_t n = epoch_steps(k, e);
-          for (std::uint64_t s = k; s < k + n; ++s) {
-            after(t, s);
-            if (plastic_) barrier.wait();  // potentiation by targets, then depression by sources
-            if (s + 1 < end) deliver(t, s + 1);
-            if (plastic_) barrier.wait();
-          }
-          if (sparse_ && !plastic_) barrier.wait();
-          k += n;
-        }
+        run([&](auto&& f) { f(t); }, [&] { barrier.wait(); }, t == 0);
       }
     }
   }
-  if (in_turn) {  // the threads' parts one after another, in the order the barriers impose
-    for (int t = 0; t < nt_; ++t) deliver(t, first);
-    for (std::uint64_t k = first; k < end && fail_step.load() >= k;) {
-      const std::uint64_t e = epoch_end(k, end);
-      for (std::uint64_t s = k; s < e && fail_step.load() >= s; ++s)
-        for (int t = 0; t < nt_; ++t) update(t, s);
-      if (remote_) exchange(k, e - k, fail_step);
-      const std::uint64_t n = epoch_steps(k, e);
-      for (std::uint64_t s = k; s < k + n; ++s) {
-        for (int t = 0; t < nt_; ++t) after(t, s);
-        if (s + 1 < end)
-          for (int t = 0; t < nt_; ++t) deliver(t, s + 1);
-      }
-      k += n;
-    }
-  }
+  if (in_turn)
+    run([&](auto&& f) {
+          for (int t = 0; t < nt_; ++t) f(t);
+        },
+        [] {}, true);
   advance_result out;
   failure f = *std::min_element(failures.begin(), failures.end());
   if (f.step != std::numeric_limits<std::uint64_t>::max()) {
