@@ -23,7 +23,7 @@ struct kernel_group {
 
 /// A plastic projection's rule and its synapses by target: in_syn[in_ptr[j] .. in_ptr[j + 1])
 /// are the CSR positions of the synapses into neuron j (potentiation walks them), sorted by
-/// delay, in_delay their delays.
+/// delay, in_delay their delays (the CUDA engine searches them).
 struct plastic_plan {
   plasticity_args args;
   std::vector<std::uint64_t> in_ptr;
@@ -34,16 +34,11 @@ struct plastic_plan {
   /// [j * (span + 1) + d - d_min] (the last of each neuron: its in-degree).
   std::vector<std::uint32_t> in_pairs, in_from;
   std::uint32_t d_min = 1, span = 0;
-  /// The positions in in_syn of the synapses into neuron j with delay d: [first, second).
+  /// Dendritic delays: the positions in in_syn of the synapses into neuron j with delay d,
+  /// [first, second).
   std::pair<std::uint64_t, std::uint64_t> of_delay(std::uint32_t j, std::uint32_t d) const {
-    if (!in_from.empty()) {
-      const std::uint32_t* at = in_from.data() + std::size_t(j) * (span + 1) + (d - d_min);
-      return {in_ptr[j] + at[0], in_ptr[j] + at[1]};
-    }
-    const auto b = in_delay.begin() + static_cast<std::ptrdiff_t>(in_ptr[j]);
-    const auto e = in_delay.begin() + static_cast<std::ptrdiff_t>(in_ptr[j + 1]);
-    const auto [lo, hi] = std::equal_range(b, e, static_cast<std::uint16_t>(d));
-    return {static_cast<std::uint64_t>(lo - in_delay.begin()), static_cast<std::uint64_t>(hi - in_delay.begin())};
+    const std::uint32_t* at = in_from.data() + std::size_t(j) * (span + 1) + (d - d_min);
+    return {in_ptr[j] + at[0], in_ptr[j] + at[1]};
   }
 };
 
