@@ -74,10 +74,11 @@ def test_stdp_weights_stay_within_bounds():
     assert pair(-1.0, rule, w0=0.3) == pytest.approx(-0.1)      # clipped at w_min
 
 
-def build_plastic_network(rule_kind, seed=5, dt=0.5, shortest_delay=0.5):
+def build_plastic_network(rule_kind, seed=5, dt=0.5, shortest_delay=0.5, drive=0.3):
     """Poisson sources and LIF neurons with plastic excitatory and static inhibitory
-    projections (no delay under shortest_delay ms), their reference twin, and (snn,
-    reference, initial weights) of each plastic projection."""
+    projections (no delay under shortest_delay ms), the excitatory neurons driven by a
+    constant current `drive`, their reference twin, and (snn, reference, initial weights)
+    of each plastic projection."""
     s = shortest_delay
     net, r = snn.Network(dt=dt, seed=seed), ref.Network(dt, seed=seed)
     rng = np.random.default_rng(seed)
@@ -111,8 +112,8 @@ def build_plastic_network(rule_kind, seed=5, dt=0.5, shortest_delay=0.5):
         rproj = r.connect(rpre, rpost, pre_ids, post_ids, weights, D, rk, rule=rrule if is_plastic else None)
         if is_plastic:
             plastic.append((proj, rproj, weights))
-    net.input(exc, 0.3)
-    r.input(rexc, 0.3)
+    net.input(exc, drive)
+    r.input(rexc, drive)
     return net, r, plastic
 
 
@@ -158,6 +159,29 @@ def check_against_reference(kind, threads, shortest_delay=0.5):
         w = proj.weights()
         np.testing.assert_array_equal(w, w_ref, err_msg=proj.label)
         assert np.count_nonzero(w != initial) > w.size // 10, f"{proj.label}: few weights changed"
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("epoch", [None, "3"])
+def test_post_spikes_beyond_the_engines_ring_match_reference(threads, epoch, monkeypatch):
+    """STDP's potentiation waits for each synapse's next pre spike in the CPU engine, in a
+    ring of each neuron's last 32 post spikes here (delays up to 20 steps); a neuron that
+    fires past it gets what its synapses are owed first. Neurons driven to fire up to 100 times
+    in 600 ms, with sources at 10-30 Hz: the same spikes and weights as the reference."""
+    if epoch:
+        monkeypatch.setenv("SNN_CPU_EPOCH", epoch)
+    T, dt, s = 600.0, 0.5, 1.5 if epoch else 0.5
+    net, r, plastic = build_plastic_network("additive", shortest_delay=s, drive=5.0)
+    res = net.run(T, record=(), threads=threads)
+    out = r.run(int(T / dt), record=())
+    exc = net.populations[1]
+    assert np.count_nonzero(np.bincount(res[exc].spike_ids) > 64) >= 5  # rings filled twice
+    for pop, o in zip(net.populations, out):
+        np.testing.assert_array_equal(res[pop].spike_ids, o["spike_ids"], err_msg=pop.label)
+        np.testing.assert_array_equal(res[pop].spike_steps, o["spike_steps"], err_msg=pop.label)
+    for proj, rproj, initial in plastic:
+        np.testing.assert_array_equal(proj.weights(), rproj.weights(), err_msg=proj.label)
+        assert np.count_nonzero(proj.weights() != initial) > initial.size // 2
 
 
 def test_izhikevich_2006_changes_weights_only_at_interval_ends():

@@ -44,6 +44,10 @@ class engine {
   /// sparse: the CSR's order; one shared weight: one value).
   virtual void read_weights(std::uint32_t projection, std::int32_t* out) const = 0;
   virtual void write_weights(std::uint32_t projection, const std::int32_t* in) = 0;
+  /// Brings the weights in the network data up to date where the engine applies changes
+  /// lazily (the CPU engine's dendritic-delay STDP: potentiation at a synapse's next pre
+  /// spike). The simulation calls it before weights are read, written or saved.
+  virtual void settle() {}
   /// Distributed runs: what exchanging spikes has cost (see simulation::exchanges).
   virtual exchange_stats exchanges() const { return {}; }
   /// What a continuation from step `next` needs beyond the network (model state, the last

@@ -47,13 +47,6 @@ plastic_plan plan_plasticity(const projection_data& p, std::uint32_t n_post, dou
                 static_cast<std::uint32_t>(i));
     out.in_pairs.resize(2 * p.n_synapses);
     for (std::uint64_t q = 0; q < p.n_synapses; ++q) out.in_pairs[2 * q] = out.in_syn[q], out.in_pairs[2 * q + 1] = pre[out.in_syn[q]];
-    out.d_min = p.d_min, out.span = p.d_max - p.d_min + 1;
-    out.in_from.assign(std::size_t(n_post) * (out.span + 1), 0);
-    for (std::uint32_t j = 0; j < n_post; ++j) {
-      std::uint32_t* from = out.in_from.data() + std::size_t(j) * (out.span + 1);
-      for (std::uint64_t q = out.in_ptr[j]; q < out.in_ptr[j + 1]; ++q) ++from[out.in_delay[q] - p.d_min + 1];
-      for (std::uint32_t d = 0; d < out.span; ++d) from[d + 1] += from[d];
-    }
   }
   return out;
 }

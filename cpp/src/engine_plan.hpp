@@ -4,7 +4,6 @@
 // that share one history (docs/numerics.md, "Kernels").
 #include <algorithm>
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 #include "network_data.hpp"
@@ -30,16 +29,8 @@ struct plastic_plan {
   std::vector<std::uint32_t> in_syn;
   std::vector<std::uint16_t> in_delay;
   /// Dendritic delays (the CPU engine's): each in_syn entry with its source, {synapse,
-  /// source} side by side, and where the synapses of each delay begin among neuron j's,
-  /// [j * (span + 1) + d - d_min] (the last of each neuron: its in-degree).
-  std::vector<std::uint32_t> in_pairs, in_from;
-  std::uint32_t d_min = 1, span = 0;
-  /// Dendritic delays: the positions in in_syn of the synapses into neuron j with delay d,
-  /// [first, second).
-  std::pair<std::uint64_t, std::uint64_t> of_delay(std::uint32_t j, std::uint32_t d) const {
-    const std::uint32_t* at = in_from.data() + std::size_t(j) * (span + 1) + (d - d_min);
-    return {in_ptr[j] + at[0], in_ptr[j] + at[1]};
-  }
+  /// source} side by side.
+  std::vector<std::uint32_t> in_pairs;
 };
 
 struct engine_plan {

@@ -34,14 +34,30 @@ SNN_HD float decay(std::uint64_t age, float c) {
   return exp_f32(-(a * c));
 }
 
+/// decay(age, c) for one c, its values for ages below n read from a table (the same
+/// numbers; a table of a few KB stays in L1, where exp_f32 costs some 20 operations).
+struct decay_table {
+  const float* v = nullptr;
+  std::uint32_t n = 0;
+  float c = 0;
+  SNN_HD float operator()(std::uint64_t age) const { return age < n ? v[age] : decay(age, c); }
+};
+
 /// A trace's value at step t >= k (its latest spike's step): the value after that spike
-/// (+1, or 1 under the 2006 rule) decayed over t - k steps; at t == k, the value before
-/// it unless `inclusive` (pairs at equal times are then left out).
-SNN_HD float trace_value(float before, std::uint64_t k, std::uint64_t t, float c, const plasticity_args& r,
-                         bool inclusive) {
+/// (+1, or 1 under the 2006 rule) decayed over t - k steps by decay_of(age); at t == k, the
+/// value before it unless `inclusive` (pairs at equal times are then left out).
+template <class Decay>
+SNN_HD float trace_value_by(float before, std::uint64_t k, std::uint64_t t, const plasticity_args& r, bool inclusive,
+                            const Decay& decay_of) {
   if (k == no_spike) return 0.0f;
   if (t == k && !inclusive) return before;
-  return (r.izhikevich ? 1.0f : before + 1.0f) * decay(t - k, c);
+  return (r.izhikevich ? 1.0f : before + 1.0f) * decay_of(t - k);
+}
+
+/// trace_value_by with decay(age, c).
+SNN_HD float trace_value(float before, std::uint64_t k, std::uint64_t t, float c, const plasticity_args& r,
+                         bool inclusive) {
+  return trace_value_by(before, k, t, r, inclusive, [c](std::uint64_t age) { return decay(age, c); });
 }
 
 /// A spike at step t >= k: the trace's new (before, k).

@@ -292,9 +292,10 @@ void simulation::set_state(std::size_t population, const std::string& variable,
 }
 
 std::vector<double> simulation::get_weights(std::size_t projection) const {
-  auto guard = impl_->net->guard.read();
+  auto guard = impl_->net->guard.write();  // settle() brings the stored weights up to date
   const network_data& d = *impl_->net;
   const projection_data& p = projection_of(d, projection);
+  impl_->eng->settle();
   std::vector<std::int32_t> stored(stored_weights(p));
   impl_->eng->read_weights(static_cast<std::uint32_t>(projection), stored.data());
   std::vector<double> out;
@@ -332,6 +333,7 @@ void simulation::set_weights(std::size_t projection, const double* w, std::size_
                   "value for all, or build the projection with per-synapse weights");
     return q;
   };
+  impl_->eng->settle();
   std::vector<std::int32_t> stored(stored_weights(p));
   impl_->eng->read_weights(static_cast<std::uint32_t>(projection), stored.data());
   std::size_t j = 0;
@@ -347,8 +349,9 @@ void simulation::set_weights(std::size_t projection, const double* w, std::size_
 namespace snn {
 
 state_arrays simulation::save_state() const {
-  auto guard = impl_->net->guard.read();
+  auto guard = impl_->net->guard.write();  // settle() brings the network's weights up to date
   if (impl_->rec.active()) throw error("save_state: a run is in progress (save between runs)");
+  impl_->eng->settle();
   state_arrays out;
   const std::uint64_t step = impl_->step;
   put_array(out, "state/step", &step, 1);

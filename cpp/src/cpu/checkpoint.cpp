@@ -29,16 +29,13 @@ void load_into(std::vector<T>& dst, const state_arrays& in, const std::string& n
 // `keep` (d_max + 1: what a synapse of the longest delay reads back) of each neuron,
 // oldest first: counts per neuron, then steps and values before each spike.
 void save_history(const post_history& h, std::uint32_t keep, const std::string& at, state_arrays& out) {
-  std::vector<std::uint32_t> counts(h.latest.size());
+  std::vector<std::uint32_t> counts(h.heads.size());
   std::vector<std::uint64_t> steps;
   std::vector<float> before;
   for (std::uint32_t i = 0; i < counts.size(); ++i) {
-    const std::uint32_t n = std::min({h.latest[i].count, keep, h.depth + 1});
+    const std::uint32_t c = h.heads[i].count, n = std::min({c, keep, h.depth});
     counts[i] = n;
-    for (std::uint32_t back = n; back-- > 0;) {
-      const post_history::entry& e = back == 0 ? h.latest[i] : h.older[std::size_t(i) * h.depth + (h.latest[i].count - back) % h.depth];
-      steps.push_back(e.step), before.push_back(e.before);
-    }
+    for (std::uint32_t q = c - n; q < c; ++q) steps.push_back(h.nth(i, q).step), before.push_back(h.nth(i, q).before);
   }
   put_array(out, at + "post_counts", counts);
   put_array(out, at + "post_steps", steps);
@@ -47,7 +44,7 @@ void save_history(const post_history& h, std::uint32_t keep, const std::string& 
 
 void load_history(post_history& h, std::uint32_t keep, std::uint64_t next, const std::string& at,
                   const state_arrays& in) {
-  const std::vector<std::uint32_t> counts = get_array<std::uint32_t>(in, at + "post_counts", h.latest.size());
+  const std::vector<std::uint32_t> counts = get_array<std::uint32_t>(in, at + "post_counts", h.heads.size());
   std::uint64_t total = 0;
   for (std::uint32_t c : counts) {
     if (c > keep) config_fail("checkpoint: array '", at, "post_counts': ", c, " spikes kept for a neuron, at most ", keep);
@@ -55,17 +52,17 @@ void load_history(post_history& h, std::uint32_t keep, std::uint64_t next, const
   }
   const std::vector<std::uint64_t> steps = get_array<std::uint64_t>(in, at + "post_steps", total);
   const std::vector<float> before = get_array<float>(in, at + "post_before", total);
-  h.reset(static_cast<std::uint32_t>(h.latest.size()), h.depth);
+  h.clear();
   std::size_t e = 0;
-  for (std::uint32_t i = 0; i < counts.size(); ++i)
+  for (std::uint32_t i = 0; i < counts.size(); ++i) {
     for (std::uint32_t c = 0; c < counts[i]; ++c, ++e) {
       if (steps[e] >= next || (c > 0 && steps[e] <= steps[e - 1]))
         config_fail("checkpoint: array '", at, "post_steps': spike ", e, " (step ", steps[e], ") is out of order or "
                     "not before step ", next);
-      post_history::entry& l = h.latest[i];
-      if (l.count > 0) h.older[std::size_t(i) * h.depth + l.count % h.depth] = l;
-      l.step = steps[e], l.before = before[e], ++l.count;
+      h.put(i, steps[e], before[e]);
     }
+    h.heads[i].settled = next > 0 ? next - 1 : 0;  // the weights saved hold what was owed (settle())
+  }
 }
 
 }  // namespace

@@ -79,12 +79,14 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
       const bool dendritic = plan_.plastic[j].args.dendritic;
       const std::uint32_t n_pre = d.populations[p.pre].n;
       ps.x.assign(dendritic ? n_pre : p.n_synapses, 0.0f), ps.xk.assign(ps.x.size(), no_spike);
-      if (dendritic)  // every spike since the one a synapse of the longest delay sees
-        ps.post.reset(n, p.d_max + epoch_ + 1);
-      else
+      if (dendritic) {  // a ring that holds every spike still owed (plastic.cpp), and 8 more
+        std::uint32_t depth = 1;
+        while (depth < p.d_max + epoch_ + 9) depth *= 2;
+        ps.post.reset(n, depth, p.d_max, plan_.plastic[j].args);
+      } else {
         ps.y.assign(n, 0.0f), ps.yk.assign(n, no_spike);
+      }
       if (p.rule.type == plasticity_type::izhikevich_2006) ps.sd.assign(p.n_synapses, 0.0f);
-      if (dendritic) pops_[p.post].keep_spikes(p.d_max + epoch_, n_lists_);
     }
     if (direct(p)) pops_[p.pre].keep_spikes(p.d_max + epoch_, n_lists_);
     projs_.push_back(std::move(s));
@@ -94,16 +96,15 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
   words_.resize(nt_);
   tails_.resize(nt_);
   shares_.resize(nt_);
-  reached_.resize(nt_);
 }
 
 advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, const stream_table& streams,
                                    recorder& rec) {
   std::atomic<std::uint64_t> fail_step{std::numeric_limits<std::uint64_t>::max()};
   std::vector<failure> failures(nt_);
-  auto update = [&](int t, std::uint64_t k) {  // thread t's neurons at step k
+  auto update = [&](int t, std::uint64_t k, std::uint64_t k0) {  // thread t's neurons at step k of an epoch from k0
     for (std::uint32_t p = 0; p < pops_.size(); ++p) {
-      const failure f = update_population(t, p, k, streams[p], rec);
+      const failure f = update_population(t, p, k, k0, streams[p], rec);
       if (f.step == k) {
         if (f < failures[t]) failures[t] = f;
         std::uint64_t cur = fail_step.load();
@@ -133,7 +134,7 @@ advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, c
     if (sparse_) wait();  // every thread's queues before anyone drains them
     for (std::uint64_t k = first; k < end && fail_step.load() >= k;) {
       const std::uint64_t e = epoch_end(k, end);
-      for (std::uint64_t s = k; s < e && fail_step.load() >= s; ++s) each([&](int t) { update(t, s); });
+      for (std::uint64_t s = k; s < e && fail_step.load() >= s; ++s) each([&](int t) { update(t, s, k); });
       wait();  // every thread's spikes of the epoch before anyone delivers them
       if (remote_) {  // and every process's
         if (lead) exchange(k, e - k, fail_step);
@@ -178,8 +179,11 @@ advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, c
   }
   if (remote_) f = first_failure(f, out.error);
   out.steps = f.step != std::numeric_limits<std::uint64_t>::max() ? f.step - first + 1 : n_steps;
+  if (out.steps > 0) last_step_ = first + out.steps - 1;
   return out;
 }
+
+cpu_engine::~cpu_engine() { settle(); }  // another engine may take the network data over
 
 // Where the epoch from step k ends: after epoch_ steps, at the end of the run, or after a
 // step that ends an interval of the 2006 rule (its weights change then, before the arrivals
@@ -210,6 +214,7 @@ void cpu_engine::read_weights(std::uint32_t j, std::int32_t* out) const {
     for (std::uint64_t s = 0; s < p.n_synapses; ++s) out[s] = p.synapses[s].weight;
 }
 
+// After settle(): nothing is owed to the weights written.
 void cpu_engine::write_weights(std::uint32_t j, const std::int32_t* in) {
   projection_data& p = net_->projections[j];
   if (p.dense) std::copy(in, in + p.weights.size(), p.weights.begin());

@@ -4,6 +4,7 @@
 // namespace); the arithmetic is identical in each, only the vector width differs. Its parts:
 //   cpu_engine.cpp  construction, the step loop, state and weights in and out
 //   delivery.cpp    spikes into arrival queues by target block; each block into its sums
+//   plastic.cpp     plastic synapses: pairs of pre and post spikes, weights owed
 //   update.cpp      one population's step: inputs, synaptic currents, the model's update,
 //                   spike lists, trace samples
 //   exchange.cpp    distributed runs: the spikes of an epoch between the processes
@@ -16,15 +17,11 @@
 #include <vector>
 
 #include "engine.hpp"
+#include "cpu/post_history.hpp"
+#include "cpu/variant.hpp"
 #include "engine_plan.hpp"
 #include "recorder.hpp"
 
-#ifndef SNN_CPU_VARIANT
-#define SNN_CPU_VARIANT generic
-#endif
-#define SNN_CAT2(a, b) a##b
-#define SNN_CAT(a, b) SNN_CAT2(a, b)
-#define SNN_CPU_NS SNN_CAT(cpu_, SNN_CPU_VARIANT)
 
 namespace snn {
 namespace SNN_CPU_NS {
@@ -38,8 +35,7 @@ struct population_state {
   bool uniform = false;                      // every per-neuron constant has one value
   // Each thread's spikes of the last `history` steps, [thread * history + k % history], for
   // populations whose spikes are read late: out of single-delay projections (delivered
-  // from the spikes of D steps before, no queue), into dendritic-delay plastic ones (post
-  // spikes reach their synapses later).
+  // from the spikes of D steps before, no queue).
   std::uint32_t history = 0;
   std::vector<std::vector<std::uint32_t>> recent;
   const std::vector<std::uint32_t>& spikes_of(int t, std::uint64_t k) const {
@@ -65,43 +61,6 @@ struct event_buffer {
   std::vector<std::uint32_t> data;
   std::size_t size = 0;  // words
   void grow(std::size_t at_least);
-};
-
-/// A plastic projection's traces (each: its value before its latest spike, that step):
-/// per synapse the pre trace x; the post trace y per target neuron (axonal delays) or per
-/// synapse (dendritic delays: post spikes reach each synapse after its delay); the 2006
-/// rule's derivatives sd per synapse.
-// The post spikes of each neuron as its synapses see them a dendritic delay later: the
-// trace's (step, value before) at its latest spike, and at the `depth` before it in a ring
-// (the newest at count % depth). The latest spike is what a synapse sees nearly always:
-// kept apart, 16 bytes a neuron.
-struct post_history {
-  struct entry {
-    std::uint64_t step = no_spike;
-    float before = 0.0f;
-    std::uint32_t count = 0;  // latest: spikes so far
-  };
-  std::uint32_t depth = 0;
-  std::vector<entry> latest, older;
-  void reset(std::uint32_t n, std::uint32_t d) { depth = d, latest.assign(n, {}), older.assign(std::size_t(n) * d, {}); }
-  /// The spike of neuron i at step k (after every earlier one).
-  void push(std::uint32_t i, std::uint64_t k, const plasticity_args& r) {
-    entry& e = latest[i];
-    if (e.count > 0) older[std::size_t(i) * depth + e.count % depth] = e;
-    e.before = e.count > 0 ? trace_value(e.before, e.step, k, r.c_minus, r, false) : 0.0f;
-    e.step = k, ++e.count;
-  }
-  /// The trace of neuron i at a synapse of delay d at step k (spikes reaching it at k left
-  /// out): its latest spike at or before k - d (`depth` covers every spike since then).
-  float seen(std::uint32_t i, std::uint32_t d, std::uint64_t k, const plasticity_args& r) const {
-    const entry* e = &latest[i];
-    const std::uint32_t spikes = e->count;
-    for (std::uint32_t back = 1; e->step != no_spike && e->step + d > k; ++back) {
-      if (back >= spikes || back > depth) return 0.0f;
-      e = &older[std::size_t(i) * depth + (spikes - back) % depth];
-    }
-    return e->step == no_spike ? 0.0f : trace_value(e->before, e->step + d, k, r.c_minus, r, false);
-  }
 };
 
 // Traces of a plastic projection. Axonal delays (the 2006 rule): x per synapse (its
@@ -166,6 +125,8 @@ class cpu_engine final : public engine {
   exchange_stats exchanges() const override { return stats_; }
   void save_state(std::uint64_t next, state_arrays& out) const override;
   void load_state(std::uint64_t next, const state_arrays& in) override;
+  void settle() override;
+  ~cpu_engine() override;
 
  private:
   using spike_lists = std::vector<std::vector<std::uint32_t>>;  // [list * n_pop + pop]
@@ -181,8 +142,6 @@ class cpu_engine final : public engine {
   template <int W, class S, class Write>
   void queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
                   const std::vector<std::uint32_t>& pres, std::uint32_t first, Write&& write);
-  void drain_plastic(std::uint32_t j, event_buffer& now, std::int64_t* __restrict acc, std::uint64_t k);
-  void depress_at_spike(std::uint32_t j, std::uint32_t s, synapse& syn, std::uint64_t k_pre);
   template <class Body>
   void with_arrivals(int t, std::uint32_t j, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, Body&& body);
   bool counted(const projection_data& p) const;
@@ -201,8 +160,8 @@ class cpu_engine final : public engine {
   failure first_failure(failure mine, std::string& message) const;
 
   // update.cpp
-  failure update_population(int t, std::uint32_t pi, std::uint64_t k, const std::vector<stream_view>& streams,
-                            recorder& rec);
+  failure update_population(int t, std::uint32_t pi, std::uint64_t k, std::uint64_t k0,
+                            const std::vector<stream_view>& streams, recorder& rec);
   void add_inputs(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi,
                   const std::vector<stream_view>& streams, bool to_v);
   void add_noise(const input_data& x, std::uint32_t pi, std::uint32_t in, std::uint64_t k, std::uint32_t lo,
@@ -218,8 +177,14 @@ class cpu_engine final : public engine {
     for (std::uint32_t j : plan_.into[pi])
       if (net_->projections[j].plastic()) f(net_->projections[j], projs_[j].plastic, plan_.plastic[j]);
   }
-  void potentiate_at_spikes(std::uint32_t pi, std::uint64_t k, const std::vector<std::uint32_t>& spiked);
   void after_step(int t, std::uint32_t pi, std::uint64_t k, recorder& rec);
+
+  // plastic.cpp
+  void drain_plastic(std::uint32_t j, event_buffer& now, std::int64_t* __restrict acc, std::uint64_t k);
+  void pair_rows(std::uint32_t j, const std::vector<std::uint32_t>& pres, std::uint64_t k_pre);
+  void potentiate_at_spikes(std::uint32_t pi, std::uint64_t k, std::uint64_t k0, const std::vector<std::uint32_t>& spiked);
+  void settle_target(projection_data& p, plastic_state& ps, const plastic_plan& plan, std::uint32_t i, std::uint64_t t);
+  float weight_now(std::uint32_t j, std::uint64_t at, std::uint64_t k) const;
   void record_traces(std::uint32_t pi, std::uint64_t k, std::uint32_t lo, std::uint32_t hi, recorder& rec);
 
   std::shared_ptr<network_data> net_;
@@ -248,7 +213,7 @@ class cpu_engine final : public engine {
   std::vector<std::vector<std::uint32_t>> words_;   // per thread: random words (Poisson input)
   std::vector<std::vector<std::uint32_t*>> tails_;  // per thread
   std::vector<std::vector<std::uint32_t>> shares_;  // per thread: its share of a step's spikes
-  std::vector<std::vector<std::uint32_t>> reached_;  // per thread: plastic synapses reached (after_step)
+  std::uint64_t last_step_ = no_spike;  // the last step run (no_spike: none)
   const std::vector<std::uint32_t> no_spikes_;
 };
 

@@ -80,20 +80,11 @@ void cpu_engine::deliver(int t, std::uint64_t k) {
       const synapse* syn = p.synapses.data();
       queue_rows<1>(p, syn, pending, pres, first,
                     [&](std::uint32_t* e, const synapse* b) { e[0] = static_cast<std::uint32_t>(b - syn); });
-    } else {  // events (target, weight); a dendritic-delay plastic synapse is depressed first
-      synapse* syn = net_->projections[j].synapses.data();
-      if (p.plastic()) {
-        queue_rows<2>(p, syn, pending, pres, first, [&](std::uint32_t* e, const synapse* b) {
-          synapse& x = syn[b - syn];
-          depress_at_spike(j, static_cast<std::uint32_t>(b - syn), x, k - 1);
-          e[0] = x.key & post_mask, e[1] = static_cast<std::uint32_t>(x.weight);
-        });
-        plastic_state& ps = projs_[j].plastic;  // then the sources' traces
-        for (std::uint32_t pre : pres) trace_spike(ps.x[pre], ps.xk[pre], k - 1, plan_.plastic[j].args.c_plus, plan_.plastic[j].args);
-      } else
-        queue_rows<2>(p, syn, pending, pres, first, [&](std::uint32_t* e, const synapse* b) {
-          e[0] = b->key & post_mask, e[1] = static_cast<std::uint32_t>(b->weight);
-        });
+    } else {  // events (target, weight); dendritic-delay plastic synapses paired first
+      if (p.plastic()) pair_rows(j, pres, k - 1);
+      queue_rows<2>(p, p.synapses.data(), pending, pres, first, [&](std::uint32_t* e, const synapse* b) {
+        e[0] = b->key & post_mask, e[1] = static_cast<std::uint32_t>(b->weight);
+      });
     }
   }
 }
@@ -151,36 +142,6 @@ const std::vector<std::uint32_t>& cpu_engine::share_of_spikes(int t, List&& list
     at += l.size();
   }
   return mine;
-}
-
-// A plastic projection with axonal delays, its arrivals of step k (events: synapse
-// positions): each depresses its synapse with the target's trace (its spikes before k),
-// takes the arrival into the synapse's trace, and adds its weight then (docs/numerics.md,
-// "Plasticity"). A synapse has one arrival a step at most: one writer.
-void cpu_engine::drain_plastic(std::uint32_t j, event_buffer& now, std::int64_t* __restrict acc, std::uint64_t k) {
-  projection_data& p = net_->projections[j];
-  plastic_state& ps = projs_[j].plastic;
-  const plasticity_args& r = plan_.plastic[j].args;
-  for (std::size_t e = 0; e < now.size; ++e) {
-    const std::uint32_t s = now.data[e];
-    synapse& syn = p.synapses[s];
-    const std::uint32_t post = p.post_of(syn.key);
-    depress(syn.weight, ps.sd_of(s), trace_value(ps.y[post], ps.yk[post], k, r.c_minus, r, false), r);
-    trace_spike(ps.x[s], ps.xk[s], k, r.c_plus, r);
-    acc[post] += syn.weight;
-  }
-  now.size = 0;
-}
-
-// A plastic synapse with a dendritic delay when its pre spike of step k_pre is queued: the
-// pre spike is at the synapse at once and depresses it with the trace of the post spikes
-// that reached it before (at their step plus the delay); deliver() then takes the spike
-// into its source's trace.
-void cpu_engine::depress_at_spike(std::uint32_t j, std::uint32_t s, synapse& syn, std::uint64_t k_pre) {
-  const projection_data& p = net_->projections[j];
-  plastic_state& ps = projs_[j].plastic;
-  const plasticity_args& r = plan_.plastic[j].args;
-  depress(syn.weight, ps.sd_of(s), ps.post.seen(p.post_of(syn.key), p.delay_of(syn.key), k_pre, r), r);
 }
 
 // The synapses onto targets [lo, hi) of the sources `pres` (of step k - D, a projection of

@@ -133,68 +133,26 @@ void cpu_engine::add_synaptic_input(int t, std::uint32_t pi, std::uint64_t k, st
   }
 }
 
-// The post spikes of step k (`spiked`, this thread's) at every plastic projection into
-// population pi. Axonal delays: potentiation (the 2006 rule: into sd; one writer per
-// synapse, its target's thread) of each synapse into a spiking neuron with its pre trace
-// (this step's arrivals included), then the neuron's trace. Dendritic: into the neuron's
-// history, which its synapses read a delay later.
-void cpu_engine::potentiate_at_spikes(std::uint32_t pi, std::uint64_t k, const std::vector<std::uint32_t>& spiked) {
-  for_plastic_into(pi, [&](projection_data& p, plastic_state& ps, const plastic_plan& plan) {
-    const plasticity_args& r = plan.args;
-    if (r.dendritic) {  // the synapses see the spike later (after_step)
-      for (std::uint32_t i : spiked) ps.post.push(i, k, r);
-      return;
-    }
-    for (std::uint32_t i : spiked) {
-      for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q) {
-        const std::uint32_t s = plan.in_syn[q];
-        potentiate(p.synapses[s].weight, ps.sd_of(s), trace_value(ps.x[s], ps.xk[s], k, r.c_plus, r, true), r);
-      }
-      trace_spike(ps.y[i], ps.yk[i], k, r.c_minus, r);
-    }
-  });
-}
-
 // What ends step k for population pi's plastic synapses into this thread's neurons [lo, hi)
 // once every spike before k has been delivered (advance() runs it at the end of an epoch,
-// step by step): with dendritic delays, a post spike of step k - d reaches the synapses of
-// delay d now and potentiates each with its source's trace (pre spikes of steps before k);
-// the 2006 rule changes the weights at the end of each interval; then the weights are
-// sampled.
+// step by step): the 2006 rule changes the weights at the end of each interval; then the
+// weights are sampled (with dendritic delays, with what they are owed by then).
 void cpu_engine::after_step(int t, std::uint32_t pi, std::uint64_t k, recorder& rec) {
   population_state& pop = pops_[pi];
   const std::uint32_t lo = pop.bounds[t], hi = pop.bounds[t + 1];
   for_plastic_into(pi, [&](projection_data& p, plastic_state& ps, const plastic_plan& plan) {
     const plasticity_args& r = plan.args;
-    if (r.dendritic) {  // the synapses reached, then each (scattered in memory: prefetched)
-      std::vector<std::uint32_t>& reached = reached_[t];
-      reached.clear();
-      for (std::uint32_t d = p.d_min; d <= p.d_max && d <= k; ++d)
-        for (std::uint32_t i : pop.spikes_of(t, k - d)) {
-          const auto [b, e] = plan.of_delay(i, d);
-          for (std::uint64_t q = b; q < e; ++q) reached.push_back(static_cast<std::uint32_t>(q));
-        }
-      const std::uint32_t* pairs = plan.in_pairs.data();
-      for (std::size_t n = 0; n < reached.size(); ++n) {
-        if (n + 16 < reached.size()) __builtin_prefetch(&p.synapses[pairs[2 * std::size_t(reached[n + 16])]], 1);
-        const std::uint32_t s = pairs[2 * std::size_t(reached[n])], pre = pairs[2 * std::size_t(reached[n]) + 1];
-        potentiate(p.synapses[s].weight, ps.sd_of(s), trace_value(ps.x[pre], ps.xk[pre], k, r.c_plus, r, true), r);
-      }
-    }
     if (consolidates_after(k, r))
       for (std::uint32_t i = lo; i < hi; ++i)
         for (std::uint64_t q = plan.in_ptr[i]; q < plan.in_ptr[i + 1]; ++q)
           consolidate(p.synapses[plan.in_syn[q]].weight, ps.sd_of(plan.in_syn[q]), r);
   });
   if (rec.active() && lo < hi)
-    rec.sample_weights(pi, k, lo, hi, [&](std::uint32_t j, std::uint64_t at) {
-      const projection_data& p = net_->projections[j];
-      return static_cast<float>(p.weight_at(at) * p.inv_scale());
-    });
+    rec.sample_weights(pi, k, lo, hi, [&](std::uint32_t j, std::uint64_t at) { return weight_now(j, at, k); });
 }
 
-failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, const std::vector<stream_view>& streams,
-                                      recorder& rec) {
+failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, std::uint64_t k0,
+                                      const std::vector<stream_view>& streams, recorder& rec) {
   const population_data& pop = net_->populations[pi];
   population_state& s = pops_[pi];
   const std::uint32_t lo = s.bounds[t], hi = s.bounds[t + 1];
@@ -232,7 +190,7 @@ failure cpu_engine::update_population(int t, std::uint32_t pi, std::uint64_t k, 
     ++i;
   }
   if (s.history > 0) s.recent[std::size_t(t) * s.history + k % s.history] = out;
-  potentiate_at_spikes(pi, k, out);
+  potentiate_at_spikes(pi, k, k0, out);
   if (rec.active()) {
     for (std::uint32_t i : out) rec.spike(t, pi, static_cast<std::int64_t>(k), static_cast<std::int32_t>(i));
     rec.sample(pi, k, lo, hi, [&](int var) { return s.variable(var).data(); });
