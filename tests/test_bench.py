@@ -27,7 +27,6 @@ from snn.bench.runner import (
     lif_latency_specs,
     measure_peer,
     peer_available,
-    plastic_bytes,
     run_peer_task,
     snn_latency,
 )
@@ -336,11 +335,17 @@ def test_stdp_figures_match_the_run():
     assert rec["mean_weight"] == pytest.approx(np.concatenate(final[:2]).mean(), rel=1e-12)
     assert rec["mean_weight"] != 6.0
     n_syn = sum(p.n_synapses for p in net.projections)
-    # the plastic synapses' 8 bytes of key and weight, their traces, per-target lists and delays
-    # delays 1-20 steps: per target 8 + 4 * 21 + 16 * 22 bytes
-    assert [plastic_bytes(p) for p in plastic] == [14 * p.n_synapses + 12 * p.pre.size + 444 * p.post.size + 8
-                                                   for p in plastic]
-    conn = sum(p.nbytes for p in net.projections) + sum(plastic_bytes(p) for p in plastic)
+    # The engine's count of the plastic state, against its layout (cpu/post_history.hpp,
+    # engine_plan.hpp): per synapse its place in its target's list with its source (uint32 x
+    # 3) and its delay (uint16); per source a trace (float32, uint64 step); per target a list
+    # offset (uint64), a 128-byte head and a ring of 32 spikes of 16 bytes (delays 1-20
+    # steps: 2^ceil(log2(20 + 10))); one more list offset; two tables of 1024 float32.
+    sim = net._sim
+    stdp_bytes = [sim.plasticity_bytes(p.index) for p in plastic]
+    assert stdp_bytes == [14 * p.n_synapses + 12 * p.pre.size + (8 + 128 + 16 * 32) * p.post.size + 8 + 8192
+                          for p in plastic]
+    assert sim.plasticity_bytes(net.projections[2].index) == 0  # static
+    conn = sum(p.nbytes for p in net.projections) + sum(stdp_bytes)
     assert rec["bytes_per_synapse"] == pytest.approx(conn / n_syn)
     static, _ = measure_snn("sparse_delays", n, t_ms, threads=1)
     assert "mean_weight" not in static and static["warmup_ms"] == 0.0

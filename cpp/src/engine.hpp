@@ -48,6 +48,8 @@ class engine {
   /// lazily (the CPU engine's dendritic-delay STDP: potentiation at a synapse's next pre
   /// spike). The simulation calls it before weights are read, written or saved.
   virtual void settle() {}
+  /// See simulation::plasticity_bytes.
+  virtual std::uint64_t plasticity_bytes(std::uint32_t) const { return 0; }
   /// Distributed runs: what exchanging spikes has cost (see simulation::exchanges).
   virtual exchange_stats exchanges() const { return {}; }
   /// What a continuation from step `next` needs beyond the network (model state, the last

@@ -291,6 +291,12 @@ void simulation::set_state(std::size_t population, const std::string& variable,
   impl_->eng->write_state(static_cast<std::uint32_t>(population), var, values);
 }
 
+std::uint64_t simulation::plasticity_bytes(std::size_t projection) const {
+  auto guard = impl_->net->guard.read();
+  projection_of(*impl_->net, projection);  // checks the index
+  return impl_->eng->plasticity_bytes(static_cast<std::uint32_t>(projection));
+}
+
 std::vector<double> simulation::get_weights(std::size_t projection) const {
   auto guard = impl_->net->guard.write();  // settle() brings the stored weights up to date
   const network_data& d = *impl_->net;

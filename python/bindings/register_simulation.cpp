@@ -125,6 +125,7 @@ void register_simulation(py::module_& m) {
       })
       .def("get_weights", [](const simulation& s, std::size_t proj) { return to_numpy(s.get_weights(proj)); },
            py::arg("projection"))
+      .def("plasticity_bytes", &simulation::plasticity_bytes, py::arg("projection"))
       .def("set_weights",
            [](simulation& s, std::size_t proj, const carray<double>& w) {
              s.set_weights(proj, w.data(), static_cast<std::size_t>(w.size()));

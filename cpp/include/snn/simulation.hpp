@@ -140,6 +140,9 @@ class simulation {
   std::vector<float> get_state(std::size_t population, const std::string& variable) const;
   /// The exchanges of spikes between processes since the simulation was made.
   exchange_stats exchanges() const;
+  /// Bytes the engine keeps for a projection's plasticity beyond its synapses (traces, post
+  /// spikes, per-target lists; 0 for a static projection or where the engine does not say).
+  std::uint64_t plasticity_bytes(std::size_t projection) const;
   /// Sets a variable of every neuron (n must be the population size).
   void set_state(std::size_t population, const std::string& variable, const float* values,
                  std::size_t n);

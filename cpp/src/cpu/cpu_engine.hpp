@@ -126,6 +126,7 @@ class cpu_engine final : public engine {
   void save_state(std::uint64_t next, state_arrays& out) const override;
   void load_state(std::uint64_t next, const state_arrays& in) override;
   void settle() override;
+  std::uint64_t plasticity_bytes(std::uint32_t j) const override;
   ~cpu_engine() override;
 
  private:

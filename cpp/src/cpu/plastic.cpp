@@ -131,6 +131,15 @@ void cpu_engine::settle() {
   }
 }
 
+std::uint64_t cpu_engine::plasticity_bytes(std::uint32_t j) const {
+  auto bytes = [](const auto& v) { return std::uint64_t(v.size()) * sizeof(v[0]); };
+  const plastic_plan& plan = plan_.plastic[j];
+  const plastic_state& ps = projs_[j].plastic;
+  return bytes(plan.in_ptr) + bytes(plan.in_syn) + bytes(plan.in_delay) + bytes(plan.in_pairs) + bytes(ps.x) +
+         bytes(ps.y) + bytes(ps.sd) + bytes(ps.xk) + bytes(ps.yk) + bytes(ps.post.heads) + bytes(ps.post.ring) +
+         bytes(ps.post.tables);
+}
+
 // The weight of synapse `at` of projection j at the end of step k (a sample): what the
 // network data holds plus, with dendritic delays, what it is owed up to k.
 float cpu_engine::weight_now(std::uint32_t j, std::uint64_t at, std::uint64_t k) const {

@@ -62,25 +62,6 @@ def _device_memory() -> int | None:
     return sum(used) * 2**20 if used else None
 
 
-#: Bytes of a plastic projection's state beyond its connectivity (which holds each synapse's
-#: key and weight), as the CPU engine lays out STDP with its dendritic delay
-#: (cpp/src/cpu/cpu_engine.hpp plastic_state and post_history, cpp/src/engine_plan.hpp
-#: plastic_plan): per synapse its place in its target's list with its source (uint32 x 3)
-#: and its delay (uint16); per source a trace (float32 value, uint64 step); per target a list
-#: offset (uint64), where each delay begins (uint32 per delay in the range, and one more),
-#: and its latest d_max + 2 spikes (16 bytes each; one process, epochs of one step).
-PLASTIC_BYTES_PER_SYNAPSE, PLASTIC_BYTES_PER_SOURCE = 3 * 4 + 2, 4 + 8
-
-
-def plastic_bytes(proj) -> int:
-    """Bytes of a plastic (STDP) projection's traces and per-target lists."""
-    d = proj.delay_steps()
-    d_min, d_max = (int(d.min()), int(d.max())) if d.size else (1, 1)
-    per_target = 8 + 4 * (d_max - d_min + 2) + 16 * (d_max + 2)
-    return (PLASTIC_BYTES_PER_SYNAPSE * proj.n_synapses + PLASTIC_BYTES_PER_SOURCE * proj.pre.size
-            + per_target * proj.post.size + 8)
-
-
 def snn_events(spec: Spec, net, result) -> int:
     """Synaptic events delivered during ``result``'s run (started at step 0)."""
     total = 0
@@ -126,7 +107,8 @@ def snn_repeat(task: dict[str, Any]) -> dict[str, Any]:
         return out
     n_syn = sum(p.n_synapses for p in net.projections)
     plastic = [proj for pr, proj in zip(spec["projections"], net.projections) if pr.get("plasticity")]
-    conn = sum(p.nbytes for p in net.projections) + sum(plastic_bytes(p) for p in plastic)
+    # the plastic synapses' traces, post spikes and per-target lists as the engine counts them
+    conn = sum(p.nbytes for p in net.projections) + sum(sim.plasticity_bytes(p.index) for p in plastic)
     if plastic:
         out["mean_weight"] = float(np.concatenate([p.weights() for p in plastic]).mean())
     out.update(n_synapses=n_syn, events=snn_events(spec, net, result), peer_spec=with_parameters(spec, net),
