@@ -166,6 +166,7 @@ state_arrays save_network(const network& net) {
   const network_data& d = *net.data();
   auto guard = d.guard.read();
   if (d.comm->distributed()) throw error("checkpoints of networks spread over MPI processes are not supported yet");
+  d.settle_weights();
   state_arrays out;
   put_array(out, "network/dt", &d.dt, 1);
   put_array(out, "network/seed", &d.seed, 1);

@@ -46,7 +46,8 @@ class engine {
   virtual void write_weights(std::uint32_t projection, const std::int32_t* in) = 0;
   /// Brings the weights in the network data up to date where the engine applies changes
   /// lazily (the CPU engine's dendritic-delay STDP: potentiation at a synapse's next pre
-  /// spike). The simulation calls it before weights are read, written or saved.
+  /// spike; such an engine sets network_data::lazy). The simulation and the network call it
+  /// before weights are read, written or saved; safe from several readers at once.
   virtual void settle() {}
   /// See simulation::plasticity_bytes.
   virtual std::uint64_t plasticity_bytes(std::uint32_t) const { return 0; }

@@ -553,6 +553,7 @@ std::uint64_t network::projection_bytes(std::size_t i) const {
 synapse_list network::synapses(std::size_t i) const {
   auto guard = data_->guard.read();
   const projection_data& p = projection_at(*data_, i);
+  data_->settle_weights();
   const double inv = p.inv_scale();
   synapse_list out;
   for_each_synapse(p, data_->populations[p.pre].n, data_->populations[p.post].n,

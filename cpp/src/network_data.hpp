@@ -12,6 +12,8 @@
 
 namespace snn {
 
+class engine;
+
 struct input_data {
   input_type type = input_type::constant;
   std::vector<float> mean, std;  // 1 or n values (pulses, poisson: mean = {weight})
@@ -100,6 +102,10 @@ struct network_data {
   std::vector<projection_data> projections;
   bool frozen = false;  // a simulation has been made of it
   mutable thread_guard guard;  // held by every call of the network and its simulations
+  // The engine that applies some weight changes lazily (engine::settle): readers of the
+  // weights here (save_network, network::synapses) have it bring them up to date first.
+  engine* lazy = nullptr;
+  void settle_weights() const;
 };
 
 }  // namespace snn

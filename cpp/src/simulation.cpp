@@ -291,6 +291,10 @@ void simulation::set_state(std::size_t population, const std::string& variable,
   impl_->eng->write_state(static_cast<std::uint32_t>(population), var, values);
 }
 
+void network_data::settle_weights() const {
+  if (lazy) lazy->settle();
+}
+
 std::uint64_t simulation::plasticity_bytes(std::size_t projection) const {
   auto guard = impl_->net->guard.read();
   projection_of(*impl_->net, projection);  // checks the index
@@ -298,10 +302,10 @@ std::uint64_t simulation::plasticity_bytes(std::size_t projection) const {
 }
 
 std::vector<double> simulation::get_weights(std::size_t projection) const {
-  auto guard = impl_->net->guard.write();  // settle() brings the stored weights up to date
+  auto guard = impl_->net->guard.read();
   const network_data& d = *impl_->net;
   const projection_data& p = projection_of(d, projection);
-  impl_->eng->settle();
+  impl_->eng->settle();  // the stored weights up to date
   std::vector<std::int32_t> stored(stored_weights(p));
   impl_->eng->read_weights(static_cast<std::uint32_t>(projection), stored.data());
   std::vector<double> out;
@@ -355,9 +359,8 @@ void simulation::set_weights(std::size_t projection, const double* w, std::size_
 namespace snn {
 
 state_arrays simulation::save_state() const {
-  auto guard = impl_->net->guard.write();  // settle() brings the network's weights up to date
+  auto guard = impl_->net->guard.read();
   if (impl_->rec.active()) throw error("save_state: a run is in progress (save between runs)");
-  impl_->eng->settle();
   state_arrays out;
   const std::uint64_t step = impl_->step;
   put_array(out, "state/step", &step, 1);

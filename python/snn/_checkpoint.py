@@ -30,11 +30,9 @@ _READ_ERRORS = (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zli
 
 def save(net: Network, path: str | os.PathLike[str]) -> None:
     """Writes ``net`` to ``path`` (see :meth:`snn.Network.save`)."""
-    # The state first: saving it brings the weights the engine changes lazily (STDP's
-    # potentiation) up to date in the network, which save_network then reads.
-    state = _core.save_state(net._sim) if net._sim is not None else {}
     arrays = _core.save_network(net._native)
-    arrays.update(state)
+    if net._sim is not None:
+        arrays.update(_core.save_state(net._sim))
     streams = []
     for i, s in enumerate(net._streams):
         streams.append({"population": s.pop.index, "input": s.index, "start": s.start,

@@ -155,8 +155,7 @@ class simulation {
   void set_weights(std::size_t projection, const double* weights, std::size_t n);
 
   /// The state after the steps run so far ("state/..." arrays, docs/checkpoints.md): with
-  /// save_network of its network, called after it (it brings the weights that plasticity
-  /// changes lazily up to date there), what a continuation needs. It does not depend on the
+  /// save_network of its network, what a continuation needs. It does not depend on the
   /// thread count. snn::error during a run, or on a backend without checkpoints (CUDA).
   state_arrays save_state() const;
   /// Takes a saved state into this simulation, built (any thread count) from an equal

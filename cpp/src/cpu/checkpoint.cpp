@@ -203,6 +203,7 @@ void cpu_engine::save_state(std::uint64_t next, state_arrays& out) const {
 void cpu_engine::load_state(std::uint64_t next, const state_arrays& in) {
   const network_data& d = *net_;
   if (remote_) throw error("checkpoints of networks spread over MPI processes are not supported yet");
+  owed_ = false;  // the weights in the network are the saved ones, with all that was owed
   for (std::uint32_t pi = 0; pi < pops_.size(); ++pi) {
     const model_desc& m = d.populations[pi].desc();
     for (int v = 0; v < m.n_vars + m.n_channels; ++v)

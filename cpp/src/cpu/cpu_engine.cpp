@@ -94,6 +94,8 @@ cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
   spikes_.assign(2 * epoch_ + 1, spike_lists(std::size_t(n_lists_) * d.populations.size()));
   noise_.resize(nt_);
   words_.resize(nt_);
+  for (const plastic_plan& pl : plan_.plastic)
+    if (pl.args.dendritic) net_->lazy = this;  // its potentiation waits (plastic.cpp)
   tails_.resize(nt_);
   shares_.resize(nt_);
 }
@@ -179,11 +181,14 @@ advance_result cpu_engine::advance(std::uint64_t first, std::uint64_t n_steps, c
   }
   if (remote_) f = first_failure(f, out.error);
   out.steps = f.step != std::numeric_limits<std::uint64_t>::max() ? f.step - first + 1 : n_steps;
-  if (out.steps > 0) last_step_ = first + out.steps - 1;
+  if (out.steps > 0) last_step_ = first + out.steps - 1, owed_ = plastic_;
   return out;
 }
 
-cpu_engine::~cpu_engine() { settle(); }  // another engine may take the network data over
+cpu_engine::~cpu_engine() {  // another engine may take the network data over
+  settle();
+  if (net_->lazy == this) net_->lazy = nullptr;
+}
 
 // Where the epoch from step k ends: after epoch_ steps, at the end of the run, or after a
 // step that ends an interval of the 2006 rule (its weights change then, before the arrivals

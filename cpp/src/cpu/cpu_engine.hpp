@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "engine.hpp"
@@ -215,6 +216,8 @@ class cpu_engine final : public engine {
   std::vector<std::vector<std::uint32_t*>> tails_;  // per thread
   std::vector<std::vector<std::uint32_t>> shares_;  // per thread: its share of a step's spikes
   std::uint64_t last_step_ = no_spike;  // the last step run (no_spike: none)
+  bool owed_ = false;                   // steps run since the last settle()
+  std::mutex settling_;                 // settle() from readers at once
   const std::vector<std::uint32_t> no_spikes_;
 };
 

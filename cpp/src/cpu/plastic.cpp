@@ -113,7 +113,9 @@ void cpu_engine::settle_target(projection_data& p, plastic_state& ps, const plas
 // Every dendritic-delay plastic synapse gets what it is owed up to the last step run, row
 // by row, so that the weights in the network data are those of the step-by-step rule.
 void cpu_engine::settle() {
-  if (last_step_ == no_spike) return;
+  std::lock_guard<std::mutex> lock(settling_);
+  if (!owed_) return;
+  owed_ = false;
   for (std::uint32_t j = 0; j < projs_.size(); ++j) {
     projection_data& p = net_->projections[j];
     if (!p.plastic() || !plan_.plastic[j].args.dendritic) continue;
