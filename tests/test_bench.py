@@ -73,6 +73,9 @@ def test_reported_figures_match_the_run(name, n, t_ms):
     assert len(rec["build_rss"]) == 2 and min(rec["build_rss"]) > 2**20
     assert max(rec["build_rss"]) < 2 * min(rec["build_rss"]) and rec["peak_rss"] > max(rec["build_rss"])
     assert rec["build_rss_per_synapse"] == pytest.approx(np.median(rec["build_rss"]) / n_syn)
+    assert all(peak >= grown for peak, grown in zip(rec["build_peak_rss"], rec["build_rss"]))
+    assert rec["build_peak_over_stored"] == pytest.approx(np.median(rec["build_peak_rss"]) / n_syn
+                                                          - rec["bytes_per_synapse"])
     # the peers get the neurons' exact parameters
     if family(peer_spec) == "lif":  # all in the spec, with the draws build made
         assert peer_spec == resolved(WORKLOADS[name].spec(n), 1)

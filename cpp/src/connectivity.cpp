@@ -150,7 +150,7 @@ pair_csr generate_pairs(const projection_context& ctx, const rule& r) {
     }
     for (std::uint32_t s : src) ++out.row_ptr[s + 1];
     std::partial_sum(out.row_ptr.begin(), out.row_ptr.end(), out.row_ptr.begin());
-    out.post.resize(src.size());
+    assign_huge(out.post, src.size());
     std::vector<std::uint64_t> fill(out.row_ptr.begin(), out.row_ptr.end() - 1);
     for (std::uint32_t j = lo; j < hi; ++j)
       for (std::uint32_t c = 0; c < k; ++c) out.post[fill[src[std::size_t(j - lo) * k + c]]++] = j;
@@ -216,12 +216,12 @@ pair_csr generate_pairs(const projection_context& ctx, const rule& r) {
     }
   }
   std::partial_sum(out.row_ptr.begin(), out.row_ptr.end(), out.row_ptr.begin());
-  out.post.resize(out.row_ptr.back());
+  assign_huge(out.post, out.row_ptr.back());
   std::size_t at = 0;
   for (auto& p : part) {
     std::copy(p.begin(), p.end(), out.post.begin() + at);
     at += p.size();
-    std::vector<std::uint32_t>().swap(p);
+    release(p);
   }
   return out;
 }
@@ -400,7 +400,7 @@ int quantise_weights(std::vector<std::int32_t>& weights, const communicator* com
 }
 
 void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&& pairs,
-                   std::vector<std::int32_t>&& weights, const std::vector<std::uint16_t>& delays) {
+                   std::vector<std::int32_t>&& weights, std::vector<std::uint16_t>&& delays) {
   p.dense = false;
   p.n_synapses = pairs.post.size();
   p.scale_exp = quantise_weights(weights, ctx.comm);
@@ -416,31 +416,42 @@ void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&&
     config_fail(ctx.who, ": ", ctx.n_post, " targets with delays from ", p.d_min, " to ", p.d_max,
                 " steps need ", p.post_bits + delay_bits,
                 " bits per synapse index; at most 32 are available (narrow the delay range)");
-  assign_huge(p.synapses, p.n_synapses);
+  // One weight for all (on every process): keep the keys alone (4 bytes a synapse).
+  const std::int32_t w0 = weights.empty() ? 0 : weights[0];
+  const bool same = std::all_of(weights.begin(), weights.end(), [&](std::int32_t w) { return w == w0; });
+  const double none = -std::numeric_limits<double>::infinity();
+  double agree[3] = {same ? 0.0 : 1.0, weights.empty() ? none : double(w0), weights.empty() ? none : -double(w0)};
+  if (ctx.comm) ctx.comm->max(agree, 3);
+  p.one_weight = agree[0] == 0.0 && agree[1] != none && agree[1] == -agree[2];
+  if (p.one_weight) p.shared_weight = static_cast<std::int32_t>(agree[1]);
+  // The targets become the keys in place, so that construction holds at most the targets,
+  // weights and delays (10 bytes a synapse), or the keys, weights and synapses (16).
+  std::vector<std::uint32_t>& keys = pairs.post;
   const std::int64_t n_rows = static_cast<std::int64_t>(pairs.row_ptr.size()) - 1;
 #pragma omp parallel for schedule(dynamic, 256)
   for (std::int64_t i = 0; i < n_rows; ++i) {
     const std::uint64_t b = pairs.row_ptr[i], e = pairs.row_ptr[i + 1];
-    for (std::uint64_t s = b; s < e; ++s)
-      p.synapses[s] = synapse{p.key_of(pairs.post[s], delays[s]), weights[s]};
-    // Keys tie only for repeated (post, delay) pairs, whose order does not matter.
-    std::sort(p.synapses.begin() + b, p.synapses.begin() + e,
-              [](const synapse& x, const synapse& y) { return x.key < y.key; });
+    for (std::uint64_t s = b; s < e; ++s) keys[s] = p.key_of(keys[s], delays[s]);
+    if (p.one_weight) std::sort(keys.begin() + b, keys.begin() + e);
+  }
+  release(delays);
+  if (p.one_weight) {
+    release(weights);
+    p.keys = std::move(keys);
+  } else {
+    assign_huge(p.synapses, p.n_synapses);
+#pragma omp parallel for schedule(dynamic, 256)
+    for (std::int64_t i = 0; i < n_rows; ++i) {
+      const std::uint64_t b = pairs.row_ptr[i], e = pairs.row_ptr[i + 1];
+      for (std::uint64_t s = b; s < e; ++s) p.synapses[s] = synapse{keys[s], weights[s]};
+      // Keys tie only for repeated (post, delay) pairs, whose order does not matter.
+      std::sort(p.synapses.begin() + b, p.synapses.begin() + e,
+                [](const synapse& x, const synapse& y) { return x.key < y.key; });
+    }
+    release(keys);
+    release(weights);
   }
   p.row_ptr = std::move(pairs.row_ptr);
-  // One weight for all (on every process): keep the keys alone (4 bytes a synapse).
-  const std::int32_t w0 = p.synapses.empty() ? 0 : p.synapses[0].weight;
-  const bool same = std::all_of(p.synapses.begin(), p.synapses.end(), [&](const synapse& x) { return x.weight == w0; });
-  const double none = -std::numeric_limits<double>::infinity();
-  double agree[3] = {same ? 0.0 : 1.0, p.synapses.empty() ? none : double(w0), p.synapses.empty() ? none : -double(w0)};
-  if (ctx.comm) ctx.comm->max(agree, 3);
-  if (agree[0] == 0.0 && agree[1] != none && agree[1] == -agree[2]) {
-    p.one_weight = true;
-    p.shared_weight = static_cast<std::int32_t>(agree[1]);
-    assign_huge(p.keys, p.n_synapses);
-    for (std::uint64_t s = 0; s < p.n_synapses; ++s) p.keys[s] = p.synapses[s].key;
-    std::vector<synapse>().swap(p.synapses);
-  }
 }
 
 }  // namespace snn

@@ -11,7 +11,8 @@
 
 namespace snn {
 
-/// Synapse pairs in (pre, post) order: row_ptr[n_pre + 1], post[n_synapses].
+/// Synapse pairs in (pre, post) order: row_ptr[n_pre + 1], post[n_synapses]. finish_sparse
+/// turns `post` into the stored keys in place: allocate it with assign_huge, as storage is.
 struct pair_csr {
   std::vector<std::uint64_t> row_ptr;
   std::vector<std::uint32_t> post;
@@ -66,10 +67,11 @@ int scale_exponent(float m);
 /// largest |weight| over every process of `comm`, when given).
 int quantise_weights(std::vector<std::int32_t>& weights, const communicator* comm = nullptr);
 
-/// Final sparse storage from pairs, float-bit weights and delay steps (a collective over
-/// ctx.comm: the processes agree on the scale, the delay range and one shared weight).
+/// Final sparse storage from pairs, float-bit weights and delay steps, which it consumes (a
+/// collective over ctx.comm: the processes agree on the scale, the delay range and one
+/// shared weight).
 void finish_sparse(const projection_context& ctx, projection_data& p, pair_csr&& pairs,
-                   std::vector<std::int32_t>&& weights, const std::vector<std::uint16_t>& delays);
+                   std::vector<std::int32_t>&& weights, std::vector<std::uint16_t>&& delays);
 
 /// Checks a plasticity rule's parameters (plasticity.cpp); config_error naming the bad one.
 void check_rule(const std::string& who, const plasticity& r, double dt);

@@ -329,7 +329,8 @@ std::size_t network::connect(std::size_t pre, std::size_t post, const rule& r,
       (weight.type == dist_type::array || delay.type == dist_type::array))
     config_fail(ctx.who, ": weight or delay arrays by synapse need one process (distributed, each stores "
                 "only its synapses); give explicit synapses with their values instead");
-  check_memory(ctx.who, dense ? 4.0 * ctx.n_pre * ctx.n_post : (18.0 * n_syn + 8.0 * ctx.n_pre) / d.comm->size());
+  // Sparse: at most the keys, weights and synapses at once (finish_sparse), and the row pointers.
+  check_memory(ctx.who, dense ? 4.0 * ctx.n_pre * ctx.n_post : (16.0 * n_syn + 8.0 * ctx.n_pre) / d.comm->size());
 
   if (dense) {
     const bool excl = ctx.same_population && !r.allow_self;
@@ -344,7 +345,7 @@ std::size_t network::connect(std::size_t pre, std::size_t post, const rule& r,
       pairs = generate_pairs(ctx, r);
       fill_values(ctx, pairs, weight, delay, layout, nullptr, w, delays);
     });
-    finish_sparse(ctx, p, std::move(pairs), std::move(w), delays);
+    finish_sparse(ctx, p, std::move(pairs), std::move(w), std::move(delays));
   }
   return add_projection(d, ctx.who, std::move(p), rule);
 }
@@ -387,16 +388,19 @@ std::size_t network::connect_dense(std::size_t pre, std::size_t post, const floa
     pair_csr pairs;
     pairs.row_ptr.assign(n_pre + 1, 0);
     pairs.post.reserve(nnz);
+    advise_huge_pages(pairs.post.data(), nnz * sizeof(std::uint32_t));  // finish_sparse's keys
     for (std::uint32_t i = 0; i < n_pre; ++i) {
       for (std::uint32_t j = ctx.post_lo; j < ctx.post_hi; ++j)
         if (w[std::uint64_t(i) * n_post + j] != 0.0f) pairs.post.push_back(j);
       pairs.row_ptr[i + 1] = pairs.post.size();
     }
-    const distribution weights = distribution::from_array(std::vector<float>(w, w + total));
     std::vector<std::int32_t> wq;
     std::vector<std::uint16_t> delays;
-    d.comm->all_or_none([&] { fill_values(ctx, pairs, weights, delay, array_layout::by_pair, nullptr, wq, delays); });
-    finish_sparse(ctx, p, std::move(pairs), std::move(wq), delays);
+    d.comm->all_or_none([&] {  // the matrix's copy as a weight array lives only while it is read
+      fill_values(ctx, pairs, distribution::from_array(std::vector<float>(w, w + total)), delay,
+                  array_layout::by_pair, nullptr, wq, delays);
+    });
+    finish_sparse(ctx, p, std::move(pairs), std::move(wq), std::move(delays));
   }
   return add_projection(d, ctx.who, std::move(p), rule);
 }
@@ -432,7 +436,7 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
   n = order.size();
   pair_csr pairs;
   pairs.row_ptr.assign(ctx.n_pre + 1ull, 0);
-  pairs.post.resize(n);
+  assign_huge(pairs.post, n);
   for (std::size_t s = 0; s < n; ++s) {
     pairs.post[s] = static_cast<std::uint32_t>(post_ids[order[s]]);
     ++pairs.row_ptr[pre_ids[order[s]] + 1];
@@ -441,7 +445,8 @@ std::size_t network::connect_explicit(std::size_t pre, std::size_t post, const s
   std::vector<std::int32_t> w;
   std::vector<std::uint16_t> delays;
   d.comm->all_or_none([&] { fill_values(ctx, pairs, weight, delay, array_layout::by_synapse, &order, w, delays); });
-  finish_sparse(ctx, p, std::move(pairs), std::move(w), delays);
+  release(order);  // 8 bytes a synapse that finish_sparse's peak need not hold
+  finish_sparse(ctx, p, std::move(pairs), std::move(w), std::move(delays));
   return add_projection(d, ctx.who, std::move(p), rule);
 }
 

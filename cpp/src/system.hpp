@@ -68,6 +68,12 @@ void assign_huge(std::vector<T>& v, std::size_t n, const T& value = T()) {
   v.assign(n, value);
 }
 
+/// Frees the memory of `v` now (clear() keeps it), to lower the peak of what follows.
+template <class T>
+void release(std::vector<T>& v) {
+  std::vector<T>().swap(v);
+}
+
 /// Hardware threads usable by this process.
 int hardware_threads();
 

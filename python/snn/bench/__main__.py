@@ -38,7 +38,10 @@ measuring process, recordings included), bytes_per_synapse ("B/syn stored": snn'
 connectivity storage), build_rss (per repeat: the growth of the process's resident memory
 from just before construction to just after it, before any spike is recorded; every
 repeat of every simulator in a fresh process, Brian2 standalone's measured inside its
-binary) and build_rss_per_synapse ("B/syn RSS": its median / synapses), device_mem (CUDA
+binary) and build_rss_per_synapse ("B/syn RSS": its median / synapses), build_peak_rss
+(snn, per repeat: the peak of that growth during construction) and build_peak_over_stored
+("B/syn peak over stored": its median / synapses - bytes_per_synapse, what construction
+holds at its peak beyond the storage it leaves: temporaries, sort buffers), device_mem (CUDA
 backend), mean_weight (the mean final weight of plastic synapses), warmup_ms (simulated
 before the measured run, untimed; spikes and events count after it). Times are the best of
 --repeat. A workload with a baseline (stdp: sparse_delays) gets snn's baseline measured
@@ -128,12 +131,13 @@ def _workload(r: dict[str, Any]) -> str:
 def table(records: list[dict[str, Any]]) -> str:
     """The measurements as a Markdown table."""
     head = ("| workload | N | simulator | thr | build s | run s | wall/sim s | events/s | spikes | rate Hz "
-            "| peak RSS MB | B/syn stored | B/syn RSS | run / best snn run | rate check |")
+            "| peak RSS MB | B/syn stored | B/syn RSS | B/syn peak over stored | run / best snn run "
+            "| rate check |")
     rows = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in records:
         if r.get("skipped"):
             rows.append(f"| {_workload(r)} | {r['n']:,} | {r['sim']} | {r['threads']} | skipped: "
-                        f"{r['skipped']} ||||||||||")
+                        f"{r['skipped']} |||||||||||")
             continue
         check = ""
         if "rate_ok" in r:
@@ -145,6 +149,7 @@ def table(records: list[dict[str, Any]]) -> str:
             f"| {_fmt(r.get('wall_per_sim_s'), '.3g')} | {_fmt(r.get('events_per_s'), '.3g')} "
             f"| {_fmt(r.get('spikes'), ',')} | {_fmt(r.get('rate_hz'), '.2f')} | {_fmt(peak, '.0f')} "
             f"| {_fmt(r.get('bytes_per_synapse'), '.1f')} | {_fmt(r.get('build_rss_per_synapse'), '.1f')} "
+            f"| {_fmt(r.get('build_peak_over_stored'), '.1f')} "
             f"| {_fmt(r.get('run_s_vs_snn'), '.2f')} | {check} |")
     return "\n".join(rows)
 

@@ -44,6 +44,10 @@ def _record(spec: Spec, t_ms: float, sim: str, **fields: Any) -> dict[str, Any]:
     rec["rate_hz"] = spikes * 1000.0 / (t_ms * spec["n"]) if spikes is not None and t_ms > 0 else None
     if rec.get("build_rss") and n_syn:  # one growth per repeat, each in a fresh process
         rec["build_rss_per_synapse"] = float(np.median(rec["build_rss"])) / n_syn
+    stored = rec.get("bytes_per_synapse")
+    if rec.get("build_peak_rss") and n_syn and stored is not None:
+        # what construction holds at its peak beyond what it stores (temporaries, sort buffers)
+        rec["build_peak_over_stored"] = float(np.median(rec["build_peak_rss"])) / n_syn - stored
     return rec
 
 
@@ -88,19 +92,23 @@ def _run(net, warmup_ms: float, t_ms: float, **kw: Any):
 def snn_repeat(task: dict[str, Any]) -> dict[str, Any]:
     """One repeat of :func:`measure_snn` in this process (a fresh one: :func:`in_fresh_process`):
     build and engine setup timed and their growth of resident memory measured (before any
-    spike is recorded), then the warm-up and the timed run. With ``task["figures"]`` also
+    spike is recorded) with the peak of that growth, then the warm-up and the timed run.
+    With ``task["figures"]`` also
     the run's events, synapses, connectivity bytes, mean plastic weight and the spec with
     the neurons' exact parameters (``peer_spec``)."""
     spec, warmup_ms, t_ms = task["spec"], task["warmup_ms"], task["t_ms"]
     gc.collect()
+    before = rss_bytes("VmHWM")  # the interpreter's start may have peaked above all that follows
+    reset_peak_rss()
     base = rss_bytes()
     t0 = time.perf_counter()
     net = build(spec, task["seed"])
     sim = net._simulation(task["backend"], task["threads"])  # the engine sets up its tables here
     build_s = time.perf_counter() - t0
-    build_rss = rss_bytes() - base
+    build_rss, build_peak_rss = rss_bytes() - base, rss_bytes("VmHWM") - base
     result = _run(net, warmup_ms, t_ms)
-    out = dict(build_s=build_s, run_s=result.wall_time, build_rss=build_rss, peak_rss=rss_bytes("VmHWM"),
+    out = dict(build_s=build_s, run_s=result.wall_time, build_rss=build_rss, build_peak_rss=build_peak_rss,
+               peak_rss=max(before, rss_bytes("VmHWM")),
                spikes=result.spike_count, mode=sim.backend, threads=sim.threads,
                device_mem=_device_memory() if sim.backend == "cuda" else None)
     if not task.get("figures"):
@@ -142,7 +150,8 @@ def measure_snn(workload: str, n: int, t_ms: float, backend: str = "cpu", thread
     """Builds and runs ``workload`` at size ``n`` (``weights``: its --weights variant)
     ``repeat`` times, each in a fresh process (:func:`snn_repeat`). Returns the measurement
     (best build and run times, the run's spikes and events, each repeat's growth of
-    resident memory while building (``build_rss``), the peak RSS, connectivity bytes per
+    resident memory while building (``build_rss``) and its peak (``build_peak_rss``), the
+    peak RSS, connectivity bytes per
     synapse, the mean final weight of plastic synapses) and the spec with the neurons'
     exact parameters, for the peers. ``warmup_ms`` (default: the workload's) is simulated
     before each timed run, untimed and not counted. ``delivery``: also time the same neurons
@@ -169,6 +178,7 @@ def measure_snn(workload: str, n: int, t_ms: float, backend: str = "cpu", thread
     return _record(spec, t_ms, "snn", mode=first["mode"], threads=first["threads"], version=_core.__version__,
                    build_s=min(r["build_s"] for r in reps), run_s=min(runs), spikes=first["spikes"],
                    **figures, build_rss=[r["build_rss"] for r in reps],
+                   build_peak_rss=[r["build_peak_rss"] for r in reps],
                    peak_rss=max(r["peak_rss"] for r in reps), **extra, warmup_ms=warmup_ms,
                    device_mem=first["device_mem"],
                    note="build = connect + engine setup; bytes/synapse = connectivity storage"
