@@ -17,12 +17,11 @@
 #include <mutex>
 #include <vector>
 
-#include "engine.hpp"
 #include "cpu/post_history.hpp"
 #include "cpu/variant.hpp"
+#include "engine.hpp"
 #include "engine_plan.hpp"
 #include "recorder.hpp"
-
 
 namespace snn {
 namespace SNN_CPU_NS {

@@ -6,6 +6,7 @@
 // fills, the weights read between runs and the weights sampled during one get what is owed
 // at once (settle_target, settle, weight_now); the numbers are the same either way.
 #include <algorithm>
+#include <numeric>
 
 #include "cpu/cpu_engine.hpp"
 #include "plasticity.hpp"
@@ -32,16 +33,14 @@ void cpu_engine::drain_plastic(std::uint32_t j, event_buffer& now, std::int64_t*
   now.size = 0;
 }
 
-// The rows of the sources `pres` of a dendritic-delay plastic projection, spiking at step
-// k_pre, before they are queued (the pre spike is at the synapse at once): each synapse gets
-// the potentiation it is owed up to k_pre, then the depression with the trace of the post
-// spikes that reached it before; then the spikes enter their sources' traces. Rows and the
-// targets' heads are scattered in memory (at N = 10^5, 80 and 6 MB): rows are prefetched a
-// few spikes ahead (as queue_rows does), heads by a cursor `ahead` synapses on.
-void cpu_engine::pair_rows(std::uint32_t j, const std::vector<std::uint32_t>& pres, std::uint64_t k_pre) {
-  projection_data& p = net_->projections[j];
-  plastic_state& ps = projs_[j].plastic;
-  const plasticity_args& r = plan_.plastic[j].args;
+namespace {
+
+// f(synapse, source) for each synapse of the rows of the sources `pres` (a dendritic-delay
+// plastic projection), in order. Rows and the targets' heads are scattered in memory (at
+// N = 10^5, 80 and 6 MB): rows are prefetched a few sources ahead (as queue_rows does),
+// heads by a cursor `ahead` synapses on, across rows.
+template <class F>
+void walk_rows(projection_data& p, const post_history& post, const std::vector<std::uint32_t>& pres, F&& f) {
   const std::uint64_t* row_ptr = p.row_ptr.data();
   constexpr int ahead = 12;
   std::size_t ai = 0;  // the cursor: row pres[ai], synapse as
@@ -49,7 +48,7 @@ void cpu_engine::pair_rows(std::uint32_t j, const std::vector<std::uint32_t>& pr
   auto step_ahead = [&] {
     while (as == ae && ai < pres.size()) as = row_ptr[pres[ai]], ae = row_ptr[pres[ai] + 1], ++ai;
     if (as < ae) {
-      const post_history::head* h = &ps.post.heads[p.post_of(p.synapses[as++].key)];
+      const post_history::head* h = &post.heads[p.post_of(p.synapses[as++].key)];
       __builtin_prefetch(h), __builtin_prefetch(reinterpret_cast<const char*>(h) + 64);
     }
   };
@@ -59,16 +58,29 @@ void cpu_engine::pair_rows(std::uint32_t j, const std::vector<std::uint32_t>& pr
     if (i + 2 < pres.size())
       for (std::uint64_t s = row_ptr[pres[i + 2]]; s < row_ptr[pres[i + 2] + 1]; s += 64 / sizeof(synapse))
         __builtin_prefetch(&p.synapses[s], 1);
-    const std::uint32_t pre = pres[i];
-    for (std::uint64_t s = row_ptr[pre]; s < row_ptr[pre + 1]; ++s) {
+    for (std::uint64_t s = row_ptr[pres[i]]; s < row_ptr[pres[i] + 1]; ++s) {
       step_ahead();
-      synapse& syn = p.synapses[s];
-      float unused = 0.0f;  // no sd under stdp
-      const float y = ps.post.catch_up(p.post_of(syn.key), p.delay_of(syn.key), k_pre, ps.x[pre], ps.xk[pre], r,
-                                       syn.weight, unused);
-      depress(syn.weight, unused, y, r);
+      f(p.synapses[s], pres[i]);
     }
   }
+}
+
+}  // namespace
+
+// The rows of the sources `pres` of a dendritic-delay plastic projection, spiking at step
+// k_pre, before they are queued (the pre spike is at the synapse at once): each synapse gets
+// the potentiation it is owed up to k_pre, then the depression with the trace of the post
+// spikes that reached it before; then the spikes enter their sources' traces.
+void cpu_engine::pair_rows(std::uint32_t j, const std::vector<std::uint32_t>& pres, std::uint64_t k_pre) {
+  projection_data& p = net_->projections[j];
+  plastic_state& ps = projs_[j].plastic;
+  const plasticity_args& r = plan_.plastic[j].args;
+  walk_rows(p, ps.post, pres, [&](synapse& syn, std::uint32_t pre) {
+    float unused = 0.0f;  // no sd under stdp
+    const float y =
+        ps.post.catch_up(p.post_of(syn.key), p.delay_of(syn.key), k_pre, ps.x[pre], ps.xk[pre], r, syn.weight, unused);
+    depress(syn.weight, unused, y, r);
+  });
   for (std::uint32_t pre : pres) trace_spike(ps.x[pre], ps.xk[pre], k_pre, r.c_plus, r);
 }
 
@@ -121,14 +133,13 @@ void cpu_engine::settle() {
     if (!p.plastic() || !plan_.plastic[j].args.dendritic) continue;
     plastic_state& ps = projs_[j].plastic;
     const plasticity_args& r = plan_.plastic[j].args;
-    float unused = 0.0f;
-    for (std::uint32_t pre = 0; pre + 1 < p.row_ptr.size(); ++pre)
-      for (std::uint64_t s = p.row_ptr[pre]; s < p.row_ptr[pre + 1]; ++s) {
-        synapse& syn = p.synapses[s];
-        if (s + 8 < p.synapses.size()) __builtin_prefetch(&ps.post.heads[p.post_of(p.synapses[s + 8].key)]);
-        ps.post.catch_up(p.post_of(syn.key), p.delay_of(syn.key), last_step_, ps.x[pre], ps.xk[pre], r, syn.weight,
-                         unused);
-      }
+    std::vector<std::uint32_t> sources(p.row_ptr.size() - 1);
+    std::iota(sources.begin(), sources.end(), 0u);
+    walk_rows(p, ps.post, sources, [&](synapse& syn, std::uint32_t pre) {
+      float unused = 0.0f;
+      ps.post.catch_up(p.post_of(syn.key), p.delay_of(syn.key), last_step_, ps.x[pre], ps.xk[pre], r, syn.weight,
+                       unused);
+    });
     for (post_history::head& h : ps.post.heads) h.settled = last_step_;
   }
 }
