@@ -21,6 +21,8 @@ plastic_plan plan_plasticity(const projection_data& p, std::uint32_t n_post, dou
   a.c_minus = static_cast<float>(dt / r.tau_minus);
   a.a_plus = r.a_plus, a.a_minus = r.a_minus, a.w_min = r.w_min, a.w_max = r.w_max;
   a.scale = std::ldexp(1.0, p.scale_exp), a.inv_scale = p.inv_scale();
+  a.a_plus_q = r.a_plus * a.scale, a.a_minus_q = r.a_minus * a.scale;  // exact: the scale is 2^s
+  a.w_min_q = r.w_min * a.scale, a.w_max_q = r.w_max * a.scale;
   a.bias = r.bias;
   a.sd_decay = static_cast<float>(r.sd_decay);
   a.interval = static_cast<std::uint64_t>(std::llround(r.interval / dt));

@@ -19,6 +19,8 @@ struct plasticity_args {
   float c_plus = 0, c_minus = 0;     ///< dt / tau_plus, dt / tau_minus
   double a_plus = 0, a_minus = 0, w_min = 0, w_max = 0;
   double scale = 1, inv_scale = 1;  ///< 2^s and 2^-s of the fixed point
+  /// a_plus, a_minus, w_min, w_max times 2^s: in the fixed point's units
+  double a_plus_q = 0, a_minus_q = 0, w_min_q = 0, w_max_q = 0;
   double bias = 0;                  ///< izhikevich: w += bias + sd each interval
   float sd_decay = 1;
   std::uint64_t interval = 0;  ///< izhikevich: steps between weight changes
@@ -72,15 +74,24 @@ SNN_HD std::int32_t weight_to_fixed(double w, const plasticity_args& r) {
   return static_cast<std::int32_t>(rint(c * r.scale));
 }
 
+/// wq, a weight in the fixed point's units, clipped to [w_min, w_max] and rounded. Depression
+/// and potentiation compute in those units: a product or sum scaled by 2^s rounds to the
+/// same significand, so this is weight_to_fixed(w) of the same arithmetic on w = wq 2^-s,
+/// with two multiplications fewer.
+SNN_HD std::int32_t clip_to_fixed(double wq, const plasticity_args& r) {
+  const double c = wq < r.w_min_q ? r.w_min_q : wq > r.w_max_q ? r.w_max_q : wq;
+  return static_cast<std::int32_t>(rint(c));
+}
+
 /// Depression when a spike arrives at the synapse, the post trace being y.
 SNN_HD void depress(std::int32_t& wq, float& sd, float y, const plasticity_args& r) {
   if (r.izhikevich) {
     sd = sd - static_cast<float>(r.a_minus) * y;
     return;
   }
-  const double w = wq * r.inv_scale;
-  const double dw = r.multiplicative ? r.a_minus * (w - r.w_min) * y : r.a_minus * y;
-  wq = weight_to_fixed(w - dw, r);
+  const double w = wq;
+  const double dw = r.multiplicative ? r.a_minus * (w - r.w_min_q) * y : r.a_minus_q * y;
+  wq = clip_to_fixed(w - dw, r);
 }
 
 /// Potentiation when the post neuron fires, the synapse's pre trace being x.
@@ -89,9 +100,9 @@ SNN_HD void potentiate(std::int32_t& wq, float& sd, float x, const plasticity_ar
     sd = sd + static_cast<float>(r.a_plus) * x;
     return;
   }
-  const double w = wq * r.inv_scale;
-  const double dw = r.multiplicative ? r.a_plus * (r.w_max - w) * x : r.a_plus * x;
-  wq = weight_to_fixed(w + dw, r);
+  const double w = wq;
+  const double dw = r.multiplicative ? r.a_plus * (r.w_max_q - w) * x : r.a_plus_q * x;
+  wq = clip_to_fixed(w + dw, r);
 }
 
 /// The 2006 rule's change at the end of each interval: w += bias + sd, then sd *= sd_decay.

@@ -74,7 +74,7 @@ void walk_rows(projection_data& p, const post_history& post, const std::vector<s
 void cpu_engine::pair_rows(std::uint32_t j, const std::vector<std::uint32_t>& pres, std::uint64_t k_pre) {
   projection_data& p = net_->projections[j];
   plastic_state& ps = projs_[j].plastic;
-  const plasticity_args& r = plan_.plastic[j].args;
+  const plasticity_args r = plan_.plastic[j].args;  // a copy: the weights' stores cannot alias it
   walk_rows(p, ps.post, pres, [&](synapse& syn, std::uint32_t pre) {
     float unused = 0.0f;  // no sd under stdp
     const float y =

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "hd.hpp"
 #include "plasticity.hpp"
 #include "cpu/variant.hpp"
 #include "system.hpp"
@@ -25,7 +26,7 @@ struct post_history {
   // the potentiation by the post spikes that reached it at steps <= settled; the newest
   // `near` spikes (spike c at [c % near]), what a synapse reads nearly always. (With 4 in
   // one line, a third of the time went to reading older ones.)
-  static constexpr std::uint32_t near = 7;
+  static constexpr std::uint32_t near = 8;
   struct alignas(128) head {
     std::uint64_t settled = 0;
     std::uint32_t count = 0, unused = 0;
@@ -76,7 +77,7 @@ struct post_history {
   /// potentiation owed by the post spikes reaching it at steps in (max(xk, settled), t], in
   /// order, each with the pre trace then (pre spikes before it); returns the post trace as
   /// a pre spike at t sees it (spikes reaching the synapse at t left out).
-  float catch_up(std::uint32_t i, std::uint32_t d, std::uint64_t t, float x, std::uint64_t xk,
+  SNN_HD float catch_up(std::uint32_t i, std::uint32_t d, std::uint64_t t, float x, std::uint64_t xk,
                  const plasticity_args& r, std::int32_t& wq, float& sd) const {
     const head& h = heads[i];
     const std::uint32_t oldest = h.count > depth ? h.count - depth : 0;
