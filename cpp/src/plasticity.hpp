@@ -68,19 +68,18 @@ SNN_HD void trace_spike(float& before, std::uint64_t& k, std::uint64_t t, float 
   k = t;
 }
 
-/// w clipped to [w_min, w_max] and rounded to the fixed point.
-SNN_HD std::int32_t weight_to_fixed(double w, const plasticity_args& r) {
-  const double c = w < r.w_min ? r.w_min : w > r.w_max ? r.w_max : w;
-  return static_cast<std::int32_t>(rint(c * r.scale));
-}
-
 /// wq, a weight in the fixed point's units, clipped to [w_min, w_max] and rounded. Depression
 /// and potentiation compute in those units: a product or sum scaled by 2^s rounds to the
-/// same significand, so this is weight_to_fixed(w) of the same arithmetic on w = wq 2^-s,
-/// with two multiplications fewer.
+/// same significand, so this is the arithmetic on w = wq 2^-s, with two multiplications
+/// fewer.
 SNN_HD std::int32_t clip_to_fixed(double wq, const plasticity_args& r) {
   const double c = wq < r.w_min_q ? r.w_min_q : wq > r.w_max_q ? r.w_max_q : wq;
   return static_cast<std::int32_t>(rint(c));
+}
+
+/// w clipped to [w_min, w_max] and rounded to the fixed point (w 2^s is exact).
+SNN_HD std::int32_t weight_to_fixed(double w, const plasticity_args& r) {
+  return clip_to_fixed(w * r.scale, r);
 }
 
 /// Depression when a spike arrives at the synapse, the post trace being y.

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "hd.hpp"
 #include "plasticity.hpp"
 #include "cpu/variant.hpp"
 #include "system.hpp"
@@ -33,6 +32,7 @@ struct post_history {
     std::uint64_t step[near] = {};
     float before[near] = {};
   };
+  static_assert(sizeof(head) == 128, "a head is two cache lines");
   std::uint32_t depth = 0, d_max = 0;
   std::vector<head> heads;
   std::vector<entry> ring;  // [neuron * depth + c % depth]: its last `depth` spikes
@@ -77,8 +77,9 @@ struct post_history {
   /// potentiation owed by the post spikes reaching it at steps in (max(xk, settled), t], in
   /// order, each with the pre trace then (pre spikes before it); returns the post trace as
   /// a pre spike at t sees it (spikes reaching the synapse at t left out).
-  SNN_HD float catch_up(std::uint32_t i, std::uint32_t d, std::uint64_t t, float x, std::uint64_t xk,
-                 const plasticity_args& r, std::int32_t& wq, float& sd) const {
+  __attribute__((always_inline)) float catch_up(std::uint32_t i, std::uint32_t d, std::uint64_t t,
+                                               float x, std::uint64_t xk, const plasticity_args& r,
+                                               std::int32_t& wq, float& sd) const {
     const head& h = heads[i];
     const std::uint32_t oldest = h.count > depth ? h.count - depth : 0;
     std::uint32_t b = h.count;  // one past the newest spike at the synapse by t
