@@ -340,12 +340,12 @@ def test_stdp_figures_match_the_run():
     n_syn = sum(p.n_synapses for p in net.projections)
     # The engine's count of the plastic state, against its layout (cpu/post_history.hpp,
     # engine_plan.hpp): per synapse its place in its target's list with its source (uint32 x
-    # 3) and its delay (uint16); per source a trace (float32, uint64 step); per target a list
+    # 2); per source a trace (float32, uint64 step); per target a list
     # offset (uint64), a 128-byte head and a ring of 32 spikes of 16 bytes (delays 1-20
     # steps: 2^ceil(log2(20 + 10))); one more list offset; two tables of 1024 float32.
     sim = net._sim
     stdp_bytes = [sim.plasticity_bytes(p.index) for p in plastic]
-    assert stdp_bytes == [14 * p.n_synapses + 12 * p.pre.size + (8 + 128 + 16 * 32) * p.post.size + 8 + 8192
+    assert stdp_bytes == [8 * p.n_synapses + 12 * p.pre.size + (8 + 128 + 16 * 32) * p.post.size + 8 + 8192
                           for p in plastic]
     assert sim.plasticity_bytes(net.projections[2].index) == 0  # static
     conn = sum(p.nbytes for p in net.projections) + sum(stdp_bytes)

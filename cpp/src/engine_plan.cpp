@@ -10,7 +10,10 @@ namespace snn {
 
 namespace {
 
-plastic_plan plan_plasticity(const projection_data& p, std::uint32_t n_post, double dt) {
+// The synapses into each target (docs of plastic_plan): by delay for the CUDA engine; for the
+// CPU engine, with dendritic delays, as {synapse, source} pairs in CSR order, else in_syn in
+// that order (each synapse's change depends on its own state only: the order is free).
+plastic_plan plan_plasticity(const projection_data& p, std::uint32_t n_post, double dt, bool by_delay) {
   plastic_plan out;
   const plasticity& r = p.rule;
   plasticity_args& a = out.args;
@@ -32,9 +35,19 @@ plastic_plan plan_plasticity(const projection_data& p, std::uint32_t n_post, dou
   out.in_ptr.assign(n_post + 1ull, 0);
   for (const synapse& s : p.synapses) ++out.in_ptr[p.post_of(s.key) + 1ull];
   for (std::uint32_t j = 0; j < n_post; ++j) out.in_ptr[j + 1] += out.in_ptr[j];
-  out.in_syn.resize(p.n_synapses);
   std::vector<std::uint64_t> at(out.in_ptr.begin(), out.in_ptr.end() - 1);
+  if (a.dendritic && !by_delay) {
+    out.in_pairs.resize(2 * p.n_synapses);
+    for (std::uint64_t i = 0; i + 1 < p.row_ptr.size(); ++i)
+      for (std::uint64_t s = p.row_ptr[i]; s < p.row_ptr[i + 1]; ++s) {
+        const std::uint64_t q = at[p.post_of(p.synapses[s].key)]++;
+        out.in_pairs[2 * q] = static_cast<std::uint32_t>(s), out.in_pairs[2 * q + 1] = static_cast<std::uint32_t>(i);
+      }
+    return out;
+  }
+  out.in_syn.resize(p.n_synapses);
   for (std::uint64_t s = 0; s < p.n_synapses; ++s) out.in_syn[at[p.post_of(p.synapses[s].key)]++] = static_cast<std::uint32_t>(s);
+  if (!by_delay) return out;
   auto delay = [&](std::uint32_t s) { return static_cast<std::uint16_t>(p.delay_of(p.synapses[s].key)); };
   for (std::uint32_t j = 0; j < n_post; ++j)
     std::stable_sort(out.in_syn.begin() + static_cast<std::ptrdiff_t>(out.in_ptr[j]),
@@ -42,20 +55,12 @@ plastic_plan plan_plasticity(const projection_data& p, std::uint32_t n_post, dou
                      [&](std::uint32_t x, std::uint32_t y) { return delay(x) < delay(y); });
   out.in_delay.resize(p.n_synapses);
   for (std::uint64_t q = 0; q < p.n_synapses; ++q) out.in_delay[q] = delay(out.in_syn[q]);
-  if (a.dendritic) {  // the CPU engine keeps the pre traces per source
-    std::vector<std::uint32_t> pre(p.n_synapses);
-    for (std::uint64_t i = 0; i + 1 < p.row_ptr.size(); ++i)
-      std::fill(pre.begin() + static_cast<std::ptrdiff_t>(p.row_ptr[i]), pre.begin() + static_cast<std::ptrdiff_t>(p.row_ptr[i + 1]),
-                static_cast<std::uint32_t>(i));
-    out.in_pairs.resize(2 * p.n_synapses);
-    for (std::uint64_t q = 0; q < p.n_synapses; ++q) out.in_pairs[2 * q] = out.in_syn[q], out.in_pairs[2 * q + 1] = pre[out.in_syn[q]];
-  }
   return out;
 }
 
 }  // namespace
 
-engine_plan make_plan(const network_data& net) {
+engine_plan make_plan(const network_data& net, bool by_delay) {
   engine_plan plan;
   for (const population_data& p : net.populations) plan.constants.push_back(derive(p.model, p.params, net.dt));
   plan.into.resize(net.populations.size());
@@ -76,7 +81,7 @@ engine_plan make_plan(const network_data& net) {
       }
     }
     plan.group_of.push_back(group);
-    plan.plastic.push_back(p.plastic() ? plan_plasticity(p, net.populations[p.post].n, net.dt) : plastic_plan{});
+    plan.plastic.push_back(p.plastic() ? plan_plasticity(p, net.populations[p.post].n, net.dt, by_delay) : plastic_plan{});
   }
   return plan;
 }

@@ -20,16 +20,16 @@ struct kernel_group {
   std::vector<float> kappa;
 };
 
-/// A plastic projection's rule and its synapses by target: in_syn[in_ptr[j] .. in_ptr[j + 1])
-/// are the CSR positions of the synapses into neuron j (potentiation walks them), sorted by
-/// delay, in_delay their delays (the CUDA engine searches them).
+/// A plastic projection's rule and its synapses by target: entries in_ptr[j] .. in_ptr[j + 1]
+/// are the synapses into neuron j (potentiation walks them). make_plan(by_delay): in_syn,
+/// their CSR positions sorted by delay, and in_delay, their delays (the CUDA engine searches
+/// them). Otherwise (the CPU engine) in CSR order: in_syn, or with dendritic delays only
+/// in_pairs, {synapse, source} side by side.
 struct plastic_plan {
   plasticity_args args;
   std::vector<std::uint64_t> in_ptr;
   std::vector<std::uint32_t> in_syn;
   std::vector<std::uint16_t> in_delay;
-  /// Dendritic delays (the CPU engine's): each in_syn entry with its source, {synapse,
-  /// source} side by side.
   std::vector<std::uint32_t> in_pairs;
 };
 
@@ -41,6 +41,6 @@ struct engine_plan {
   std::vector<plastic_plan> plastic;               ///< per projection (empty for static ones)
 };
 
-engine_plan make_plan(const network_data& net);
+engine_plan make_plan(const network_data& net, bool by_delay);
 
 }  // namespace snn
