@@ -10,9 +10,8 @@ namespace snn {
 
 namespace {
 
-// The synapses into each target (docs of plastic_plan): by delay for the CUDA engine; for the
-// CPU engine, with dendritic delays, as {synapse, source} pairs in CSR order, else in_syn in
-// that order (each synapse's change depends on its own state only: the order is free).
+// The rule's constants and the synapses into each target, as plastic_plan says (in CSR order
+// for the CPU engine: each synapse's change depends on its own state only, the order is free).
 plastic_plan plan_plasticity(const projection_data& p, std::uint32_t n_post, double dt, bool by_delay) {
   plastic_plan out;
   const plasticity& r = p.rule;
@@ -36,17 +35,16 @@ plastic_plan plan_plasticity(const projection_data& p, std::uint32_t n_post, dou
   for (const synapse& s : p.synapses) ++out.in_ptr[p.post_of(s.key) + 1ull];
   for (std::uint32_t j = 0; j < n_post; ++j) out.in_ptr[j + 1] += out.in_ptr[j];
   std::vector<std::uint64_t> at(out.in_ptr.begin(), out.in_ptr.end() - 1);
-  if (a.dendritic && !by_delay) {
-    out.in_pairs.resize(2 * p.n_synapses);
-    for (std::uint64_t i = 0; i + 1 < p.row_ptr.size(); ++i)
-      for (std::uint64_t s = p.row_ptr[i]; s < p.row_ptr[i + 1]; ++s) {
-        const std::uint64_t q = at[p.post_of(p.synapses[s].key)]++;
+  const bool pairs = a.dendritic && !by_delay;  // the CPU engine keeps each synapse's source beside it
+  (pairs ? out.in_pairs : out.in_syn).resize((pairs ? 2 : 1) * p.n_synapses);
+  for (std::uint64_t i = 0; i + 1 < p.row_ptr.size(); ++i)
+    for (std::uint64_t s = p.row_ptr[i]; s < p.row_ptr[i + 1]; ++s) {
+      const std::uint64_t q = at[p.post_of(p.synapses[s].key)]++;
+      if (pairs)
         out.in_pairs[2 * q] = static_cast<std::uint32_t>(s), out.in_pairs[2 * q + 1] = static_cast<std::uint32_t>(i);
-      }
-    return out;
-  }
-  out.in_syn.resize(p.n_synapses);
-  for (std::uint64_t s = 0; s < p.n_synapses; ++s) out.in_syn[at[p.post_of(p.synapses[s].key)]++] = static_cast<std::uint32_t>(s);
+      else
+        out.in_syn[q] = static_cast<std::uint32_t>(s);
+    }
   if (!by_delay) return out;
   auto delay = [&](std::uint32_t s) { return static_cast<std::uint16_t>(p.delay_of(p.synapses[s].key)); };
   for (std::uint32_t j = 0; j < n_post; ++j)

@@ -22,7 +22,7 @@ void event_buffer::grow(std::size_t at_least) {
 }
 
 cpu_engine::cpu_engine(std::shared_ptr<network_data> net, int threads)
-    : net_(std::move(net)), plan_(make_plan(*net_, false)), nt_(std::max(1, threads)) {
+    : net_(std::move(net)), plan_(make_plan(*net_, /*by_delay=*/false)), nt_(std::max(1, threads)) {
   const network_data& d = *net_;
   comm_ = d.comm.get();
   remote_ = comm_->distributed();
