@@ -76,22 +76,25 @@ struct post_history {
   /// The synapse of delay d into neuron i, its source's trace (x, xk), at step t: first the
   /// potentiation owed by the post spikes reaching it at steps in (max(xk, settled), t], in
   /// order, each with the pre trace then (pre spikes before it); returns the post trace as
-  /// a pre spike at t sees it (spikes reaching the synapse at t left out).
+  /// a pre spike at t sees it (spikes reaching the synapse at t left out). One walk from the
+  /// newest spike back reads each spike once (the spikes owed again, oldest first: rare).
   __attribute__((always_inline)) float catch_up(std::uint32_t i, std::uint32_t d, std::uint64_t t,
                                                float x, std::uint64_t xk, const plasticity_args& r,
                                                std::int32_t& wq, float& sd) const {
     const head& h = heads[i];
-    const std::uint32_t oldest = h.count > depth ? h.count - depth : 0;
-    std::uint32_t b = h.count;  // one past the newest spike at the synapse by t
-    while (b > oldest && nth(i, b - 1).step + d > t) --b;
-    if (xk != no_spike) {  // no pre spike yet: no pre trace to pair with
+    const std::uint32_t count = h.count, held = std::min(count, depth);
+    auto back = [&](std::uint32_t j) { return nth(i, count - 1 - j); };  // j = 0: the newest
+    std::uint32_t b = 0;  // the newest spike at the synapse by t, counted back
+    entry e{};
+    while (b < held && (e = back(b)).step + d > t) ++b;
+    if (xk != no_spike && b < held) {  // no pre spike yet, or no post spike at the synapse: none owed
       const std::uint64_t lo = std::max(xk, h.settled);
-      std::uint32_t a = b;
-      while (a > oldest && nth(i, a - 1).step + d > lo) --a;
-      for (; a < b; ++a) potentiate(wq, sd, trace_value_by(x, xk, nth(i, a).step + d, r, true, plus), r);
+      std::uint32_t a = b;  // one past the oldest spike owed, counted back
+      if (e.step + d > lo)
+        for (++a; a < held && back(a).step + d > lo;) ++a;
+      while (a > b) potentiate(wq, sd, trace_value_by(x, xk, back(--a).step + d, r, true, plus), r);
     }
-    if (b == oldest) return 0.0f;
-    const entry e = nth(i, b - 1);
+    if (b == held) return 0.0f;
     return trace_value_by(e.before, e.step + d, t, r, false, minus);
   }
 };
