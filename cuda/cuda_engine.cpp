@@ -146,7 +146,8 @@ std::string device_name(int device) {
 
 class cuda_engine final : public engine {
  public:
-  explicit cuda_engine(std::shared_ptr<network_data> net) : net_(std::move(net)), plan_(make_plan(*net_, /*by_delay=*/true)) {
+  explicit cuda_engine(std::shared_ptr<network_data> net)
+      : net_(std::move(net)), plan_(make_plan(*net_, /*by_delay=*/true)) {
     const network_data& d = *net_;
     if (d.populations.size() > 0xFFFF)
       config_fail("backend 'cuda': at most 65535 populations, got ", d.populations.size());
