@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "cpu/cpu_engine.hpp"
+#include "cpu/rows.hpp"
 #include "cpu/sums.hpp"
 #include "plasticity.hpp"
 #include "synapse_math.hpp"
@@ -155,7 +156,7 @@ void cpu_engine::deliver_direct(const projection_data& p, const std::vector<std:
   const std::size_t n = pres.size();
   auto walk = [&](const auto* syn, auto add) {
     for (std::size_t i = 0; i < n; ++i) {
-      if (i + 4 < n) __builtin_prefetch(row_ptr + pres[i + 4]);
+      prefetch_rows<4>(syn, row_ptr, pres, i);
       const auto* b = syn + row_ptr[pres[i]];
       const auto* e = syn + row_ptr[pres[i] + 1];
       if (!whole) {
@@ -175,9 +176,8 @@ void cpu_engine::deliver_direct(const projection_data& p, const std::vector<std:
 
 // Queues the synapses of the spiking sources `pres` by arrival slot and target block (queue
 // slot * threads + block of `pending`), W words per event as write(event, synapse) makes
-// them. Rows are scattered in memory: prefetch a few spikes ahead. The queues' write
-// positions live in a small local table, checked against their ends per run of one delay
-// and block.
+// them. The queues' write positions live in a small local table, checked against their ends
+// per run of one delay and block.
 template <int W, class S, class Write>
 void cpu_engine::queue_rows(const projection_data& p, const S* syn, event_buffer* pending,
                             const std::vector<std::uint32_t>& pres, std::uint32_t first, Write&& write) {
@@ -194,10 +194,7 @@ void cpu_engine::queue_rows(const projection_data& p, const S* syn, event_buffer
   for (std::uint32_t q = 0; q < nq; ++q)
     tail[q] = pending[q].data.data() + pending[q].size, end[q] = pending[q].data.data() + pending[q].data.size();
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + 8 < n) __builtin_prefetch(row_ptr + pres[i + 8]);
-    if (i + 4 < n)
-      for (const S* r = syn + row_ptr[pres[i + 4]]; r < syn + row_ptr[pres[i + 4] + 1]; r += 64 / sizeof(S))
-        __builtin_prefetch(r);
+    prefetch_rows<4>(syn, row_ptr, pres, i);
     // A row is sorted by delay, then target: copy it run by run, one queue per run of one
     // delay and block; such a run ends below the key of its block's end.
     const S* b = syn + row_ptr[pres[i]];

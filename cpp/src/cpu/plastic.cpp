@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "cpu/cpu_engine.hpp"
+#include "cpu/rows.hpp"
 #include "plasticity.hpp"
 
 namespace snn {
@@ -37,7 +38,7 @@ namespace {
 
 // f(synapse, source) for each synapse of the rows of the sources `pres` (a dendritic-delay
 // plastic projection), in order. Rows and the targets' heads are scattered in memory (at
-// N = 10^5, 80 and 6 MB): rows are prefetched a few sources ahead (as queue_rows does),
+// N = 10^5, 80 and 6 MB): rows are prefetched a few sources ahead (cpu/rows.hpp),
 // heads by a cursor `ahead` synapses on, across rows.
 template <class F>
 void walk_rows(projection_data& p, const post_history& post, const std::vector<std::uint32_t>& pres, F&& f) {
@@ -54,10 +55,7 @@ void walk_rows(projection_data& p, const post_history& post, const std::vector<s
   };
   for (int n = 0; n < ahead; ++n) step_ahead();
   for (std::size_t i = 0; i < pres.size(); ++i) {
-    if (i + 8 < pres.size()) __builtin_prefetch(row_ptr + pres[i + 8]);
-    if (i + 2 < pres.size())
-      for (std::uint64_t s = row_ptr[pres[i + 2]]; s < row_ptr[pres[i + 2] + 1]; s += 64 / sizeof(synapse))
-        __builtin_prefetch(&p.synapses[s], 1);
+    prefetch_rows<2, 1>(p.synapses.data(), row_ptr, pres, i);
     for (std::uint64_t s = row_ptr[pres[i]]; s < row_ptr[pres[i] + 1]; ++s) {
       step_ahead();
       f(p.synapses[s], pres[i]);
